@@ -1,0 +1,1 @@
+"""Hongshu (红薯): a self-hostable, bilingual lifestyle notes network."""

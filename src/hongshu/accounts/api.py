@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from hongshu.accounts import services
+from hongshu.accounts.models import User
+from hongshu.accounts.selectors import account_by_handle
+from hongshu.core.auth import current_member, member_auth
+from hongshu.media.schemas import MediaOut
+
+router = Router(tags=["accounts"])
+
+
+class AccountOut(Schema):
+    id: str
+    handle: str
+    display_name: str
+    bio: str
+    bio_language: str | None
+    avatar: MediaOut | None
+    languages: list[str]
+    region: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> AccountOut:
+        return cls(
+            id=str(user.pk),
+            handle=user.handle,
+            display_name=user.display_name,
+            bio=user.bio,
+            bio_language=user.bio_language or None,
+            avatar=MediaOut.of(user.avatar) if user.avatar else None,
+            languages=list(user.languages),
+            region=user.region,
+            created_at=user.date_joined,
+        )
+
+
+class SignUpIn(Schema):
+    handle: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+    display_name: str = Field(default="", max_length=200)
+    languages: list[str] = Field(default_factory=list, max_length=10)
+    region: str = Field(default="", max_length=200)
+
+
+class CredentialsIn(Schema):
+    handle: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+    name: str = Field(default="", max_length=64)
+
+
+class TokenOut(Schema):
+    id: str
+    token: str
+    account: AccountOut
+
+
+class ProfileIn(Schema):
+    display_name: str | None = Field(default=None, max_length=200)
+    bio: str | None = Field(default=None, max_length=2000)
+    languages: list[str] | None = Field(default=None, max_length=10)
+    region: str | None = Field(default=None, max_length=200)
+    avatar_id: str | None = Field(default=None, pattern=r"^\d{1,19}$")
+
+
+class PasswordChangeIn(Schema):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
+class PasswordIn(Schema):
+    password: str = Field(max_length=256)
+
+
+@router.post("/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)")
+def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
+    user = services.account_create(**payload.dict())
+    token, secret = services.token_issue(user=user, name="sign-up")
+    return Status(201, TokenOut(id=str(token.pk), token=secret, account=AccountOut.of(user)))
+
+
+@router.post("/tokens", response={201: TokenOut}, summary="Sign in: exchange handle and password for a token")
+def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOut]:
+    token, secret = services.token_create(handle=payload.handle, password=payload.password, name=payload.name)
+    return Status(201, TokenOut(id=str(token.pk), token=secret, account=AccountOut.of(token.user)))
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, auth=member_auth, summary="Revoke a token")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    services.token_revoke(user=current_member(request), token_id=token_id)
+    return Status(204, None)
+
+
+@router.get("/accounts/me", response=AccountOut, auth=member_auth)
+def me(request: HttpRequest) -> AccountOut:
+    return AccountOut.of(current_member(request))
+
+
+@router.patch("/accounts/me", response=AccountOut, auth=member_auth, summary="Edit your profile")
+def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
+    fields = payload.dict(exclude_unset=True)
+    if fields.get("avatar_id") is not None:
+        fields["avatar_id"] = int(fields["avatar_id"])
+    user = services.account_update_profile(user=current_member(request), **fields)
+    return AccountOut.of(user)
+
+
+@router.post("/accounts/me/password", response={204: None}, auth=member_auth)
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status[None]:
+    services.account_change_password(
+        user=current_member(request),
+        current_password=payload.current_password,
+        new_password=payload.new_password,
+    )
+    return Status(204, None)
+
+
+@router.post("/accounts/me/delete", response={204: None}, auth=member_auth, summary="Delete your account")
+def delete_me(request: HttpRequest, payload: PasswordIn) -> Status[None]:
+    services.account_delete(user=current_member(request), password=payload.password)
+    return Status(204, None)
+
+
+@router.get("/accounts/{handle}", response=AccountOut)
+def account(request: HttpRequest, handle: str) -> AccountOut:
+    return AccountOut.of(account_by_handle(handle=handle))

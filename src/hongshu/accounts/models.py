@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from hongshu.core.ids import next_id
+from hongshu.core.models import SnowflakeModel
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Handles are unique without regard to case, so sign-in accepts any casing.
+        return self.get(handle__iexact=username)
+
+    def create_user(self, handle: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(handle=handle, **fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+    def create_superuser(self, handle: str, password: str | None = None, **fields: Any) -> User:
+        return self.create_user(handle, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member. `handle` is the ASCII @name; `display_name` may be in any script."""
+
+    id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
+    handle = models.CharField(max_length=30, unique=True)  # plus the case-insensitive constraint below
+    display_name = models.CharField(max_length=64, blank=True)
+    bio = models.TextField(blank=True)
+    bio_language = models.CharField(max_length=16, blank=True)
+    avatar = models.ForeignKey(
+        "media.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    languages = models.JSONField(default=list, blank=True)
+    region = models.CharField(max_length=64, blank=True)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "handle"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(Lower("handle"), name="user_handle_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+
+class ApiToken(SnowflakeModel):
+    """A bearer token for the API. Only a SHA-256 digest is stored; the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=64, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def digest_of(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

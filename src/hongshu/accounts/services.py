@@ -1,0 +1,160 @@
+"""Account writes: sign-up, profile, password, tokens, deletion."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+import regex
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import ApiToken, User
+from hongshu.core.errors import Conflict, NotAuthenticated, field_error
+from hongshu.core.text import clean_text, grapheme_length
+from hongshu.language.codes import READABLE_LANGUAGES
+from hongshu.language.detection import detect_language
+
+HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
+RESERVED_HANDLES = frozenset(
+    {"admin", "api", "about", "help", "hongshu", "login", "logout", "me", "media", "moderator", "notes",
+     "search", "settings", "signup", "static", "support", "system"}
+)  # fmt: skip
+DISPLAY_NAME_MAX = 30
+BIO_MAX = 200
+REGION_MAX = 64
+
+
+def _clean_handle(handle: str) -> str:
+    handle = handle.strip().lstrip("@")
+    if not HANDLE_PATTERN.match(handle):
+        raise field_error(
+            "handle",
+            _("Handles are 3 to 30 characters: English letters, digits and underscores."),
+            code="invalid_handle",
+        )
+    if handle.lower() in RESERVED_HANDLES:
+        raise field_error("handle", _("This handle is reserved."), code="handle_reserved")
+    return handle
+
+
+def _clean_password(password: str, *, user: User | None = None) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise field_error("password", " ".join(exc.messages), code="weak_password") from exc
+
+
+def _clean_display_name(name: str) -> str:
+    name = clean_text(name).replace("\n", " ")
+    if grapheme_length(name) > DISPLAY_NAME_MAX:
+        raise field_error("display_name", _("Display names are at most 30 characters."), code="too_long")
+    return name
+
+
+def _clean_languages(languages: Sequence[str]) -> list[str]:
+    unknown = [code for code in languages if code not in READABLE_LANGUAGES]
+    if unknown:
+        raise field_error("languages", _("Unknown language code."), code="unknown_language")
+    return list(dict.fromkeys(languages))
+
+
+def account_create(
+    *,
+    handle: str,
+    password: str,
+    display_name: str = "",
+    languages: Sequence[str] = (),
+    region: str = "",
+) -> User:
+    """Create a member. Handles are unique without regard to case."""
+    handle = _clean_handle(handle)
+    display_name = _clean_display_name(display_name) or handle
+    user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages))
+    user.region = clean_text(region)[:REGION_MAX]
+    _clean_password(password, user=user)
+    user.set_password(password)
+    if User.objects.filter(handle__iexact=handle).exists():
+        raise Conflict(_("This handle is already taken."), code="handle_taken")
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError as exc:  # a concurrent sign-up took it between the check and the insert
+        raise Conflict(_("This handle is already taken."), code="handle_taken") from exc
+    return user
+
+
+def account_update_profile(
+    *,
+    user: User,
+    display_name: str | None = None,
+    bio: str | None = None,
+    languages: Sequence[str] | None = None,
+    region: str | None = None,
+    avatar_id: int | None = None,
+) -> User:
+    """Change the given profile fields; fields left as None stay as they are."""
+    from hongshu.media.selectors import media_owned_ready
+
+    changed: list[str] = []
+    if display_name is not None:
+        user.display_name = _clean_display_name(display_name) or user.handle
+        changed.append("display_name")
+    if bio is not None:
+        bio = clean_text(bio)
+        if grapheme_length(bio) > BIO_MAX:
+            raise field_error("bio", _("Bios are at most 200 characters."), code="too_long")
+        user.bio, user.bio_language = bio, detect_language(bio) if bio else ""
+        changed += ["bio", "bio_language"]
+    if languages is not None:
+        user.languages = _clean_languages(languages)
+        changed.append("languages")
+    if region is not None:
+        user.region = clean_text(region)[:REGION_MAX]
+        changed.append("region")
+    if avatar_id is not None:
+        user.avatar = media_owned_ready(owner=user, media_id=avatar_id, field="avatar_id")
+        changed.append("avatar")
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def account_change_password(*, user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise NotAuthenticated(_("The current password is not correct."), code="invalid_credentials")
+    _clean_password(new_password, user=user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Delete the member with their notes, media and tokens; stored files go after commit."""
+    from hongshu.media.services import media_delete_files_on_commit
+
+    if not user.check_password(password):
+        raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")
+    with transaction.atomic():
+        media_delete_files_on_commit(media=list(user.media.all()))
+        user.delete()
+
+
+def token_create(*, handle: str, password: str, name: str = "") -> tuple[ApiToken, str]:
+    """Exchange credentials for a bearer token. Returns the row and the secret, which is shown only once."""
+    user = authenticate(username=handle.strip().lstrip("@"), password=password)
+    if not isinstance(user, User):
+        raise NotAuthenticated(_("The handle or password is not correct."), code="invalid_credentials")
+    return token_issue(user=user, name=name)
+
+
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    secret = "hs_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=clean_text(name)[:64], digest=ApiToken.digest_of(secret))
+    return token, secret
+
+
+def token_revoke(*, user: User, token_id: int) -> None:
+    ApiToken.objects.filter(user=user, pk=token_id).delete()

@@ -1,0 +1,129 @@
+"""The JSON API v1: one NinjaAPI, routers from each app, errors as RFC 9457 problem details."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
+
+from hongshu.core.errors import ProblemError
+from hongshu.core.schemas import Problem
+
+logger = logging.getLogger(__name__)
+PROBLEM_TYPE = "application/problem+json"
+_DOCUMENTED_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"}
+
+
+class OrjsonRenderer(BaseRenderer):
+    # Ninja's default JSON renderer escapes Chinese as \uXXXX; orjson writes UTF-8.
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
+        return orjson.dumps(data, default=str)
+
+
+class HongshuAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Document the problem-details responses every operation can give, with their media type."""
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in problem_schema.pop("$defs", {}).items():
+            components[name] = definition
+        components["Problem"] = problem_schema
+        problem_content = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status in _DOCUMENTED_ERRORS:
+                    responses[status] = {
+                        "description": "Problem details (RFC 9457)",
+                        "content": problem_content,
+                    }
+        return schema
+
+
+def problem_response(
+    request: HttpRequest, *, status: int, code: str, title: str, detail: str | None = None, **extra: Any
+) -> HttpResponse:
+    body = {
+        "type": f"urn:hongshu:problem:{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+        "instance": request.path,
+        **({"detail": detail} if detail and detail != title else {}),
+        **extra,
+    }
+    return HttpResponse(orjson.dumps(body), status=status, content_type=PROBLEM_TYPE)
+
+
+api = HongshuAPI(
+    title="Hongshu API",
+    version="1",
+    urls_namespace="api-v1",
+    renderer=OrjsonRenderer(),
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ProblemError)
+def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=str(exc.title),
+        detail=str(exc.detail) if exc.detail else None,
+        **exc.extra,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form")
+        ]
+        errors.append({"field": ".".join(location) or "request", "message": str(error.get("msg", ""))})
+    return problem_response(
+        request,
+        status=422,
+        code="invalid_input",
+        title=_("Some of the information you sent is not valid."),
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(request, status=401, code="not_authenticated", title=_("Please sign in first."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, status=404, code="not_found", title=_("We could not find that."))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error", exc_info=exc)
+    return problem_response(
+        request,
+        status=500,
+        code="server_error",
+        title=_("Something went wrong on our side. Please try again."),
+    )
+
+
+api.add_router("/", "hongshu.accounts.api.router")
+api.add_router("/", "hongshu.media.api.router")
+api.add_router("/", "hongshu.notes.api.router")

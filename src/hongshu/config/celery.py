@@ -1,0 +1,10 @@
+"""The Celery app. Workers: `hongshu worker` (needs REDIS_URL)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
+app = Celery("hongshu")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,97 @@
+"""Typed instance settings, read from the environment (and an optional `.env` file).
+
+Every field is documented in docs/configuration.md. Django's own settings module derives everything
+from one `HongshuSettings` instance so there is a single place to read what an operator can change.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+class UnsafeSettingsError(RuntimeError):
+    """Raised at start-up when production settings would be unsafe."""
+
+
+class HongshuSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_prefix="HONGSHU_")
+
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="`production` refuses unsafe values (DEBUG, generated key)."
+    )
+    debug: bool = Field(default=False, description="Django DEBUG. Refused in production.")
+    secret_key: str | None = Field(
+        default=None,
+        description="Signing key. Unset: generated once into var/secret_key (refused in production).",
+    )
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Local state: SQLite file, media, key.")
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="Database URL; unset means SQLite at var/hongshu.sqlite3.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        validation_alias="REDIS_URL",
+        description="Redis URL for cache, rate limits and the Celery broker; unset means local memory.",
+    )
+    allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost", "testserver"])
+    site_url: str = Field(default="http://127.0.0.1:8000", description="Public base URL of this instance.")
+    media_storage: Literal["filesystem", "s3"] = Field(default="filesystem")
+    media_root: Path | None = Field(default=None, description="Filesystem media root; default var/media.")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    jobs: Literal["inline", "thread", "celery"] | None = Field(
+        default=None,
+        description="How background jobs run: inline (after commit, same thread; tests), thread (in-process "
+        "pool; embedded default), celery (workers on REDIS_URL; default when REDIS_URL is set).",
+    )
+    node_id: int | None = Field(
+        default=None, ge=0, le=1023, description="10-bit node number for 64-bit IDs; default random."
+    )
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest accepted upload.")
+    image_max_pixels: int = Field(default=50_000_000, description="Largest accepted image (width×height).")
+    fast_password_hasher: bool = Field(
+        default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
+    )
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> HongshuSettings:
+        if self.environment != "production":
+            return self
+        problems = []
+        if self.debug:
+            problems.append("HONGSHU_DEBUG must be off")
+        if not self.secret_key or len(self.secret_key) < 40:
+            problems.append("HONGSHU_SECRET_KEY must be set to at least 40 random characters")
+        if self.fast_password_hasher:
+            problems.append("HONGSHU_FAST_PASSWORD_HASHER must be off")
+        if problems:
+            raise UnsafeSettingsError("Refusing to start in production: " + "; ".join(problems))
+        return self
+
+    @property
+    def jobs_mode(self) -> str:
+        if self.jobs:
+            return self.jobs
+        return "celery" if self.redis_url else "thread"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once into var/ for local use."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.var_dir / "secret_key"
+        if not key_file.exists():
+            self.var_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()

@@ -1,0 +1,170 @@
+"""Django settings, derived from the typed `HongshuSettings` (see env.py and docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.config.env import HongshuSettings
+
+HONGSHU = HongshuSettings()
+VAR_DIR = HONGSHU.var_dir
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = HONGSHU.debug
+SECRET_KEY = HONGSHU.resolved_secret_key()
+ALLOWED_HOSTS = HONGSHU.allowed_hosts
+SITE_URL = HONGSHU.site_url.rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "hongshu.core",
+    "hongshu.accounts",
+    "hongshu.media",
+    "hongshu.notes",
+    "hongshu.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hongshu.accounts.middleware.BearerTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hongshu.config.urls"
+WSGI_APPLICATION = "hongshu.config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database() -> dict[str, Any]:
+    if HONGSHU.database_url:
+        db: dict[str, Any] = dict(dj_database_url.parse(HONGSHU.database_url, conn_max_age=60))
+    else:
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "hongshu.sqlite3")}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers proceed while a writer commits; IMMEDIATE avoids lock-upgrade deadlocks.
+        db["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    db["TEST"] = {"NAME": None} if db["ENGINE"].endswith("sqlite3") else {"NAME": db["NAME"] + "_test"}
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if HONGSHU.redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": HONGSHU.redis_url,
+            "KEY_PREFIX": "hongshu",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if HONGSHU.fast_password_hasher
+    else ["hongshu.accounts.hashers.OwaspArgon2PasswordHasher"]
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+LOCALE_PATHS = [str(Path(__file__).resolve().parent.parent / "locale")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(VAR_DIR / "static")
+(VAR_DIR / "static").mkdir(exist_ok=True)
+# Serve app static files straight from the packages, so `make run` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = str(HONGSHU.media_root or VAR_DIR / "media")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if HONGSHU.media_storage == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": HONGSHU.s3_bucket,
+            "endpoint_url": HONGSHU.s3_endpoint_url,
+            "access_key": HONGSHU.s3_access_key,
+            "secret_key": HONGSHU.s3_secret_key,
+            "default_acl": "private",
+        },
+    }
+# Uploads above this stay on disk while they are validated instead of in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = HONGSHU.upload_max_bytes + 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_NAME = "hongshu_language"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if HONGSHU.environment == "production":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Celery: used only when jobs run on workers; embedded and test modes run tasks in-process.
+JOBS_MODE = HONGSHU.jobs_mode
+CELERY_BROKER_URL = HONGSHU.redis_url or "memory://"
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

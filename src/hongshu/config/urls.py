@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from hongshu.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("hongshu.media.urls")),
+    path("", include("hongshu.web.urls")),
+]

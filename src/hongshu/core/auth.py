@@ -1,0 +1,48 @@
+"""Who is asking: a bearer token (API clients) or a session cookie (the web app, CSRF-checked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security.base import AuthBase
+from ninja.utils import check_csrf
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import Forbidden, NotAuthenticated
+
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def request_user(request: HttpRequest) -> User | None:
+    """The signed-in member or None. A presented but unknown token is an error, never anonymous."""
+    if getattr(request, "bad_token", False):
+        raise NotAuthenticated(code="invalid_token")
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+class MemberAuth(AuthBase):
+    """Ninja auth for endpoints that need a member; documented in OpenAPI as bearer auth."""
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = request_user(request)
+        if user is None:
+            raise NotAuthenticated
+        cookie_auth = not getattr(request, "auth_via_token", False)
+        if cookie_auth and request.method not in _SAFE_METHODS and check_csrf(request) is not None:
+            raise Forbidden(code="csrf_failed")
+        return user
+
+
+member_auth = MemberAuth()
+
+
+def current_member(request: HttpRequest) -> User:
+    """The member of an endpoint guarded by `member_auth`."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user

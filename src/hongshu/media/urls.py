@@ -1,0 +1,7 @@
+from django.urls import path
+
+from hongshu.media import views
+
+urlpatterns = [
+    path("media/<int:media_id>/<int:width>.webp", views.media_variant, name="media-variant"),
+]

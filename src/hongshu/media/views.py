@@ -1,0 +1,5 @@
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def media_variant(request: HttpRequest, media_id: int, width: int) -> HttpResponse:
+    raise Http404

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from hongshu.accounts.api import AccountOut
+from hongshu.accounts.selectors import account_by_handle
+from hongshu.core.auth import current_member, member_auth, request_user
+from hongshu.core.pagination import Page
+from hongshu.media.schemas import MediaOut
+from hongshu.notes import selectors, services
+from hongshu.notes.models import Note, NoteRevision
+
+router = Router(tags=["notes"])
+ID = r"^\d{1,19}$"
+
+
+class ImageIn(Schema):
+    media_id: str = Field(pattern=ID)
+    alt_text: str = Field(default="", max_length=5000)
+
+
+class PlaceIn(Schema):
+    name: str = Field(max_length=500)
+    lat: float | None = None
+    lng: float | None = None
+
+
+class NoteIn(Schema):
+    title: str = Field(default="", max_length=500)
+    body: str = Field(default="", max_length=20000)
+    # Up to 19 pass the schema so that the service answers 19 photos with its own clear message.
+    images: list[ImageIn] = Field(default_factory=list, max_length=19)
+    topics: list[str] = Field(default_factory=list, max_length=11)
+    place: PlaceIn | None = None
+    visibility: Literal["public", "followers", "private"] = "public"
+    draft: bool = False
+    language: str | None = Field(default=None, max_length=16)
+
+
+class NotePatch(Schema):
+    title: str | None = Field(default=None, max_length=500)
+    body: str | None = Field(default=None, max_length=20000)
+    images: list[ImageIn] | None = Field(default=None, max_length=19)
+    topics: list[str] | None = Field(default=None, max_length=11)
+    place: PlaceIn | None = None
+    visibility: Literal["public", "followers", "private"] | None = None
+    publish: bool = False
+    language: str | None = Field(default=None, max_length=16)
+
+
+class NoteImageOut(Schema):
+    position: int
+    alt_text: str
+    media: MediaOut
+
+
+class PlaceOut(Schema):
+    name: str
+    lat: float | None
+    lng: float | None
+
+
+class NoteOut(Schema):
+    id: str
+    author: AccountOut
+    title: str
+    body: str
+    language: str
+    visibility: str
+    status: str
+    images: list[NoteImageOut]
+    topics: list[str]
+    mentions: list[str]
+    place: PlaceOut | None
+    created_at: datetime
+    published_at: datetime | None
+    edited_at: datetime | None
+
+    @classmethod
+    def of(cls, note: Note) -> NoteOut:
+        place = None
+        if note.place_name:
+            lat = float(note.place_lat) if note.place_lat is not None else None
+            lng = float(note.place_lng) if note.place_lng is not None else None
+            place = PlaceOut(name=note.place_name, lat=lat, lng=lng)
+        return cls(
+            id=str(note.pk),
+            author=AccountOut.of(note.author),
+            title=note.title,
+            body=note.body,
+            language=note.language,
+            visibility=note.visibility,
+            status=note.status,
+            images=[
+                NoteImageOut(position=i.position, alt_text=i.alt_text, media=MediaOut.of(i.media))
+                for i in note.images.all()
+            ],
+            topics=[t.name for t in note.topics.all()],
+            mentions=[u.handle for u in note.mentions.all()],
+            place=place,
+            created_at=note.created_at,
+            published_at=note.published_at,
+            edited_at=note.edited_at,
+        )
+
+
+class NotePage(Schema):
+    items: list[NoteOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Note]) -> NotePage:
+        return cls(items=[NoteOut.of(n) for n in page.items], next_cursor=page.next_cursor)
+
+
+class RevisionOut(Schema):
+    id: str
+    title: str
+    body: str
+    topics: list[str]
+    image_ids: list[str]
+    place_name: str
+    visibility: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, revision: NoteRevision) -> RevisionOut:
+        return cls(
+            id=str(revision.pk),
+            title=revision.title,
+            body=revision.body,
+            topics=list(revision.topics),
+            image_ids=list(revision.image_ids),
+            place_name=revision.place_name,
+            visibility=revision.visibility,
+            created_at=revision.created_at,
+        )
+
+
+class PageQuery(Schema):
+    cursor: str | None = Field(default=None, max_length=32)
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+def _images(items: list[ImageIn]) -> list[services.ImageSpec]:
+    return [services.ImageSpec(media_id=int(i.media_id), alt_text=i.alt_text) for i in items]
+
+
+def _place(place: PlaceIn | None) -> services.Place | None:
+    return services.Place(name=place.name, lat=place.lat, lng=place.lng) if place else None
+
+
+@router.post("/notes", response={201: NoteOut}, auth=member_auth, summary="Create a note or a draft")
+def create_note(request: HttpRequest, payload: NoteIn) -> Status[NoteOut]:
+    note = services.note_create(
+        author=current_member(request),
+        title=payload.title,
+        body=payload.body,
+        images=_images(payload.images),
+        topics=payload.topics,
+        place=_place(payload.place),
+        visibility=payload.visibility,
+        draft=payload.draft,
+        language=payload.language,
+    )
+    return Status(201, NoteOut.of(selectors.access_note(viewer=note.author, note_id=note.pk)))
+
+
+@router.get("/notes", response=NotePage, summary="The newest public notes")
+def latest_notes(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
+    viewer = request_user(request)
+    return NotePage.of(selectors.notes_latest(viewer=viewer, cursor=page.cursor, limit=page.limit))
+
+
+@router.get("/notes/drafts", response=NotePage, auth=member_auth, summary="Your drafts")
+def my_drafts(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
+    author = current_member(request)
+    return NotePage.of(selectors.drafts_of(author=author, cursor=page.cursor, limit=page.limit))
+
+
+@router.get("/notes/{note_id}", response=NoteOut)
+def get_note(request: HttpRequest, note_id: int) -> NoteOut:
+    return NoteOut.of(selectors.access_note(viewer=request_user(request), note_id=note_id))
+
+
+@router.patch("/notes/{note_id}", response=NoteOut, auth=member_auth, summary="Edit (or publish) a note")
+def update_note(request: HttpRequest, note_id: int, payload: NotePatch) -> NoteOut:
+    user = current_member(request)
+    fields = payload.dict(exclude_unset=True)
+    note = services.note_update(
+        note=selectors.access_own_note(viewer=user, note_id=note_id),
+        editor=user,
+        title=payload.title,
+        body=payload.body,
+        images=_images(payload.images) if payload.images is not None else None,
+        topics=payload.topics,
+        place=_place(payload.place),
+        clear_place="place" in fields and payload.place is None,
+        visibility=payload.visibility,
+        publish=payload.publish,
+        language=payload.language,
+    )
+    return NoteOut.of(selectors.access_note(viewer=user, note_id=note.pk))
+
+
+@router.delete("/notes/{note_id}", response={204: None}, auth=member_auth)
+def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
+    user = current_member(request)
+    services.note_delete(note=selectors.access_own_note(viewer=user, note_id=note_id), actor=user)
+    return Status(204, None)
+
+
+@router.get("/notes/{note_id}/history", response=list[RevisionOut], auth=member_auth)
+def note_history(request: HttpRequest, note_id: int) -> list[RevisionOut]:
+    revisions = selectors.note_history(viewer=current_member(request), note_id=note_id)
+    return [RevisionOut.of(r) for r in revisions]
+
+
+@router.get("/accounts/{handle}/notes", response=NotePage, summary="A member's published notes")
+def notes_of_account(request: HttpRequest, handle: str, page: Query[PageQuery]) -> NotePage:
+    author = account_by_handle(handle=handle)
+    viewer = request_user(request)
+    return NotePage.of(
+        selectors.notes_by_author(viewer=viewer, author=author, cursor=page.cursor, limit=page.limit)
+    )

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from hongshu.core.models import SnowflakeModel
+from hongshu.notes.querysets import NoteQuerySet
+
+
+class Topic(SnowflakeModel):
+    """A `#topic`. `key` is the case-folded, NFKC form used for matching; `name` keeps the first spelling."""
+
+    name = models.CharField(max_length=40)
+    key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class Note(SnowflakeModel):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public"
+        FOLLOWERS = "followers"
+        PRIVATE = "private"  # "only me"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft"
+        PUBLISHED = "published"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    language = models.CharField(max_length=16, default="und")
+    language_set_by_author = models.BooleanField(default=False)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    place_name = models.CharField(max_length=100, blank=True)
+    # Coarse coordinates only (two decimals, ~1 km): never a photo's exact GPS position.
+    place_lat = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    place_lng = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    topics = models.ManyToManyField(Topic, through="NoteTopic", related_name="notes")
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, through="NoteMention", related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["author", "-id"], name="note_author_recent"),
+            models.Index(fields=["status", "visibility", "-id"], name="note_public_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteImage(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images")
+    media = models.OneToOneField("media.MediaAsset", on_delete=models.CASCADE, related_name="note_image")
+    position = models.PositiveSmallIntegerField()
+    alt_text = models.CharField(max_length=1500, blank=True)
+
+    class Meta:
+        ordering = ("position",)
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["note", "position"], name="note_image_position_unique")
+        ]
+
+
+class NoteTopic(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["note", "topic"], name="note_topic_unique")]
+
+
+class NoteMention(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints: ClassVar = [models.UniqueConstraint(fields=["note", "user"], name="note_mention_unique")]
+
+
+class NoteRevision(SnowflakeModel):
+    """The note as it was before an edit, kept for moderation."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    topics = models.JSONField(default=list)
+    image_ids = models.JSONField(default=list)
+    place_name = models.CharField(max_length=100, blank=True)
+    visibility = models.CharField(max_length=10)
+    created_at = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,263 @@
+"""Note writes: create, edit (with history), publish a draft, delete."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import regex
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import Forbidden, field_error
+from hongshu.core.text import clean_text, grapheme_length
+from hongshu.language.codes import CONTENT_LANGUAGES
+from hongshu.language.detection import detect_language
+from hongshu.media.selectors import media_for_note
+from hongshu.media.services import media_delete_files_on_commit
+from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
+
+TITLE_MAX = 20
+BODY_MAX = 1000
+IMAGES_MAX = 18
+TOPICS_MAX = 10
+TOPIC_MAX = 20
+PLACE_MAX = 50
+ALT_TEXT_MAX = 1500
+# `#topic` ends at whitespace, punctuation or a second `#` (RedNote writes topics as `#话题#`).
+INLINE_TOPIC = regex.compile(r"(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_\p{M}]{1,20})")
+MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
+_COORD_STEP = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    media_id: int
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    lat: float | None = None
+    lng: float | None = None
+
+
+def topic_key(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _clean_title(title: str, *, required: bool) -> str:
+    title = clean_text(title).replace("\n", " ")
+    if required and not title:
+        raise field_error("title", _("Give your note a title."), code="title_required")
+    if grapheme_length(title) > TITLE_MAX:
+        raise field_error("title", _("Titles are at most 20 characters."), code="title_too_long")
+    return title
+
+
+def _clean_body(body: str) -> str:
+    body = clean_text(body)
+    if grapheme_length(body) > BODY_MAX:
+        raise field_error("body", _("The text is at most 1,000 characters."), code="body_too_long")
+    return body
+
+
+def _clean_topics(explicit: Sequence[str], *texts: str) -> list[str]:
+    names: list[str] = []
+    for raw in [*explicit, *(m for text in texts for m in INLINE_TOPIC.findall(text))]:
+        name = clean_text(raw).lstrip("#").strip()
+        if not name or grapheme_length(name) > TOPIC_MAX or not regex.fullmatch(r"[\p{L}\p{N}_\p{M}]+", name):
+            raise field_error("topics", _("Topics are 1 to 20 letters or digits."), code="invalid_topic")
+        if topic_key(name) not in {topic_key(n) for n in names}:
+            names.append(name)
+    if len(names) > TOPICS_MAX:
+        raise field_error("topics", _("A note has at most 10 topics."), code="too_many_topics")
+    return names
+
+
+def _clean_images(images: Sequence[ImageSpec], *, required: bool) -> None:
+    if required and not images:
+        raise field_error("images", _("Add at least one photo."), code="images_required")
+    if len(images) > IMAGES_MAX:
+        raise field_error("images", _("A note has at most 18 photos."), code="too_many_images")
+    for image in images:
+        if grapheme_length(image.alt_text) > ALT_TEXT_MAX:
+            raise field_error("images", _("Alt text is at most 1,500 characters."), code="alt_text_too_long")
+
+
+def _coarse(value: float | None, limit: int, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    if not -limit <= value <= limit:
+        raise field_error(field, _("These coordinates are out of range."), code="invalid_coordinates")
+    return Decimal(str(value)).quantize(_COORD_STEP, rounding=ROUND_HALF_UP)
+
+
+def _apply_place(note: Note, place: Place | None) -> None:
+    if place is None:
+        note.place_name, note.place_lat, note.place_lng = "", None, None
+        return
+    name = clean_text(place.name).replace("\n", " ")
+    if grapheme_length(name) > PLACE_MAX:
+        raise field_error("place", _("Place names are at most 50 characters."), code="place_too_long")
+    note.place_name = name
+    note.place_lat = _coarse(place.lat, 90, "place.lat")
+    note.place_lng = _coarse(place.lng, 180, "place.lng")
+
+
+def _language(note: Note, language: str | None) -> None:
+    if language:
+        if language not in CONTENT_LANGUAGES:
+            raise field_error("language", _("Unknown language code."), code="unknown_language")
+        note.language, note.language_set_by_author = language, True
+    elif not note.language_set_by_author:
+        note.language = detect_language(f"{note.title}\n{note.body}")
+
+
+def _set_topics(note: Note, names: list[str]) -> None:
+    NoteTopic.objects.filter(note=note).delete()
+    topics = []
+    for name in names:
+        topic, _created = Topic.objects.get_or_create(key=topic_key(name), defaults={"name": name})
+        topics.append(topic)
+    NoteTopic.objects.bulk_create([NoteTopic(note=note, topic=topic) for topic in topics])
+
+
+def _set_mentions(note: Note) -> None:
+    handles = {h.lower() for h in MENTION.findall(f"{note.title}\n{note.body}")}
+    NoteMention.objects.filter(note=note).delete()
+    if not handles:
+        return
+    users = User.objects.annotate(handle_key=Lower("handle")).filter(handle_key__in=handles, is_active=True)
+    NoteMention.objects.bulk_create(
+        [NoteMention(note=note, user=user) for user in users if user != note.author]
+    )
+
+
+def _set_images(note: Note, images: Sequence[ImageSpec]) -> None:
+    assets = media_for_note(owner=note.author, media_ids=[i.media_id for i in images], note_id=note.pk)
+    previous = list(NoteImage.objects.filter(note=note).select_related("media"))
+    kept = {asset.pk for asset in assets}
+    dropped = [image.media for image in previous if image.media_id not in kept]
+    NoteImage.objects.filter(note=note).delete()
+    NoteImage.objects.bulk_create(
+        [
+            NoteImage(note=note, media=asset, position=index, alt_text=clean_text(spec.alt_text))
+            for index, (asset, spec) in enumerate(zip(assets, images, strict=True))
+        ]
+    )
+    if dropped:  # images removed by an edit were uploaded for this note alone
+        media_delete_files_on_commit(media=dropped)
+        for asset in dropped:
+            asset.delete()
+
+
+def note_create(
+    *,
+    author: User,
+    title: str,
+    body: str = "",
+    images: Sequence[ImageSpec] = (),
+    topics: Sequence[str] = (),
+    place: Place | None = None,
+    visibility: str = Note.Visibility.PUBLIC,
+    draft: bool = False,
+    language: str | None = None,
+) -> Note:
+    """Create a note (or a draft). All of it is written in one transaction, or none of it."""
+    note = Note(author=author, title=_clean_title(title, required=not draft), body=_clean_body(body))
+    if visibility not in Note.Visibility.values:
+        raise field_error("visibility", _("Unknown visibility."), code="invalid_visibility")
+    note.visibility = visibility
+    topic_names = _clean_topics(topics, note.title, note.body)
+    _clean_images(images, required=not draft)
+    _apply_place(note, place)
+    _language(note, language)
+    if draft:
+        note.status = Note.Status.DRAFT
+    else:
+        note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
+    with transaction.atomic():
+        note.save(force_insert=True)
+        _set_images(note, images)
+        _set_topics(note, topic_names)
+        _set_mentions(note)
+    return note
+
+
+def _record_revision(note: Note) -> None:
+    NoteRevision.objects.create(
+        note=note,
+        title=note.title,
+        body=note.body,
+        topics=[t.name for t in note.topics.all()],
+        image_ids=[str(i) for i in note.images.values_list("media_id", flat=True)],
+        place_name=note.place_name,
+        visibility=note.visibility,
+    )
+
+
+def note_update(
+    *,
+    note: Note,
+    editor: User,
+    title: str | None = None,
+    body: str | None = None,
+    images: Sequence[ImageSpec] | None = None,
+    topics: Sequence[str] | None = None,
+    place: Place | None = None,
+    clear_place: bool = False,
+    visibility: str | None = None,
+    publish: bool = False,
+    language: str | None = None,
+) -> Note:
+    """Edit a note; the previous published version is kept as a revision. `publish` turns a draft live."""
+    if note.author_id != editor.pk:
+        raise Forbidden(_("Only the author can edit this note."), code="not_author")
+    going_live = publish or note.status == Note.Status.PUBLISHED
+    with transaction.atomic():
+        note = Note.objects.select_for_update().get(pk=note.pk)
+        old_inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
+        if topics is None:  # keep the topics chosen explicitly; inline ones follow the new text
+            topics = [t.name for t in note.topics.all() if topic_key(t.name) not in old_inline]
+        if note.status == Note.Status.PUBLISHED:
+            _record_revision(note)
+            note.edited_at = timezone.now()
+        if title is not None:
+            note.title = title
+        note.title = _clean_title(note.title, required=going_live)
+        if body is not None:
+            note.body = _clean_body(body)
+        if visibility is not None:
+            if visibility not in Note.Visibility.values:
+                raise field_error("visibility", _("Unknown visibility."), code="invalid_visibility")
+            note.visibility = visibility
+        if place is not None or clear_place:
+            _apply_place(note, place)
+        topic_names = _clean_topics(topics, note.title, note.body)
+        if images is not None:
+            _clean_images(images, required=going_live)
+            _set_images(note, images)
+        elif going_live and not note.images.exists():
+            raise field_error("images", _("Add at least one photo."), code="images_required")
+        if publish and note.status == Note.Status.DRAFT:
+            note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
+        _language(note, language)
+        note.save()
+        _set_topics(note, topic_names)
+        _set_mentions(note)
+    return note
+
+
+def note_delete(*, note: Note, actor: User) -> None:
+    """Delete at once from every surface (the visibility policy hides deleted notes); purged later."""
+    if note.author_id != actor.pk:
+        raise Forbidden(_("Only the author can delete this note."), code="not_author")
+    note.deleted_at = timezone.now()
+    note.save(update_fields=["deleted_at"])
