@@ -12,6 +12,8 @@ class FieldProblem(Schema):
 class Problem(Schema):
     """RFC 9457 problem details, with a stable machine-readable `code`."""
 
+    model_config = ConfigDict(extra="allow")
+
     type: str
     title: str
     status: int
@@ -19,14 +21,3 @@ class Problem(Schema):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldProblem] | None = None
-
-    model_config = {"extra": "allow"}
-
-    @classmethod
-    def example(cls) -> dict[str, Any]:
-        return {
-            "type": "urn:hongshu:problem:not_found",
-            "title": "Not found",
-            "status": 404,
-            "code": "not_found",
-        }
