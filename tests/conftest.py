@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from PIL import Image
 
@@ -25,7 +26,9 @@ def openapi() -> OpenAPI:
     """The schema as served at /api/v1/openapi.json (not the in-memory object)."""
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200
-    return OpenAPI.from_dict(response.json())
+    # Problem details are JSON under their own media type; teach the validator to read them.
+    config = Config(extra_media_type_deserializers={"application/problem+json": json.loads})
+    return OpenAPI.from_dict(response.json(), config=config)
 
 
 class ApiClient:

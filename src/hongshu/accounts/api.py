@@ -10,6 +10,7 @@ from hongshu.accounts import services
 from hongshu.accounts.models import User
 from hongshu.accounts.selectors import account_by_handle
 from hongshu.core.auth import current_member, member_auth
+from hongshu.core.schemas import PathId
 from hongshu.media.schemas import MediaOut
 
 router = Router(tags=["accounts"])
@@ -44,7 +45,7 @@ class AccountOut(Schema):
 class SignUpIn(Schema):
     handle: str = Field(max_length=64)
     password: str = Field(max_length=256)
-    display_name: str = Field(default="", max_length=200)
+    display_name: str = Field(default="", max_length=1000)
     languages: list[str] = Field(default_factory=list, max_length=10)
     region: str = Field(default="", max_length=200)
 
@@ -62,8 +63,8 @@ class TokenOut(Schema):
 
 
 class ProfileIn(Schema):
-    display_name: str | None = Field(default=None, max_length=200)
-    bio: str | None = Field(default=None, max_length=2000)
+    display_name: str | None = Field(default=None, max_length=1000)
+    bio: str | None = Field(default=None, max_length=10000)
     languages: list[str] | None = Field(default=None, max_length=10)
     region: str | None = Field(default=None, max_length=200)
     avatar_id: str | None = Field(default=None, pattern=r"^\d{1,19}$")
@@ -92,7 +93,7 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=member_auth, summary="Revoke a token")
-def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+def revoke_token(request: HttpRequest, token_id: PathId) -> Status[None]:
     services.token_revoke(user=current_member(request), token_id=token_id)
     return Status(204, None)
 

@@ -32,7 +32,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     id = models.BigIntegerField(primary_key=True, default=next_id, editable=False)
     handle = models.CharField(max_length=30, unique=True)  # plus the case-insensitive constraint below
-    display_name = models.CharField(max_length=64, blank=True)
+    # Limits are enforced in graphemes by the services; columns leave room for long emoji sequences.
+    display_name = models.CharField(max_length=400, blank=True)
     bio = models.TextField(blank=True)
     bio_language = models.CharField(max_length=16, blank=True)
     avatar = models.ForeignKey(
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "handle"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -32,7 +32,7 @@ def _thread_pool() -> ThreadPoolExecutor:
 def _run_in_thread(task: Task[Any, Any], args: list[Any]) -> None:
     close_old_connections()
     try:
-        task.apply(args=args, throw=True)
+        task.apply(args=tuple(args), throw=True)
     except Exception:
         logger.exception("background job %s failed", task.name)
     finally:
@@ -42,11 +42,11 @@ def _run_in_thread(task: Task[Any, Any], args: list[Any]) -> None:
 def run_job(task: Task[Any, Any], args: list[Any]) -> None:
     mode = settings.JOBS_MODE
     if mode == "celery":
-        task.apply_async(args=args)
+        task.apply_async(args=tuple(args))
     elif mode == "thread":
         _thread_pool().submit(_run_in_thread, task, args)
     else:
-        task.apply(args=args, throw=True)
+        task.apply(args=tuple(args), throw=True)
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any) -> None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Path, Schema
 from pydantic import ConfigDict
 
 
@@ -21,3 +23,8 @@ class Problem(Schema):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldProblem] | None = None
+
+
+MAX_ID = 2**63 - 1
+# A path ID bounded to the 64-bit range, so an overlong number is a 422, not a database error.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -18,4 +18,5 @@ def grapheme_length(text: str) -> int:
 def clean_text(text: str) -> str:
     """NFC-normalise, unify newlines, drop control characters, trim the ends."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()
+    cleaned: str = _CONTROL.sub("", text)
+    return cleaned.strip()

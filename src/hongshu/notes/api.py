@@ -11,6 +11,7 @@ from hongshu.accounts.api import AccountOut
 from hongshu.accounts.selectors import account_by_handle
 from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.pagination import Page
+from hongshu.core.schemas import PathId
 from hongshu.media.schemas import MediaOut
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
@@ -25,14 +26,14 @@ class ImageIn(Schema):
 
 
 class PlaceIn(Schema):
-    name: str = Field(max_length=500)
+    name: str = Field(max_length=2000)
     lat: float | None = None
     lng: float | None = None
 
 
 class NoteIn(Schema):
-    title: str = Field(default="", max_length=500)
-    body: str = Field(default="", max_length=20000)
+    title: str = Field(default="", max_length=1000)
+    body: str = Field(default="", max_length=40000)
     # Up to 19 pass the schema so that the service answers 19 photos with its own clear message.
     images: list[ImageIn] = Field(default_factory=list, max_length=19)
     topics: list[str] = Field(default_factory=list, max_length=11)
@@ -43,8 +44,8 @@ class NoteIn(Schema):
 
 
 class NotePatch(Schema):
-    title: str | None = Field(default=None, max_length=500)
-    body: str | None = Field(default=None, max_length=20000)
+    title: str | None = Field(default=None, max_length=1000)
+    body: str | None = Field(default=None, max_length=40000)
     images: list[ImageIn] | None = Field(default=None, max_length=19)
     topics: list[str] | None = Field(default=None, max_length=11)
     place: PlaceIn | None = None
@@ -184,12 +185,12 @@ def my_drafts(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
 
 
 @router.get("/notes/{note_id}", response=NoteOut)
-def get_note(request: HttpRequest, note_id: int) -> NoteOut:
+def get_note(request: HttpRequest, note_id: PathId) -> NoteOut:
     return NoteOut.of(selectors.access_note(viewer=request_user(request), note_id=note_id))
 
 
 @router.patch("/notes/{note_id}", response=NoteOut, auth=member_auth, summary="Edit (or publish) a note")
-def update_note(request: HttpRequest, note_id: int, payload: NotePatch) -> NoteOut:
+def update_note(request: HttpRequest, note_id: PathId, payload: NotePatch) -> NoteOut:
     user = current_member(request)
     fields = payload.dict(exclude_unset=True)
     note = services.note_update(
@@ -209,14 +210,14 @@ def update_note(request: HttpRequest, note_id: int, payload: NotePatch) -> NoteO
 
 
 @router.delete("/notes/{note_id}", response={204: None}, auth=member_auth)
-def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
+def delete_note(request: HttpRequest, note_id: PathId) -> Status[None]:
     user = current_member(request)
     services.note_delete(note=selectors.access_own_note(viewer=user, note_id=note_id), actor=user)
     return Status(204, None)
 
 
 @router.get("/notes/{note_id}/history", response=list[RevisionOut], auth=member_auth)
-def note_history(request: HttpRequest, note_id: int) -> list[RevisionOut]:
+def note_history(request: HttpRequest, note_id: PathId) -> list[RevisionOut]:
     revisions = selectors.note_history(viewer=current_member(request), note_id=note_id)
     return [RevisionOut.of(r) for r in revisions]
 

@@ -1,20 +1,23 @@
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from hongshu.core.models import SnowflakeModel
+
+if TYPE_CHECKING:
+    from hongshu.accounts.models import User
 from hongshu.notes.querysets import NoteQuerySet
 
 
 class Topic(SnowflakeModel):
     """A `#topic`. `key` is the case-folded, NFKC form used for matching; `name` keeps the first spelling."""
 
-    name = models.CharField(max_length=40)
-    key = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -32,18 +35,22 @@ class Note(SnowflakeModel):
         PUBLISHED = "published"
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=500)  # 20 graphemes, checked by the service
     body = models.TextField(blank=True)
     language = models.CharField(max_length=16, default="und")
     language_set_by_author = models.BooleanField(default=False)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    place_name = models.CharField(max_length=100, blank=True)
+    place_name = models.CharField(max_length=600, blank=True)
     # Coarse coordinates only (two decimals, ~1 km): never a photo's exact GPS position.
     place_lat = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     place_lng = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    topics = models.ManyToManyField(Topic, through="NoteTopic", related_name="notes")
-    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, through="NoteMention", related_name="+")
+    topics: models.ManyToManyField[Topic, NoteTopic] = models.ManyToManyField(
+        Topic, through="NoteTopic", related_name="notes"
+    )
+    mentions: models.ManyToManyField[User, NoteMention] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="NoteMention", related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -65,7 +72,7 @@ class NoteImage(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images")
     media = models.OneToOneField("media.MediaAsset", on_delete=models.CASCADE, related_name="note_image")
     position = models.PositiveSmallIntegerField()
-    alt_text = models.CharField(max_length=1500, blank=True)
+    alt_text = models.TextField(blank=True)
 
     class Meta:
         ordering = ("position",)
@@ -94,10 +101,10 @@ class NoteRevision(SnowflakeModel):
     """The note as it was before an edit, kept for moderation."""
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=500)  # 20 graphemes, checked by the service
     body = models.TextField(blank=True)
     topics = models.JSONField(default=list)
     image_ids = models.JSONField(default=list)
-    place_name = models.CharField(max_length=100, blank=True)
+    place_name = models.CharField(max_length=600, blank=True)
     visibility = models.CharField(max_length=10)
     created_at = models.DateTimeField(default=timezone.now)

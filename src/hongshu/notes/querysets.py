@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from hongshu.accounts.models import User
+    from hongshu.notes.models import Note  # noqa: F401 - named in the QuerySet base below
 
 
-class NoteQuerySet(models.QuerySet[Any]):
+class NoteQuerySet(models.QuerySet["Note"]):
     def alive(self) -> NoteQuerySet:
         return self.filter(deleted_at__isnull=True)
 
