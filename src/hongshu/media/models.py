@@ -34,6 +34,8 @@ class MediaAsset(SnowflakeModel):
     size_bytes = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # When a worker took the asset; a claim older than the processing lease may be taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [

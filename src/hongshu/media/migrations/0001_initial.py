@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import hongshu.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import hongshu.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,25 +17,47 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MediaAsset',
+            name="MediaAsset",
             fields=[
-                ('id', models.BigIntegerField(default=hongshu.core.ids.next_id, editable=False, primary_key=True, serialize=False)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('error_code', models.CharField(blank=True, max_length=48)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('content_type', models.CharField(max_length=32)),
-                ('original_key', models.CharField(blank=True, max_length=200)),
-                ('width', models.PositiveIntegerField(default=0)),
-                ('height', models.PositiveIntegerField(default=0)),
-                ('blurhash', models.CharField(blank=True, max_length=64)),
-                ('variants', models.JSONField(blank=True, default=dict)),
-                ('size_bytes', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='media', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=hongshu.core.ids.next_id, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("ready", "Ready"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("error_code", models.CharField(blank=True, max_length=48)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("content_type", models.CharField(max_length=32)),
+                ("original_key", models.CharField(blank=True, max_length=200)),
+                ("width", models.PositiveIntegerField(default=0)),
+                ("height", models.PositiveIntegerField(default=0)),
+                ("blurhash", models.CharField(blank=True, max_length=64)),
+                ("variants", models.JSONField(blank=True, default=dict)),
+                ("size_bytes", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', '-id'], name='media_owner_recent'), models.Index(fields=['state', 'created_at'], name='media_state_age')],
+                "indexes": [
+                    models.Index(fields=["owner", "-id"], name="media_owner_recent"),
+                    models.Index(fields=["state", "created_at"], name="media_state_age"),
+                ],
             },
         ),
     ]
