@@ -1,16 +1,176 @@
-"""The `hongshu` command."""
+"""The `hongshu` command. Each verb is a thin wrapper around a tested service or a standard tool.
+
+hongshu run [--host H] [--port P] [--workers N] [--demo-photos-max N]
+                           migrate, load the demo content the first time, serve (embedded jobs)
+hongshu serve [--host H] [--port P] [--workers N] [--threads N]
+                           serve with gunicorn (gthread) on hongshu.config.wsgi:application
+hongshu demo [--photos-per-note-max N]
+                           load the demo members and notes (once)
+hongshu worker [celery options]
+                           run a Celery worker (needs REDIS_URL)
+hongshu createadmin [options]
+                           create a staff account (Django's createsuperuser)
+hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from hongshu.demo.services import DemoResult
+
+SETTINGS = "hongshu.config.settings"
+WSGI_APP = "hongshu.config.wsgi:application"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 
 
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    import django
+
+    django.setup()
+    # Inline jobs log every task at INFO; one line per demo photo would bury the start-up message.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 2))
+    parser.add_argument("--threads", type=int, default=4)
+
+
+def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:
+    """Replace this process by gunicorn, so signals (Ctrl+C, SIGTERM) reach the server directly."""
+    command = [
+        sys.executable, "-m", "gunicorn", WSGI_APP,
+        "--bind", f"{options.host}:{options.port}",
+        "--worker-class", "gthread", "--workers", str(options.workers), "--threads", str(options.threads),
+        "--access-logfile", "-",
+        # The control socket has one default path per user, which two instances on a host would share.
+        "--no-control-socket",
+    ]  # fmt: skip
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)  # noqa: S606 - our own interpreter, fixed arguments
+
+
+def run_banner(*, url: str, result: DemoResult) -> str:
+    from hongshu.demo.content import MEMBERS
+
+    names = {member.handle: member.display_name for member in MEMBERS}
+    state = "loaded" if result.created else "already loaded"
+    lines = [
+        "",
+        f"  红薯 Hongshu is running at {url}",
+        "",
+        f"  Demo members ({state}) — sign in with any handle and the password: {result.password}",
+        *(f"    @{handle:<16} {names.get(handle, '')}" for handle in result.handles),
+        "",
+        "  Press Ctrl+C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run(argv: Sequence[str]) -> NoReturn:
+    parser = argparse.ArgumentParser(
+        prog="hongshu run", description="Migrate, load demo content once, serve."
+    )
+    _server_options(parser)
+    parser.add_argument("--demo-photos-max", type=int, default=4, help="photos per demo note (1-4)")
+    options = parser.parse_args(argv)
+    jobs = os.environ.get("HONGSHU_JOBS")
+    # The demo photos are processed before serving (inline), so the first page is complete at once.
+    os.environ["HONGSHU_JOBS"] = jobs or "inline"
+    _setup()
+    from django.core.management import call_command
+
+    from hongshu.demo.services import demo_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    result = demo_load(photos_per_note_max=options.demo_photos_max)
+    print(run_banner(url=f"http://{options.host}:{options.port}", result=result))
+    # The server itself runs background jobs on an in-process thread pool unless told otherwise.
+    _exec_gunicorn(options, {**os.environ, "HONGSHU_JOBS": jobs or "thread"})
+
+
+def serve(argv: Sequence[str]) -> NoReturn:
+    parser = argparse.ArgumentParser(prog="hongshu serve", description="Serve with gunicorn (gthread).")
+    _server_options(parser)
+    options = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    _exec_gunicorn(options, dict(os.environ))
+
+
+def demo(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu demo", description="Load the demo members and notes once.")
+    parser.add_argument("--photos-per-note-max", type=int, default=4)
+    options = parser.parse_args(argv)
+    # Photos are processed in this process unless told otherwise, so avatars can be set once they are ready.
+    os.environ.setdefault("HONGSHU_JOBS", "inline")
+    _setup()
+    from hongshu.demo.services import demo_load
+
+    result = demo_load(photos_per_note_max=options.photos_per_note_max)
+    if result.created:
+        print(f"Loaded {len(result.handles)} demo members, {result.notes} notes, {result.photos} photos.")
+    else:
+        print("The demo content is already loaded; nothing to do.")
+    print(f"Demo handles: {', '.join('@' + h for h in result.handles)} — password: {result.password}")
+
+
+def worker(argv: Sequence[str]) -> NoReturn:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    command = [sys.executable, "-m", "celery", "-A", "hongshu.config.celery", "worker", *argv]
+    if not any(arg.startswith(("--loglevel", "-l")) for arg in argv):
+        command += ["--loglevel", "INFO"]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
+
+
+def manage(argv: Sequence[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from django.core.management import execute_from_command_line
 
-    args = sys.argv[1:]
-    if args and args[0] == "manage":
-        args = args[1:]
-    execute_from_command_line(["hongshu", *args])
+    execute_from_command_line(["hongshu", *argv])
+
+
+def createadmin(argv: Sequence[str]) -> None:
+    # Django's createsuperuser prompts for the handle and a password (checked by the password validators);
+    # --noinput reads DJANGO_SUPERUSER_HANDLE and DJANGO_SUPERUSER_PASSWORD.
+    manage(["createsuperuser", *argv])
+
+
+def _help(argv: Sequence[str]) -> None:
+    print((__doc__ or "").strip())
+
+
+VERBS: dict[str, Callable[[Sequence[str]], None]] = {
+    "run": run,
+    "serve": serve,
+    "demo": demo,
+    "worker": worker,
+    "createadmin": createadmin,
+    "manage": manage,
+    "help": _help,
+    "--help": _help,
+    "-h": _help,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        _help(args)
+        return
+    verb = VERBS.get(args[0])
+    if verb is None:  # `hongshu migrate`, `hongshu shell`, … go straight to Django
+        manage(args)
+    else:
+        verb(args[1:])

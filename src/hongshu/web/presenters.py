@@ -1,0 +1,135 @@
+"""What the templates need from notes and members, computed once per page from already-loaded rows.
+
+Nothing here queries the database: the selectors (`notes_latest`, `access_note`) prefetch authors,
+avatars and images, so a page of cards costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from hongshu.accounts.models import User
+from hongshu.media.models import MediaAsset
+from hongshu.media.urls_for import variant_urls
+from hongshu.notes.models import Note, NoteImage, Topic
+from hongshu.notes.services import INLINE_TOPIC, topic_key
+
+# Cards keep their photo's own shape, but only between 3:4 and 4:3, so the columns stay even.
+CARD_RATIO_MIN = Fraction(3, 4)
+CARD_RATIO_MAX = Fraction(4, 3)
+# The phone default when nothing is known yet (an image still being processed).
+DEFAULT_BOX = (3, 4)
+AVATAR_TONES = 8
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One displayable image. `box_w`/`box_h` is the shape the page reserves before the image loads."""
+
+    src: str
+    srcset: str
+    width: int
+    height: int
+    box_w: int
+    box_h: int
+    blurhash: str
+    alt: str
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.src)
+
+
+@dataclass(frozen=True)
+class Author:
+    handle: str
+    name: str
+    initial: str
+    tone: int
+    avatar_src: str
+
+
+@dataclass(frozen=True)
+class Card:
+    note: Note
+    cover: Photo | None
+    author: Author
+    photo_count: int
+
+
+def _srcset(urls: dict[str, str]) -> str:
+    return ", ".join(f"{url} {width}w" for width, url in sorted(urls.items(), key=lambda kv: int(kv[0])))
+
+
+def _pick(urls: dict[str, str], want: int) -> str:
+    """The smallest variant at least `want` pixels wide, else the largest there is."""
+    widths = sorted(int(w) for w in urls)
+    if not widths:
+        return ""
+    chosen = next((w for w in widths if w >= want), widths[-1])
+    return urls[str(chosen)]
+
+
+def box_for(width: int, height: int, *, clamp: bool) -> tuple[int, int]:
+    if width <= 0 or height <= 0:
+        return DEFAULT_BOX
+    if clamp:
+        ratio = Fraction(width, height)
+        if ratio < CARD_RATIO_MIN:
+            return (CARD_RATIO_MIN.numerator, CARD_RATIO_MIN.denominator)
+        if ratio > CARD_RATIO_MAX:
+            return (CARD_RATIO_MAX.numerator, CARD_RATIO_MAX.denominator)
+    return (width, height)
+
+
+def photo_of(asset: MediaAsset, *, alt: str, clamp: bool, want: int = 720) -> Photo:
+    urls = variant_urls(asset)
+    box_w, box_h = box_for(asset.width, asset.height, clamp=clamp)
+    return Photo(
+        src=_pick(urls, want),
+        srcset=_srcset(urls),
+        width=asset.width,
+        height=asset.height,
+        box_w=box_w,
+        box_h=box_h,
+        blurhash=asset.blurhash,
+        alt=alt,
+    )
+
+
+def author_of(user: User) -> Author:
+    name = user.display_name or user.handle
+    avatar = user.avatar
+    return Author(
+        handle=user.handle,
+        name=name,
+        initial=name[:1].upper(),
+        tone=user.pk % AVATAR_TONES,
+        avatar_src=_pick(variant_urls(avatar), 64) if avatar is not None else "",
+    )
+
+
+def _images(note: Note) -> list[NoteImage]:
+    # `images` is prefetched, ordered by position, by the selectors' hydration.
+    return list(note.images.all())
+
+
+def card_of(note: Note) -> Card:
+    images = _images(note)
+    cover = None
+    if images:
+        first = images[0]
+        cover = photo_of(first.media, alt=first.alt_text or note.title, clamp=True, want=360)
+    return Card(note=note, cover=cover, author=author_of(note.author), photo_count=len(images))
+
+
+def photos_of(note: Note) -> list[Photo]:
+    """Every photo of a note page, each at its true shape."""
+    return [photo_of(image.media, alt=image.alt_text, clamp=False, want=1080) for image in _images(note)]
+
+
+def topics_beyond_text(note: Note) -> list[Topic]:
+    """The note's topics that its text does not already show as inline #topics (those are highlighted there)."""
+    inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
+    return [topic for topic in note.topics.all() if topic.key not in inline]
