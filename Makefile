@@ -29,8 +29,8 @@ lint: $(STAMP)
 
 ## messages: refresh the gettext catalogs after changing user-facing strings
 messages: $(STAMP)
-	cd src/hongshu && ../../$(BIN)/hongshu manage makemessages -l zh_Hans --no-obsolete --no-location
-	cd src/hongshu && ../../$(BIN)/hongshu manage compilemessages
+	cd src/hongshu && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/python -m django makemessages -l zh_Hans --no-obsolete --no-location
+	cd src/hongshu && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/python -m django compilemessages
 
 clean:
 	rm -rf $(VENV) var

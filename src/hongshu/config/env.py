@@ -6,7 +6,10 @@ from one `HongshuSettings` instance so there is a single place to read what an o
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -92,6 +95,15 @@ class HongshuSettings(BaseSettings):
         key_file = self.var_dir / "secret_key"
         if not key_file.exists():
             self.var_dir.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_urlsafe(50))
-            key_file.chmod(0o600)
+            # Written to a private (0600) temporary file and hard-linked into place: the key is never
+            # readable by others, never seen half-written, and processes that start together (web
+            # workers) all keep the first key instead of each overwriting it with their own.
+            fd, temporary = tempfile.mkstemp(dir=self.var_dir, prefix=".secret_key.")
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(50))
+                with contextlib.suppress(FileExistsError):
+                    os.link(temporary, key_file)
+            finally:
+                os.unlink(temporary)
         return key_file.read_text().strip()
