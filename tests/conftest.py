@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
@@ -17,6 +18,9 @@ from PIL import Image
 
 from hongshu.accounts import services as account_services
 from hongshu.accounts.models import User
+from hongshu.media.models import MediaAsset
+from hongshu.notes.models import Note
+from hongshu.notes.services import ImageSpec, note_create
 
 PASSWORD = "correct horse battery"
 
@@ -110,6 +114,74 @@ def image_bytes(
 @pytest.fixture
 def count_queries() -> Callable[[], CaptureQueriesContext]:
     return lambda: CaptureQueriesContext(connection)
+
+
+def check_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert an RFC 9457 answer with this status and stable code; returns the body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    assert body["title"]
+    return body
+
+
+@pytest.fixture
+def problem() -> Callable[[Any, int, str], dict[str, Any]]:
+    """`problem(response, status, code)`, as a fixture."""
+    return check_problem
+
+
+def _ready_asset(owner: User) -> MediaAsset:
+    # A processed image without files: for tests of notes and what hangs off them (uploading is in tests/media).
+    return MediaAsset.objects.create(
+        owner=owner,
+        state=MediaAsset.State.READY,
+        content_type="image/jpeg",
+        width=1080,
+        height=1440,
+        blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+        variants={"360": "media/x/360.webp"},
+    )
+
+
+@pytest.fixture
+def ready_images(db: None) -> Callable[..., list[str]]:
+    """`ready_images(owner, count=1)`: processed images owned by a member, as API IDs."""
+    return lambda owner, count=1: [str(_ready_asset(owner).pk) for _ in range(count)]
+
+
+@pytest.fixture
+def post_note(db: None) -> Callable[..., Note]:
+    """`post_note(author, title, body, visibility, draft)`: a note with one photo, through the notes service."""
+
+    def make(
+        author: User, title: str = "note", body: str = "", visibility: str = "public", draft: bool = False
+    ) -> Note:
+        return note_create(
+            author=author,
+            title=title,
+            body=body,
+            images=[ImageSpec(media_id=_ready_asset(author).pk)],
+            visibility=visibility,
+            draft=draft,
+            language="en",
+        )
+
+    return make
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks: Any) -> Callable[[], AbstractContextManager[Any]]:
+    """`with after_commit(): ...` runs the jobs queued inside once the block ends, as a commit would."""
+
+    @contextmanager
+    def run() -> Iterator[Any]:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return run
 
 
 # ---- Engine-bound markers (added with scripts/run_suites.py) -----------------------------------------

@@ -127,3 +127,6 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/", "hongshu.accounts.api.router")
 api.add_router("/", "hongshu.media.api.router")
 api.add_router("/", "hongshu.notes.api.router")
+api.add_router("/", "hongshu.social.api.router")
+api.add_router("/", "hongshu.comments.api.router")
+api.add_router("/", "hongshu.notifications.api.router")

@@ -25,7 +25,9 @@ def problem(response, status, code):
 
 
 def test_sign_up_returns_account_and_working_token(api):
-    response = sign_up(api, "Alice_1", display_name="爱丽丝 Alice", languages=["en", "zh-Hans"], region="Ohio")
+    response = sign_up(
+        api, "Alice_1", display_name="爱丽丝 Alice", languages=["en", "zh-Hans"], region="Ohio"
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["account"]["handle"] == "Alice_1"
@@ -96,7 +98,11 @@ def test_token_sign_in_ignores_handle_case_and_rejects_wrong_password(api, make_
     response = api.post("/tokens", json={"handle": "GRACE", "password": GOOD})
     assert response.status_code == 201
     assert response.json()["account"]["handle"] == "Grace"
-    problem(api.post("/tokens", json={"handle": "grace", "password": "wrong password!"}), 401, "invalid_credentials")
+    problem(
+        api.post("/tokens", json={"handle": "grace", "password": "wrong password!"}),
+        401,
+        "invalid_credentials",
+    )
     problem(api.post("/tokens", json={"handle": "nobody", "password": GOOD}), 401, "invalid_credentials")
 
 
@@ -119,7 +125,9 @@ def test_me_requires_authentication(api):
 
 def test_profile_update_detects_bio_language(member_api):
     _user, client = member_api("ivy")
-    response = client.patch("/accounts/me", json={"bio": "在上海吃遍了所有的小笼包，欢迎一起打卡", "region": "上海"})
+    response = client.patch(
+        "/accounts/me", json={"bio": "在上海吃遍了所有的小笼包，欢迎一起打卡", "region": "上海"}
+    )
     assert response.status_code == 200
     assert response.json()["bio_language"] == "zh-Hans"
     assert response.json()["region"] == "上海"
@@ -130,7 +138,9 @@ def test_profile_update_detects_bio_language(member_api):
 def test_change_password(member_api, api):
     _user, client = member_api("jack")
     problem(
-        client.post("/accounts/me/password", json={"current_password": "nope", "new_password": "another good one"}),
+        client.post(
+            "/accounts/me/password", json={"current_password": "nope", "new_password": "another good one"}
+        ),
         401,
         "invalid_credentials",
     )
@@ -139,7 +149,9 @@ def test_change_password(member_api, api):
         422,
         "weak_password",
     )
-    ok = client.post("/accounts/me/password", json={"current_password": GOOD, "new_password": "another good one"})
+    ok = client.post(
+        "/accounts/me/password", json={"current_password": GOOD, "new_password": "another good one"}
+    )
     assert ok.status_code == 204
     assert api.post("/tokens", json={"handle": "jack", "password": "another good one"}).status_code == 201
     assert api.post("/tokens", json={"handle": "jack", "password": GOOD}).status_code == 401
@@ -170,3 +182,18 @@ def test_problem_titles_follow_the_readers_language(api):
     chinese = api.get("/accounts/me", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
     assert english.json()["title"] == "Please sign in first."
     assert chinese.json()["title"] == "请先登录。"
+
+
+def test_deleting_a_commenter_keeps_comment_counts_exact(member_api, post_note, after_commit):
+    author, author_client = member_api("host")
+    note = post_note(author, "talk to me")
+    _guest, guest = member_api("guest")
+    with after_commit():
+        root = guest.post(f"/notes/{note.pk}/comments", json={"body": "first!"}).json()
+        author_client.post(f"/comments/{root['id']}/replies", json={"body": "thanks"})
+        author_client.post(f"/notes/{note.pk}/comments", json={"body": "my own"})
+    assert author_client.get(f"/notes/{note.pk}").json()["counts"]["comments"] == 3
+    with after_commit():
+        assert guest.post("/accounts/me/delete", json={"password": GOOD}).status_code == 204
+    # The guest's thread (with the author's reply under it) is gone; the author's own comment remains.
+    assert author_client.get(f"/notes/{note.pk}").json()["counts"]["comments"] == 1

@@ -8,10 +8,10 @@ from pydantic import Field
 
 from hongshu.accounts import services
 from hongshu.accounts.models import User
-from hongshu.accounts.selectors import account_by_handle
-from hongshu.core.auth import current_member, member_auth
+from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.schemas import PathId
 from hongshu.media.schemas import MediaOut
+from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
 
@@ -130,4 +130,5 @@ def delete_me(request: HttpRequest, payload: PasswordIn) -> Status[None]:
 
 @router.get("/accounts/{handle}", response=AccountOut)
 def account(request: HttpRequest, handle: str) -> AccountOut:
-    return AccountOut.of(account_by_handle(handle=handle))
+    # A blocked pair gets 404, as if the account did not exist.
+    return AccountOut.of(access_account(viewer=request_user(request), handle=handle))

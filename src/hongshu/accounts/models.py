@@ -41,6 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     languages = models.JSONField(default=list, blank=True)
     region = models.CharField(max_length=64, blank=True)
+    # Privacy: a private account approves each follow request; the other two hide lists from others.
+    is_private = models.BooleanField(default=False)
+    hide_follow_lists = models.BooleanField(default=False)
+    likes_public = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

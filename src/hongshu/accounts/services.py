@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import ApiToken, User
 from hongshu.core.errors import Conflict, NotAuthenticated, field_error
+from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import clean_text, grapheme_length
 from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.language.detection import detect_language
@@ -132,14 +133,24 @@ def account_change_password(*, user: User, current_password: str, new_password: 
 
 
 def account_delete(*, user: User, password: str) -> None:
-    """Delete the member with their notes, media and tokens; stored files go after commit."""
+    """Delete the member with their notes, media, tokens, likes and comments; files go after commit.
+
+    The cascade bypasses the services that keep per-note counters, so the counts of notes they commented on
+    are recomputed after commit (like and collect counters are repaired by the periodic drift job).
+    """
+    from hongshu.comments.models import Comment
+    from hongshu.comments.tasks import reconcile_comment_counts_task
     from hongshu.media.services import media_delete_files_on_commit
 
     if not user.check_password(password):
         raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")
     with transaction.atomic():
+        commented = Comment.objects.filter(author=user).exclude(note__author=user)
+        note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
         media_delete_files_on_commit(media=list(user.media.all()))
         user.delete()
+        if note_ids:
+            enqueue_on_commit(reconcile_comment_counts_task, note_ids)
 
 
 def token_create(*, handle: str, password: str, name: str = "") -> tuple[ApiToken, str]:

@@ -8,3 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
 app = Celery("hongshu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs, run by a beat process (`hongshu worker --beat` on exactly one worker, or `celery beat`).
+app.conf.beat_schedule = {
+    "reconcile-drifted-counters": {"task": "social.reconcile_drifted_counters", "schedule": 300.0},
+}

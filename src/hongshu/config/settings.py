@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "hongshu.accounts",
     "hongshu.media",
     "hongshu.notes",
+    "hongshu.social",
+    "hongshu.comments",
+    "hongshu.notifications",
     "hongshu.web",
 ]
 

@@ -8,13 +8,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.accounts.api import AccountOut
-from hongshu.accounts.selectors import account_by_handle
 from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.pagination import Page
 from hongshu.core.schemas import PathId
 from hongshu.media.schemas import MediaOut
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
+from hongshu.social.schemas import NoteCountsOut
+from hongshu.social.selectors import NoteCounts, access_account, note_counts
 
 router = Router(tags=["notes"])
 ID = r"^\d{1,19}$"
@@ -81,9 +82,13 @@ class NoteOut(Schema):
     created_at: datetime
     published_at: datetime | None
     edited_at: datetime | None
+    counts: NoteCountsOut
 
     @classmethod
-    def of(cls, note: Note) -> NoteOut:
+    def of(cls, note: Note, counts: NoteCounts | None = None) -> NoteOut:
+        """`counts` come in bulk for a page (`NotePage.of`); a single note fetches its own."""
+        if counts is None:
+            counts = note_counts(note_ids=[note.pk])[note.pk]
         place = None
         if note.place_name:
             lat = float(note.place_lat) if note.place_lat is not None else None
@@ -107,6 +112,7 @@ class NoteOut(Schema):
             created_at=note.created_at,
             published_at=note.published_at,
             edited_at=note.edited_at,
+            counts=NoteCountsOut.of(counts),
         )
 
 
@@ -116,7 +122,8 @@ class NotePage(Schema):
 
     @classmethod
     def of(cls, page: Page[Note]) -> NotePage:
-        return cls(items=[NoteOut.of(n) for n in page.items], next_cursor=page.next_cursor)
+        counts = note_counts(note_ids=[n.pk for n in page.items])
+        return cls(items=[NoteOut.of(n, counts[n.pk]) for n in page.items], next_cursor=page.next_cursor)
 
 
 class RevisionOut(Schema):
@@ -224,8 +231,8 @@ def note_history(request: HttpRequest, note_id: PathId) -> list[RevisionOut]:
 
 @router.get("/accounts/{handle}/notes", response=NotePage, summary="A member's published notes")
 def notes_of_account(request: HttpRequest, handle: str, page: Query[PageQuery]) -> NotePage:
-    author = account_by_handle(handle=handle)
     viewer = request_user(request)
+    author = access_account(viewer=viewer, handle=handle)
     return NotePage.of(
         selectors.notes_by_author(viewer=viewer, author=author, cursor=page.cursor, limit=page.limit)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -19,12 +19,50 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return self.filter(deleted_at__isnull=True)
 
     def visible_to(self, viewer: User | AnonymousUser | None) -> NoteQuerySet:
-        """Notes `viewer` may read: published public notes, plus everything alive of their own.
+        """Notes `viewer` may read — the rule lives here and nowhere else:
 
-        Followers-only notes are visible to their author only until the follow graph exists (issue 3 adds
-        accepted followers here, and blocks) — the rule lives here and nowhere else.
+        - deleted notes and notes of inactive (suspended, deleted) authors: no one;
+        - drafts and "only me" notes: their author;
+        - public notes: everyone, except when author and viewer are a blocked pair (either direction);
+        - followers-only notes: their author and accounts whose follow the author ACCEPTED (no block).
+
+        One SQL statement: the graph is consulted through correlated EXISTS subqueries, never in Python.
         """
-        published_public = Q(status="published", visibility="public", author__is_active=True)
+        # Imported here: social's models import the notes app, which imports this module.
+        from hongshu.social.models import Block, Follow
+
+        live = self.alive().filter(author__is_active=True)
+        published_public = Q(status="published", visibility="public")
         if viewer is None or not viewer.is_authenticated:
-            return self.alive().filter(published_public)
-        return self.alive().filter(published_public | Q(author_id=viewer.pk))
+            return live.filter(published_public)
+        blocked_pair = Exists(
+            Block.objects.filter(
+                Q(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
+                | Q(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
+            )
+        )
+        accepted_follower = Exists(
+            Follow.objects.filter(
+                follower_id=viewer.pk, followee_id=OuterRef("author_id"), state=Follow.State.ACCEPTED
+            )
+        )
+        others = (
+            Q(status="published")
+            & ~blocked_pair
+            & (Q(visibility="public") | (Q(visibility="followers") & accepted_follower))
+        )
+        return live.filter(Q(author_id=viewer.pk) | others)
+
+    def listed_for(self, viewer: User | AnonymousUser | None) -> NoteQuerySet:
+        """`visible_to`, minus authors the viewer muted: for lists and feeds, not for direct reads.
+
+        Muting is silent and one-way, so it is a filter on what is offered, not part of the policy.
+        """
+        from hongshu.social.models import Mute
+
+        visible = self.visible_to(viewer)
+        if viewer is None or not viewer.is_authenticated:
+            return visible
+        return visible.exclude(
+            Exists(Mute.objects.filter(muter_id=viewer.pk, muted_id=OuterRef("author_id")))
+        )

@@ -24,6 +24,11 @@ def _hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
     )
 
 
+def notes_hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
+    """For other apps' lists of notes (boards, likes): the same fixed-query hydration as here."""
+    return _hydrated(queryset)
+
+
 def access_note(*, viewer: Viewer, note_id: int) -> Note:
     """The note if `viewer` may read it; otherwise NotFound (never reveal that a hidden note exists)."""
     note = _hydrated(Note.objects.visible_to(viewer)).filter(pk=note_id).first()
@@ -42,7 +47,7 @@ def access_own_note(*, viewer: User, note_id: int) -> Note:
 
 def notes_latest(*, viewer: Viewer, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[Note]:
     """The newest published notes `viewer` may read (the first page of the site)."""
-    queryset = Note.objects.visible_to(viewer).filter(status=Note.Status.PUBLISHED, visibility="public")
+    queryset = Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED, visibility="public")
     return paginate_by_id(_hydrated(queryset), cursor=cursor, limit=limit)
 
 

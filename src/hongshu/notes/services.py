@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, field_error
+from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import clean_text, grapheme_length
 from hongshu.language.codes import CONTENT_LANGUAGES
 from hongshu.language.detection import detect_language
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
+from hongshu.notifications.tasks import notify_note_mentions_task
 
 TITLE_MAX = 20
 BODY_MAX = 1000
@@ -188,6 +190,7 @@ def note_create(
         _set_images(note, images)
         _set_topics(note, topic_names)
         _set_mentions(note)
+        enqueue_on_commit(notify_note_mentions_task, str(note.pk))
     return note
 
 
@@ -252,6 +255,8 @@ def note_update(
         note.save()
         _set_topics(note, topic_names)
         _set_mentions(note)
+        # Publishing a draft, or naming someone new in an edit, tells them; the job skips anyone already told.
+        enqueue_on_commit(notify_note_mentions_task, str(note.pk))
     return note
 
 

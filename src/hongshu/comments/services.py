@@ -1,0 +1,186 @@
+"""Comment writes: comment on a note, reply, delete, like. Each keeps the note's comment count in step and
+queues its notifications to be recorded after commit (the job re-checks blocks and visibility)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.comments.models import Comment, CommentLike, CommentMention
+from hongshu.comments.selectors import access_comment, blocked_among, comment_not_found, is_live
+from hongshu.core.errors import Conflict, Forbidden, NotFound, field_error
+from hongshu.core.text import clean_text, grapheme_length
+from hongshu.language.detection import detect_language
+from hongshu.notes.models import Note
+from hongshu.notes.selectors import access_note
+from hongshu.notes.services import MENTION
+from hongshu.notifications.models import Notification
+from hongshu.notifications.services import notify_after_commit
+from hongshu.social.models import NoteCounter
+from hongshu.social.services import counter_add
+
+COMMENT_MAX = 500
+# Linked (and notified) mentions per comment: more than this is how mention spam looks.
+MENTIONS_MAX = 10
+Kind = Notification.Kind
+
+
+def _clean_body(body: str) -> str:
+    body = clean_text(body)
+    if not body:
+        raise field_error("body", _("Write something first."), code="comment_required")
+    if grapheme_length(body) > COMMENT_MAX:
+        raise field_error("body", _("Comments are at most 500 characters."), code="comment_too_long")
+    return body
+
+
+def _mentioned(author: User, body: str) -> list[User]:
+    """Active members named as `@handle` (first MENTIONS_MAX), except the author and blocked pairs."""
+    handles = list(dict.fromkeys(handle.lower() for handle in MENTION.findall(body)))[:MENTIONS_MAX]
+    if not handles:
+        return []
+    users = list(
+        User.objects.annotate(handle_key=Lower("handle"))
+        .filter(handle_key__in=handles, is_active=True)
+        .exclude(pk=author.pk)
+    )
+    blocked = blocked_among(author.pk, [u.pk for u in users])
+    return [u for u in users if u.pk not in blocked]
+
+
+def _deleted_conflict() -> Conflict:
+    return Conflict(_("This comment was deleted."), code="comment_deleted")
+
+
+def _write(*, author: User, note: Note, body: str, parent: Comment | None = None) -> Comment:
+    body = _clean_body(body)
+    mentioned = _mentioned(author, body)
+    comment = Comment(
+        note=note,
+        author=author,
+        root=(parent.root or parent) if parent else None,
+        parent=parent,
+        reply_to=parent.author if parent else None,
+        body=body,
+        language=detect_language(body),
+    )
+    with transaction.atomic():
+        comment.save(force_insert=True)
+        CommentMention.objects.bulk_create([CommentMention(comment=comment, user=u) for u in mentioned])
+        counter_add(note_id=note.pk, field="comments", delta=1)
+        _notify(comment, note, parent, mentioned)
+    return comment
+
+
+def _notify(comment: Comment, note: Note, parent: Comment | None, mentioned: list[User]) -> None:
+    """Who hears of a comment: the member answered (reply), the note's author (comment), then those
+    mentioned — each once, under the most specific kind."""
+    told = {comment.author_id}
+    refs = {"actor_id": comment.author_id, "note_id": note.pk, "comment_id": comment.pk}
+    if parent is not None:
+        notify_after_commit(kind=Kind.REPLY, recipient_id=parent.author_id, **refs)
+        told.add(parent.author_id)
+    if note.author_id not in told:
+        notify_after_commit(kind=Kind.COMMENT, recipient_id=note.author_id, **refs)
+        told.add(note.author_id)
+    for user in mentioned:
+        if user.pk not in told:
+            notify_after_commit(kind=Kind.MENTION, recipient_id=user.pk, **refs)
+
+
+def comment_create(*, author: User, note_id: int, body: str) -> Comment:
+    """Comment on a published note `author` may read (the policy: a blocked pair gets NotFound)."""
+    note = access_note(viewer=author, note_id=note_id)
+    if note.status != Note.Status.PUBLISHED:
+        raise NotFound(_("This note does not exist or is not visible to you."), code="note_not_found")
+    return _write(author=author, note=note, body=body)
+
+
+def comment_reply(*, author: User, comment_id: int, body: str) -> Comment:
+    """Reply to a comment or to a reply; the reply joins the thread of the root and names whom it answers.
+
+    Replying to a deleted comment is a 409 `comment_deleted`; to one hidden from `author`, NotFound.
+    """
+    parent = access_comment(viewer=author, comment_id=comment_id)
+    if not is_live(parent):
+        raise _deleted_conflict()
+    return _write(author=author, note=parent.note, body=body, parent=parent)
+
+
+def comment_delete(*, actor: User, comment_id: int) -> None:
+    """Delete a comment: its author may, and so may the author of the note it is on.
+
+    By ID rather than through the policy for those two, so a commenter can remove their words from a note
+    that is no longer visible to them. Anyone else gets Forbidden if they can see it, else NotFound.
+    """
+    comment = Comment.objects.select_related("note").filter(pk=comment_id, deleted_at__isnull=True).first()
+    if comment is None:
+        raise comment_not_found()
+    if actor.pk not in (comment.author_id, comment.note.author_id):
+        access_comment(viewer=actor, comment_id=comment_id)
+        raise Forbidden(
+            _("Only the comment's author or the note's author can delete it."), code="not_comment_owner"
+        )
+    with transaction.atomic():
+        deleted = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=actor
+        )
+        if deleted:  # a concurrent deletion already took the count down
+            counter_add(note_id=comment.note_id, field="comments", delta=-1)
+
+
+def comment_like(*, user: User, comment_id: int) -> Comment:
+    """Like a visible, live comment; twice is a 409 `already_liked`. Returns it with its new count."""
+    comment = access_comment(viewer=user, comment_id=comment_id)
+    if not is_live(comment):
+        raise _deleted_conflict()
+    try:
+        with transaction.atomic():
+            CommentLike.objects.create(user=user, comment=comment)
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+            notify_after_commit(
+                kind=Kind.COMMENT_LIKE,
+                actor_id=user.pk,
+                recipient_id=comment.author_id,
+                note_id=comment.note_id,
+                comment_id=comment.pk,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You already like this comment."), code="already_liked") from exc
+    comment.refresh_from_db(fields=["like_count"])
+    return comment
+
+
+def comment_unlike(*, user: User, comment_id: int) -> None:
+    """Take back a like, by ID (one may undo a like on a comment that is no longer visible)."""
+    with transaction.atomic():
+        deleted, _rows = CommentLike.objects.filter(user=user, comment_id=comment_id).delete()
+        if not deleted:
+            raise NotFound(_("You do not like this comment."), code="not_liked")
+        Comment.objects.filter(pk=comment_id).update(like_count=F("like_count") - 1)
+
+
+def comment_counts_reconcile(*, note_ids: Iterable[int]) -> int:
+    """Repair notes' comment counts from the comment table; returns how many had drifted.
+
+    Drift comes from deletions that bypass the services (an account deleted with its comments). As in
+    `social.services.counter_reconcile`: with the note's counter shards locked, a writer that already
+    touched a shard has committed (so it is counted) and one still waiting has not (it adds its own 1 after).
+    """
+    drifted = 0
+    for note_id in dict.fromkeys(note_ids):
+        with transaction.atomic():
+            NoteCounter.objects.bulk_create([NoteCounter(note_id=note_id, shard=0)], ignore_conflicts=True)
+            shards = list(NoteCounter.objects.select_for_update().filter(note_id=note_id).order_by("shard"))
+            exact = Comment.objects.filter(note_id=note_id, deleted_at__isnull=True).count()
+            delta = exact - sum(shard.comments for shard in shards)
+            if delta:
+                NoteCounter.objects.filter(note_id=note_id, shard=0).update(comments=F("comments") + delta)
+                drifted += 1
+    return drifted

@@ -1,0 +1,188 @@
+"""Ninja schemas of the social API. `NoteCountsOut` is also part of every `NoteOut`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import Field
+
+from hongshu.accounts.api import AccountOut
+from hongshu.accounts.models import User
+from hongshu.core.pagination import Page
+from hongshu.social.models import Board, Collect, Follow, Like
+from hongshu.social.selectors import AccountSocial, NoteCounts
+
+ID = r"^\d{1,19}$"
+FollowState = Literal["pending", "accepted"]
+
+
+class NoteCountsOut(Schema):
+    likes: int
+    collects: int
+    comments: int
+
+    @classmethod
+    def of(cls, counts: NoteCounts) -> NoteCountsOut:
+        return cls(likes=counts.likes, collects=counts.collects, comments=counts.comments)
+
+
+class AccountPage(Schema):
+    items: list[AccountOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[User]) -> AccountPage:
+        return cls(items=[AccountOut.of(u) for u in page.items], next_cursor=page.next_cursor)
+
+
+class FollowOut(Schema):
+    state: FollowState
+    account: AccountOut
+
+    @classmethod
+    def of(cls, follow: Follow) -> FollowOut:
+        return cls(state=follow.state, account=AccountOut.of(follow.followee))  # type: ignore[arg-type]
+
+
+class FollowRequestOut(Schema):
+    id: str
+    account: AccountOut
+    created_at: datetime
+
+
+class FollowRequestPage(Schema):
+    items: list[FollowRequestOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Follow]) -> FollowRequestPage:
+        items = [
+            FollowRequestOut(id=str(f.pk), account=AccountOut.of(f.follower), created_at=f.created_at)
+            for f in page.items
+        ]
+        return cls(items=items, next_cursor=page.next_cursor)
+
+
+class RelationshipOut(Schema):
+    following: Literal["none", "pending", "accepted"]
+    followed_by: bool
+    blocking: bool
+    muting: bool
+
+
+class AccountSocialOut(Schema):
+    handle: str
+    is_private: bool
+    follow_lists_hidden: bool
+    likes_public: bool
+    followers_count: int
+    following_count: int
+    relationship: RelationshipOut | None
+
+    @classmethod
+    def of(cls, social: AccountSocial) -> AccountSocialOut:
+        account, rel = social.account, social.relationship
+        return cls(
+            handle=account.handle,
+            is_private=account.is_private,
+            follow_lists_hidden=account.hide_follow_lists,
+            likes_public=account.likes_public,
+            followers_count=social.followers,
+            following_count=social.following,
+            relationship=RelationshipOut(
+                following=rel.following,  # type: ignore[arg-type]
+                followed_by=rel.followed_by,
+                blocking=rel.blocking,
+                muting=rel.muting,
+            )
+            if rel
+            else None,
+        )
+
+
+class PrivacyIn(Schema):
+    is_private: bool | None = None
+    hide_follow_lists: bool | None = None
+    likes_public: bool | None = None
+
+
+class PrivacyOut(Schema):
+    is_private: bool
+    hide_follow_lists: bool
+    likes_public: bool
+
+    @classmethod
+    def of(cls, user: User) -> PrivacyOut:
+        return cls(
+            is_private=user.is_private,
+            hide_follow_lists=user.hide_follow_lists,
+            likes_public=user.likes_public,
+        )
+
+
+class LikeOut(Schema):
+    note_id: str
+    created_at: datetime
+    counts: NoteCountsOut
+
+    @classmethod
+    def of(cls, like: Like, counts: NoteCounts) -> LikeOut:
+        return cls(note_id=str(like.note_id), created_at=like.created_at, counts=NoteCountsOut.of(counts))
+
+
+class CollectIn(Schema):
+    board_id: str | None = Field(default=None, pattern=ID)
+
+
+class CollectMoveIn(Schema):
+    board_id: str = Field(pattern=ID)
+
+
+class CollectOut(Schema):
+    note_id: str
+    board_id: str
+    created_at: datetime
+    counts: NoteCountsOut
+
+    @classmethod
+    def of(cls, collect: Collect, counts: NoteCounts) -> CollectOut:
+        return cls(
+            note_id=str(collect.note_id),
+            board_id=str(collect.board_id),
+            created_at=collect.created_at,
+            counts=NoteCountsOut.of(counts),
+        )
+
+
+class BoardIn(Schema):
+    name: str = Field(max_length=1000)
+    is_public: bool = False
+
+
+class BoardPatch(Schema):
+    name: str | None = Field(default=None, max_length=1000)
+    is_public: bool | None = None
+
+
+class BoardOut(Schema):
+    id: str
+    owner: AccountOut
+    name: str
+    is_default: bool
+    is_public: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, board: Board) -> BoardOut:
+        return cls(
+            id=str(board.pk),
+            owner=AccountOut.of(board.owner),
+            # The default board has no stored name, so each reader sees it in their own language.
+            name=str(_("Saved")) if board.is_default else board.name,
+            is_default=board.is_default,
+            is_public=board.is_public,
+            created_at=board.created_at,
+        )

@@ -1,0 +1,243 @@
+"""Reads of the social graph and of interactions. Notes are reached only through `Note.objects.visible_to`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.accounts.selectors import account_by_handle
+from hongshu.core.errors import Forbidden, NotFound
+from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
+from hongshu.notes.models import Note
+from hongshu.notes.selectors import notes_hydrated
+from hongshu.social.models import Block, Board, Collect, Follow, Like, Mute, NoteCounter
+
+Viewer = User | AnonymousUser | None
+Relation = TypeVar("Relation", Follow, Block, Mute)
+Interaction = TypeVar("Interaction", Like, Collect)
+
+
+@dataclass(frozen=True)
+class NoteCounts:
+    likes: int = 0
+    collects: int = 0
+    comments: int = 0
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """How the viewer stands towards an account, as a profile page shows it."""
+
+    following: str  # "none" | "pending" | "accepted"
+    followed_by: bool
+    blocking: bool
+    muting: bool
+
+
+@dataclass(frozen=True)
+class AccountSocial:
+    account: User
+    followers: int
+    following: int
+    relationship: Relationship | None  # None for visitors and for one's own profile
+
+
+def _member(viewer: Viewer) -> User | None:
+    return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
+
+
+def account_not_found() -> NotFound:
+    # The same answer as for a handle nobody has: a blocked pair learns nothing more.
+    return NotFound(_("No member has this handle."), code="account_not_found")
+
+
+def blocked_pair(a_id: int, b_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
+
+
+def _blocked_with(viewer: User, field: str) -> Exists:
+    """Correlated EXISTS: the user in `field` and `viewer` are a blocked pair (in either direction)."""
+    return Exists(
+        Block.objects.filter(
+            Q(blocker_id=viewer.pk, blocked_id=OuterRef(field))
+            | Q(blocker_id=OuterRef(field), blocked_id=viewer.pk)
+        )
+    )
+
+
+def access_account(*, viewer: Viewer, handle: str) -> User:
+    """The active account with this handle, unless it and the viewer are a blocked pair (then 404)."""
+    account = account_by_handle(handle=handle)
+    member = _member(viewer)
+    if member is not None and member.pk != account.pk and blocked_pair(member.pk, account.pk):
+        raise account_not_found()
+    return account
+
+
+def _follow_state(viewer: User, account: User) -> str:
+    follow = Follow.objects.filter(follower=viewer, followee=account).values_list("state", flat=True).first()
+    return follow or "none"
+
+
+def account_social(*, viewer: Viewer, account: User) -> AccountSocial:
+    """Follower counts and the viewer's relationship to `account` (reached through `access_account`)."""
+    accepted = Follow.objects.filter(state=Follow.State.ACCEPTED)
+    followers = accepted.filter(followee=account, follower__is_active=True).count()
+    following = accepted.filter(follower=account, followee__is_active=True).count()
+    member = _member(viewer)
+    relationship = None
+    if member is not None and member.pk != account.pk:
+        relationship = Relationship(
+            following=_follow_state(member, account),
+            followed_by=accepted.filter(follower=account, followee=member).exists(),
+            blocking=Block.objects.filter(blocker=member, blocked=account).exists(),
+            muting=Mute.objects.filter(muter=member, muted=account).exists(),
+        )
+    return AccountSocial(account=account, followers=followers, following=following, relationship=relationship)
+
+
+def _check_follow_lists(viewer: User | None, owner: User) -> None:
+    if viewer is not None and viewer.pk == owner.pk:
+        return
+    if owner.hide_follow_lists:
+        raise Forbidden(_("This member keeps their follow lists private."), code="follow_lists_hidden")
+    if owner.is_private and not (
+        viewer is not None
+        and Follow.objects.filter(follower=viewer, followee=owner, state=Follow.State.ACCEPTED).exists()
+    ):
+        raise Forbidden(_("This account is private."), code="account_is_private")
+
+
+def _accounts_page(rows: QuerySet[Relation], side: str, *, cursor: str | None, limit: int) -> Page[User]:
+    """Page relation rows by their own (time-ordered) ID and return the accounts on `side` of them."""
+    page = paginate_by_id(
+        rows.filter(**{f"{side}__is_active": True}).select_related(side, f"{side}__avatar"),
+        cursor=cursor,
+        limit=limit,
+    )
+    return Page(items=[getattr(row, side) for row in page.items], next_cursor=page.next_cursor)
+
+
+def followers_page(
+    *, viewer: Viewer, owner: User, cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> Page[User]:
+    """Accepted followers of `owner`, newest first; accounts in a blocked pair with the viewer are left out."""
+    member = _member(viewer)
+    _check_follow_lists(member, owner)
+    rows = Follow.objects.filter(followee=owner, state=Follow.State.ACCEPTED)
+    if member is not None:
+        rows = rows.exclude(_blocked_with(member, "follower_id"))
+    return _accounts_page(rows, "follower", cursor=cursor, limit=limit)
+
+
+def following_page(
+    *, viewer: Viewer, owner: User, cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> Page[User]:
+    member = _member(viewer)
+    _check_follow_lists(member, owner)
+    rows = Follow.objects.filter(follower=owner, state=Follow.State.ACCEPTED)
+    if member is not None:
+        rows = rows.exclude(_blocked_with(member, "followee_id"))
+    return _accounts_page(rows, "followee", cursor=cursor, limit=limit)
+
+
+def follow_requests_page(*, owner: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[Follow]:
+    """Pending requests to follow `owner` (only the owner ever sees them), newest first."""
+    rows = Follow.objects.filter(followee=owner, state=Follow.State.PENDING, follower__is_active=True)
+    return paginate_by_id(rows.select_related("follower", "follower__avatar"), cursor=cursor, limit=limit)
+
+
+def blocks_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[User]:
+    return _accounts_page(Block.objects.filter(blocker=user), "blocked", cursor=cursor, limit=limit)
+
+
+def mutes_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[User]:
+    return _accounts_page(Mute.objects.filter(muter=user), "muted", cursor=cursor, limit=limit)
+
+
+def note_counts(*, note_ids: list[int]) -> dict[int, NoteCounts]:
+    """Like, collect and comment counts of many notes in one grouped query over their counter shards."""
+    rows = (
+        NoteCounter.objects.filter(note_id__in=note_ids)
+        .values("note_id")
+        .annotate(likes=Sum("likes"), collects=Sum("collects"), comments=Sum("comments"))
+    )
+    found = {
+        row["note_id"]: NoteCounts(
+            likes=max(row["likes"] or 0, 0),
+            collects=max(row["collects"] or 0, 0),
+            comments=max(row["comments"] or 0, 0),
+        )
+        for row in rows
+    }
+    return {note_id: found.get(note_id, NoteCounts()) for note_id in note_ids}
+
+
+def _board_visible(viewer: User | None, board: Board) -> bool:
+    if viewer is not None and viewer.pk == board.owner_id:
+        return True
+    if not board.is_public or not board.owner.is_active:
+        return False
+    return viewer is None or not blocked_pair(viewer.pk, board.owner_id)
+
+
+def _board_not_found() -> NotFound:
+    return NotFound(_("This board does not exist or is not visible to you."), code="board_not_found")
+
+
+def access_board(*, viewer: Viewer, board_id: int) -> Board:
+    """A board the viewer may see: their own, or a public one of an active member outside a blocked pair."""
+    board = Board.objects.select_related("owner", "owner__avatar").filter(pk=board_id).first()
+    if board is None or not _board_visible(_member(viewer), board):
+        raise _board_not_found()
+    return board
+
+
+def board_of_owner(*, owner: User, board_id: int) -> Board:
+    """`owner`'s board to change or collect into: 403 on someone else's visible board, 404 otherwise."""
+    board = access_board(viewer=owner, board_id=board_id)
+    if board.owner_id != owner.pk:
+        raise Forbidden(_("This board belongs to someone else."), code="not_board_owner")
+    return board
+
+
+def boards_of(*, viewer: Viewer, owner: User) -> list[Board]:
+    """`owner`'s boards the viewer may see (the owner sees all), the default board first."""
+    member = _member(viewer)
+    boards = Board.objects.filter(owner=owner).select_related("owner", "owner__avatar")
+    if member is None or member.pk != owner.pk:
+        boards = boards.filter(is_public=True)
+    return list(boards.order_by("-is_default", "id"))
+
+
+def _notes_page(rows: QuerySet[Interaction], viewer: Viewer, cursor: str | None, limit: int) -> Page[Note]:
+    """Page like/collect rows by their own ID, keeping only notes the viewer may read (mutes left out)."""
+    listed = Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED)
+    page = paginate_by_id(rows.filter(note__in=listed.values("pk")), cursor=cursor, limit=limit)
+    ids = [row.note_id for row in page.items]
+    notes = {note.pk: note for note in notes_hydrated(Note.objects.visible_to(viewer).filter(pk__in=ids))}
+    return Page(items=[notes[i] for i in ids if i in notes], next_cursor=page.next_cursor)
+
+
+def board_notes_page(
+    *, viewer: Viewer, board: Board, cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> Page[Note]:
+    """Notes in a board reached through `access_board`, most recently collected first."""
+    return _notes_page(Collect.objects.filter(board=board), viewer, cursor, limit)
+
+
+def liked_notes_page(
+    *, viewer: Viewer, owner: User, cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> Page[Note]:
+    """Notes `owner` liked, if they show their likes (or it is their own list)."""
+    member = _member(viewer)
+    if not owner.likes_public and (member is None or member.pk != owner.pk):
+        raise Forbidden(_("This member keeps their likes private."), code="likes_hidden")
+    return _notes_page(Like.objects.filter(user=owner), viewer, cursor, limit)

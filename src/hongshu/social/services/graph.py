@@ -1,0 +1,154 @@
+"""Writes to the social graph: follow, follow requests, privacy, block, mute."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import Conflict, InvalidInput, NotFound
+from hongshu.notifications.services import notify_after_commit
+from hongshu.social.models import Block, Follow, Mute
+from hongshu.social.selectors import account_not_found, blocked_pair
+
+
+def follow_create(*, follower: User, followee: User) -> Follow:
+    """Follow `followee`; towards a private account this is a request that stays pending until approved.
+
+    Refused: following yourself (422), a blocked pair in either direction (404, as if the account did not
+    exist — a blocked member must not learn more than that), following twice (409).
+    """
+    if follower.pk == followee.pk:
+        raise InvalidInput(_("You cannot follow yourself."), code="cannot_follow_self")
+    if not followee.is_active or blocked_pair(follower.pk, followee.pk):
+        raise account_not_found()
+    existing = Follow.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        raise _already(existing)
+    private = followee.is_private
+    follow = Follow(
+        follower=follower,
+        followee=followee,
+        state=Follow.State.PENDING if private else Follow.State.ACCEPTED,
+        accepted_at=None if private else timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            follow.save(force_insert=True)
+            kind = "follow_request" if private else "follow"
+            notify_after_commit(kind=kind, actor_id=follower.pk, recipient_id=followee.pk)
+    except IntegrityError as exc:  # a concurrent request (double tap) inserted it first
+        current = Follow.objects.filter(follower=follower, followee=followee).first()
+        raise _already(current) from exc
+    return follow
+
+
+def _already(follow: Follow | None) -> Conflict:
+    if follow is not None and follow.state == Follow.State.PENDING:
+        return Conflict(_("You have already asked to follow this account."), code="already_requested")
+    return Conflict(_("You already follow this account."), code="already_following")
+
+
+def follow_delete(*, follower: User, followee: User) -> None:
+    """Unfollow, or withdraw a pending request."""
+    deleted, _rows = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if not deleted:
+        raise NotFound(_("You do not follow this account."), code="not_following")
+
+
+def _pending_request(*, owner: User, request_id: int) -> Follow:
+    request = Follow.objects.filter(pk=request_id, followee=owner, state=Follow.State.PENDING).first()
+    if request is None:
+        raise NotFound(_("This follow request does not exist."), code="follow_request_not_found")
+    return request
+
+
+def follow_request_approve(*, owner: User, request_id: int) -> Follow:
+    """Accept a pending request to follow `owner`; only `owner` can."""
+    request = _pending_request(owner=owner, request_id=request_id)
+    request.state, request.accepted_at = Follow.State.ACCEPTED, timezone.now()
+    request.save(update_fields=["state", "accepted_at"])
+    return request
+
+
+def follow_request_decline(*, owner: User, request_id: int) -> None:
+    _pending_request(owner=owner, request_id=request_id).delete()
+
+
+def follower_remove(*, owner: User, follower: User) -> None:
+    """Take `follower` off `owner`'s followers (a quiet alternative to blocking)."""
+    deleted, _rows = Follow.objects.filter(follower=follower, followee=owner).delete()
+    if not deleted:
+        raise NotFound(_("This account does not follow you."), code="not_a_follower")
+
+
+def account_set_privacy(
+    *,
+    user: User,
+    is_private: bool | None = None,
+    hide_follow_lists: bool | None = None,
+    likes_public: bool | None = None,
+) -> User:
+    """Change privacy settings; None leaves a setting as it is.
+
+    Making the account public accepts every pending follow request at once: nobody is left waiting on a
+    decision that no longer exists. Going private keeps the followers already accepted.
+    """
+    changed: list[str] = []
+    for field, value in (
+        ("is_private", is_private),
+        ("hide_follow_lists", hide_follow_lists),
+        ("likes_public", likes_public),
+    ):
+        if value is not None and getattr(user, field) != value:
+            setattr(user, field, value)
+            changed.append(field)
+    with transaction.atomic():
+        if changed:
+            user.save(update_fields=changed)
+        if is_private is False:
+            Follow.objects.filter(followee=user, state=Follow.State.PENDING).update(
+                state=Follow.State.ACCEPTED, accepted_at=timezone.now()
+            )
+    return user
+
+
+def block_create(*, blocker: User, blocked: User) -> Block:
+    """Block `blocked`: from now on neither sees the other; follows in both directions end."""
+    if blocker.pk == blocked.pk:
+        raise InvalidInput(_("You cannot block yourself."), code="cannot_block_self")
+    try:
+        with transaction.atomic():
+            block = Block.objects.create(blocker=blocker, blocked=blocked)
+            Follow.objects.filter(
+                Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
+            ).delete()
+    except IntegrityError as exc:
+        raise Conflict(_("You have already blocked this account."), code="already_blocked") from exc
+    return block
+
+
+def block_delete(*, blocker: User, blocked: User) -> None:
+    """Unblock. Follows that the block ended are not restored."""
+    deleted, _rows = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    if not deleted:
+        raise NotFound(_("You have not blocked this account."), code="not_blocked")
+
+
+def mute_create(*, muter: User, muted: User) -> Mute:
+    """Mute `muted`: their notes leave the muter's lists and feeds. They are not told."""
+    if muter.pk == muted.pk:
+        raise InvalidInput(_("You cannot mute yourself."), code="cannot_mute_self")
+    try:
+        with transaction.atomic():
+            return Mute.objects.create(muter=muter, muted=muted)
+    except IntegrityError as exc:
+        raise Conflict(_("You have already muted this account."), code="already_muted") from exc
+
+
+def mute_delete(*, muter: User, muted: User) -> None:
+    deleted, _rows = Mute.objects.filter(muter=muter, muted=muted).delete()
+    if not deleted:
+        raise NotFound(_("You have not muted this account."), code="not_muted")
