@@ -132,3 +132,47 @@ def test_follow_lists_of_a_public_account(member_api, api, hidden, actor, expect
             services.follow_create(follower=user, followee=owner)
     assert outcome(clients[actor].get("/accounts/open/followers")) == expected
     assert outcome(clients[actor].get("/accounts/open/following")) == expected
+
+
+# The same actors against comments: reading the threads of the public and followers-only notes, reading
+# auteur's comment directly, and writing (comment, reply to auteur, like auteur's comment).
+COMMENT_READS = ("thread_public", "thread_followers", "comment")
+COMMENT_WRITES = ("comment", "comment_followers", "reply", "like_comment")
+CNF = "404 comment_not_found"
+COMMENT_MATRIX = {
+    "anonymous": (("200", NF, "200"), (ANON, ANON, ANON, ANON)),
+    "stranger": (("200", NF, "200"), ("201", NF, "201", "201")),
+    "follower": (("200", "200", "200"), ("201", "201", "201", "201")),
+    "pending": (("200", NF, "200"), ("201", NF, "201", "201")),
+    "blocked": ((NF, NF, CNF), (NF, NF, CNF, CNF)),
+    "blocker": ((NF, NF, CNF), (NF, NF, CNF, CNF)),
+    "muter": (("200", NF, "200"), ("201", NF, "201", "201")),
+    "muted": (("200", NF, "200"), ("201", NF, "201", "201")),
+    "author": (("200", "200", "200"), ("201", "201", "201", "201")),
+}
+
+
+@pytest.mark.parametrize("actor", list(COMMENT_MATRIX))
+def test_comment_authorization_matrix(world, actor):
+    from hongshu.comments.services import comment_create
+
+    clients, notes, _boards = world
+    client = clients[actor]
+    auteur = notes["public"].author
+    theirs = comment_create(author=auteur, note_id=notes["public"].pk, body="welcome")
+    expected_reads, expected_writes = COMMENT_MATRIX[actor]
+    reads = {
+        "thread_public": outcome(client.get(f"/notes/{notes['public'].pk}/comments")),
+        "thread_followers": outcome(client.get(f"/notes/{notes['followers'].pk}/comments")),
+        "comment": outcome(client.get(f"/comments/{theirs.pk}")),
+    }
+    writes = {
+        "comment": outcome(client.post(f"/notes/{notes['public'].pk}/comments", json={"body": "hi"})),
+        "comment_followers": outcome(
+            client.post(f"/notes/{notes['followers'].pk}/comments", json={"body": "hi"})
+        ),
+        "reply": outcome(client.post(f"/comments/{theirs.pk}/replies", json={"body": "hi"})),
+        "like_comment": outcome(client.post(f"/comments/{theirs.pk}/like")),
+    }
+    assert reads == dict(zip(COMMENT_READS, expected_reads, strict=True))
+    assert writes == dict(zip(COMMENT_WRITES, expected_writes, strict=True))
