@@ -41,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     languages = models.JSONField(default=list, blank=True)
     region = models.CharField(max_length=64, blank=True)
+    # Topics a newcomer picked to start their Explore feed (keys of web interest choices).
+    interests = models.JSONField(default=list, blank=True)
     # Privacy: a private account approves each follow request; the other two hide lists from others.
     is_private = models.BooleanField(default=False)
     hide_follow_lists = models.BooleanField(default=False)
