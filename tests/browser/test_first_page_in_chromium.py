@@ -162,7 +162,7 @@ def test_sign_in_switch_language_and_sign_out(one_member_site: dict[str, str], c
     page.locator("form[action='/signout/'] button").click()
     page.wait_for_load_state()
     assert page.locator(".site-nav__me").count() == 0
-    assert page.get_by_role("link", name="Sign in").is_visible()
+    assert page.get_by_role("link", name="登录").is_visible()  # signed out, still in Chinese
     assert page.locator("html").get_attribute("lang") == "zh-hans"  # the language choice outlives the session
     assert watched.problems == []
     context.close()
