@@ -44,7 +44,7 @@ def test_sign_up_creates_the_member_signs_them_in_and_sign_out_ends_the_session(
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/me/interests"  # newcomers pick interests first
     user = User.objects.get(handle="emily_ohio")
     assert user.display_name == "Emily Carter"
     assert user.languages == ["en"]

@@ -169,3 +169,13 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 
 def token_revoke(*, user: User, token_id: int) -> None:
     ApiToken.objects.filter(user=user, pk=token_id).delete()
+
+
+def account_set_interests(*, user: User, interests: Sequence[str]) -> User:
+    """Keep the known interest keys, in the catalogue's order."""
+    from hongshu.accounts.interests import INTERESTS
+
+    chosen = set(interests)
+    user.interests = [key for key, _label in INTERESTS if key in chosen]
+    user.save(update_fields=["interests"])
+    return user

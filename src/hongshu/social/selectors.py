@@ -241,3 +241,26 @@ def liked_notes_page(
     if not owner.likes_public and (member is None or member.pk != owner.pk):
         raise Forbidden(_("This member keeps their likes private."), code="likes_hidden")
     return _notes_page(Like.objects.filter(user=owner), viewer, cursor, limit)
+
+
+def likes_and_collects_received(*, author: User) -> int:
+    """Likes plus collects on all of `author`'s notes: one aggregate over their counter shards."""
+    totals = NoteCounter.objects.filter(note__author=author).aggregate(
+        likes=Sum("likes"), collects=Sum("collects")
+    )
+    return max((totals["likes"] or 0) + (totals["collects"] or 0), 0)
+
+
+def accounts_by_handle_prefix(*, viewer: User, prefix: str, limit: int = 8) -> list[User]:
+    """Active members whose handle starts with `prefix` (mention suggestions), minus the viewer and blocked pairs."""
+    blocked = Block.objects.filter(
+        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
+        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
+    )
+    found = (
+        User.objects.filter(handle__istartswith=prefix, is_active=True)
+        .exclude(pk=viewer.pk)
+        .exclude(Exists(blocked))
+        .order_by("handle")
+    )
+    return list(found[:limit])

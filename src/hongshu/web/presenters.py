@@ -7,13 +7,18 @@ avatars and images, so a page of cards costs a fixed number of queries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
+
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
 from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.services import INLINE_TOPIC, topic_key
+from hongshu.notifications.selectors import NotificationView
 
 # Cards keep their photo's own shape, but only between 3:4 and 4:3, so the columns stay even.
 CARD_RATIO_MIN = Fraction(3, 4)
@@ -56,6 +61,8 @@ class Card:
     cover: Photo | None
     author: Author
     photo_count: int
+    likes: int = 0
+    liked: bool = False
 
 
 def _srcset(urls: dict[str, str]) -> str:
@@ -115,13 +122,20 @@ def _images(note: Note) -> list[NoteImage]:
     return list(note.images.all())
 
 
-def card_of(note: Note) -> Card:
+def card_of(note: Note, *, likes: int = 0, liked: bool = False) -> Card:
     images = _images(note)
     cover = None
     if images:
         first = images[0]
         cover = photo_of(first.media, alt=first.alt_text or note.title, clamp=True, want=360)
-    return Card(note=note, cover=cover, author=author_of(note.author), photo_count=len(images))
+    return Card(
+        note=note,
+        cover=cover,
+        author=author_of(note.author),
+        photo_count=len(images),
+        likes=likes,
+        liked=liked,
+    )
 
 
 def photos_of(note: Note) -> list[Photo]:
@@ -133,3 +147,58 @@ def topics_beyond_text(note: Note) -> list[Topic]:
     """The note's topics that its text does not already show as inline #topics (those are highlighted there)."""
     inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
     return [topic for topic in note.topics.all() if topic.key not in inline]
+
+
+# What each kind of notification says after its actors' names ("Ana and 2 others" + phrase).
+_PHRASES = {
+    "like": _("liked your note"),
+    "collect": _("collected your note"),
+    "comment_like": _("liked your comment"),
+    "comment": _("commented on your note"),
+    "reply": _("replied to your comment"),
+    "mention": _("mentioned you"),
+    "follow": _("started following you"),
+    "follow_request": _("asked to follow you"),
+}
+
+
+@dataclass(frozen=True)
+class NotificationItem:
+    id: int
+    kind: str
+    unread: bool
+    actors: list[Author]
+    who: str  # "Ana", "Ana and Ben", "Ana and 4 others"
+    phrase: str
+    excerpt: str
+    note_id: int | None
+    cover: Photo | None
+    when: datetime
+
+
+def _who(names: list[str], total: int) -> str:
+    if total <= 1 or len(names) < 2:
+        return names[0] if names else ""
+    if total == 2:
+        return gettext("%(a)s and %(b)s") % {"a": names[0], "b": names[1]}
+    others = total - 1
+    return ngettext("%(a)s and %(n)d other", "%(a)s and %(n)d others", others) % {"a": names[0], "n": others}
+
+
+def notification_of(view: NotificationView) -> NotificationItem:
+    n = view.notification
+    actors = [author_of(user) for user in view.actors]
+    total = max(n.actor_count, len(actors))
+    comment = n.comment
+    return NotificationItem(
+        id=n.pk,
+        kind=n.kind,
+        unread=n.read_at is None,
+        actors=actors,
+        who=_who([a.name for a in actors], total),
+        phrase=str(_PHRASES.get(n.kind, "")),
+        excerpt=comment.body[:80] if comment is not None and n.kind != "comment_like" else "",
+        note_id=n.note_id,
+        cover=photo_of(view.cover, alt="", clamp=True, want=128) if view.cover is not None else None,
+        when=n.updated_at,
+    )

@@ -1,4 +1,5 @@
-"""HTML pages. Each view parses, calls one selector or service, and renders (see ARCHITECTURE.md)."""
+"""HTML pages: feeds, the note page and signing in. Each view parses, calls selectors or a service, and
+renders (see ARCHITECTURE.md). The small htmx endpoints live in views_actions, views_comments, views_inbox."""
 
 from __future__ import annotations
 
@@ -13,25 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
+from hongshu.comments.selectors import comments_of_note
 from hongshu.core.errors import InvalidInput, NotFound, ProblemError
+from hongshu.core.pagination import Page
 from hongshu.core.schemas import MAX_ID
+from hongshu.feeds.selectors import feed_following, viewer_marks
+from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note, notes_latest
+from hongshu.social.selectors import account_social, note_counts
+from hongshu.web.common import problem_page, viewer_of
 from hongshu.web.csp import csp
 from hongshu.web.forms import SignInForm, SignUpForm
-from hongshu.web.presenters import author_of, box_for, card_of, photos_of, topics_beyond_text
+from hongshu.web.presenters import Card, author_of, box_for, card_of, photos_of, topics_beyond_text
 
 # Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
 _READS = {"zh-hans": "zh-Hans", "en": "en"}
-
-
-def _viewer(request: HttpRequest) -> User | None:
-    user = request.user
-    return user if isinstance(user, User) and user.is_authenticated else None
-
-
-def _problem(request: HttpRequest, problem: ProblemError) -> HttpResponse:
-    status = 404 if isinstance(problem, NotFound) else problem.status
-    return render(request, "web/problem.html", {"problem": problem}, status=status)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -42,36 +39,110 @@ def _next_url(request: HttpRequest) -> str:
     return target if safe else "/"
 
 
+def _cards(notes: list[Note], viewer: User | None) -> list[Card]:
+    """Cards with like counts and the viewer's own likes: two queries for the whole page."""
+    ids = [note.pk for note in notes]
+    counts = note_counts(note_ids=ids)
+    liked = viewer_marks(viewer=viewer, note_ids=ids).liked
+    return [card_of(n, likes=counts[n.pk].likes, liked=n.pk in liked) for n in notes]
+
+
+def _feed(request: HttpRequest, page: Page[Note], template: str, **extra: object) -> HttpResponse:
+    context = {"cards": _cards(page.items, viewer_of(request)), "next_cursor": page.next_cursor, **extra}
+    return render(request, template, context)
+
+
+def _explore_page(request: HttpRequest) -> Page[Note]:
+    return notes_latest(viewer=viewer_of(request), cursor=request.GET.get("cursor"))
+
+
 @csp
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     try:
-        page = notes_latest(viewer=_viewer(request), cursor=request.GET.get("cursor"))
+        page = _explore_page(request)
     except InvalidInput as problem:
-        return _problem(request, problem)
-    cards = [card_of(note) for note in page.items]
-    return render(request, "web/home.html", {"cards": cards, "next_cursor": page.next_cursor})
+        return problem_page(request, problem)
+    return _feed(request, page, "web/home.html", feed="explore", more_url="explore-more")
+
+
+@csp
+@require_GET
+def explore_more(request: HttpRequest) -> HttpResponse:
+    """The next page of Explore as a fragment, loaded by htmx as the reader nears the end."""
+    try:
+        page = _explore_page(request)
+    except InvalidInput as problem:
+        return problem_page(request, problem)
+    return _feed(request, page, "web/feeds/_page.html", more_url="explore-more", end_message=True)
+
+
+def _following_page(request: HttpRequest, viewer: User) -> Page[Note]:
+    return feed_following(viewer=viewer, cursor=request.GET.get("cursor"))
+
+
+@csp
+@require_GET
+def following(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if viewer is None:
+        return render(request, "web/following.html", {"feed": "following", "cards": []})
+    try:
+        page = _following_page(request, viewer)
+    except InvalidInput as problem:
+        return problem_page(request, problem)
+    return _feed(request, page, "web/following.html", feed="following", more_url="following-more")
+
+
+@csp
+@require_GET
+def following_more(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if viewer is None:
+        return redirect("sign-in")
+    try:
+        page = _following_page(request, viewer)
+    except InvalidInput as problem:
+        return problem_page(request, problem)
+    return _feed(request, page, "web/feeds/_page.html", more_url="following-more", end_message=True)
+
+
+def note_context(viewer: User | None, note: Note) -> dict[str, object]:
+    """Everything the note (page or overlay) shows: photos, counts, the viewer's marks, first comments."""
+    photos = photos_of(note)
+    marks = viewer_marks(viewer=viewer, note_ids=[note.pk])
+    relationship = account_social(viewer=viewer, account=note.author).relationship
+    return {
+        "note": note,
+        "photos": photos,
+        "frame": box_for(photos[0].width, photos[0].height, clamp=True) if photos else None,
+        "author": author_of(note.author),
+        "topics": topics_beyond_text(note),
+        "counts": note_counts(note_ids=[note.pk])[note.pk],
+        "liked": note.pk in marks.liked,
+        "collected": note.pk in marks.collected,
+        "following": relationship.following if relationship else None,
+        "is_author": viewer is not None and viewer.pk == note.author_id,
+        "comments": comments_of_note(viewer=viewer, note_id=note.pk, cursor=None),
+    }
 
 
 @csp
 @require_GET
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The note page; with `?overlay=1` only the note itself, for the dialog over the waterfall."""
+    viewer = viewer_of(request)
     try:
         if note_id > MAX_ID:  # beyond a 64-bit ID: no such note (and no query the database would refuse)
             raise NotFound(_("This note does not exist or is not visible to you."), code="note_not_found")
-        note = access_note(viewer=_viewer(request), note_id=note_id)
+        note = access_note(viewer=viewer, note_id=note_id)
     except NotFound as problem:
-        return _problem(request, problem)
-    photos = photos_of(note)
-    frame = box_for(photos[0].width, photos[0].height, clamp=True) if photos else None
-    context = {
-        "note": note,
-        "photos": photos,
-        "frame": frame,
-        "author": author_of(note.author),
-        "topics": topics_beyond_text(note),
-    }
-    return render(request, "web/note_detail.html", context)
+        return problem_page(request, problem)
+    overlay = request.GET.get("overlay") == "1"
+    template = "web/_note.html" if overlay else "web/note_detail.html"
+    response = render(request, template, {**note_context(viewer, note), "overlay": overlay})
+    response["Vary"] = "Cookie"
+    return response
 
 
 @csp
@@ -90,7 +161,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             form.add_problem(problem)
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            return redirect(_next_url(request))
+            return redirect("me-interests")  # newcomers pick interests to start their Explore feed
     return render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
 
 

@@ -174,7 +174,12 @@
     for (var k = 0; k < galleries.length; k++) setUpGallery(galleries[k]);
   }
 
-  window.Hongshu = { decodeBlurhash: decodeBlurhash };
+  window.Hongshu = {
+    decodeBlurhash: decodeBlurhash,
+    paintBlurhash: paintBlurhash,
+    hidePlaceholderOnLoad: hidePlaceholderOnLoad,
+    setUpGallery: setUpGallery,
+  };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -1,0 +1,1 @@
+"""Feeds assembled from other apps' selectors (no models of its own)."""

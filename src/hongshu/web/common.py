@@ -1,0 +1,64 @@
+"""Helpers shared by the HTML views: who is reading, and how a refusal is shown (page or fragment)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import NotAuthenticated, NotFound, ProblemError
+
+
+def viewer_of(request: HttpRequest) -> User | None:
+    user = request.user
+    return user if isinstance(user, User) and user.is_authenticated else None
+
+
+def member_of(request: HttpRequest) -> User:
+    """The signed-in member, or NotAuthenticated (shown as a fragment or page by the caller)."""
+    member = viewer_of(request)
+    if member is None:
+        raise NotAuthenticated(_("Sign in to do that."), code="not_authenticated")
+    return member
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def problem_page(request: HttpRequest, problem: ProblemError) -> HttpResponse:
+    status = 404 if isinstance(problem, NotFound) else problem.status
+    return render(request, "web/problem.html", {"problem": problem}, status=status)
+
+
+def problem_fragment(problem: ProblemError, request: HttpRequest) -> HttpResponse:
+    """A refusal for htmx: a short alert in the reader's language; the page script shows it as a toast."""
+    return render(request, "web/_error.html", {"message": str(problem)}, status=problem.status)
+
+
+def with_toast(response: HttpResponse, message: str) -> HttpResponse:
+    """Ask the page script to show `message` (htmx turns HX-Trigger into a DOM event)."""
+    response["HX-Trigger"] = json.dumps({"hongshu:toast": {"message": str(message)}})
+    return response
+
+
+Fragment = Callable[..., HttpResponse]
+
+
+def fragment_view(view: Fragment) -> Fragment:
+    """Small htmx endpoints: any ProblemError from the services becomes an error fragment."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ProblemError as problem:
+            return problem_fragment(problem, request)
+
+    return wrapped

@@ -1,0 +1,81 @@
+"""htmx endpoints for comments: post a comment or a reply, load more comments or replies, like a comment.
+
+Thin adapters over hongshu.comments (the same services and selectors as the JSON API).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from hongshu.comments import services
+from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
+from hongshu.core.errors import field_error
+from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
+from hongshu.web.csp import csp
+
+
+def _id(value: str, field: str) -> int:
+    if not value.isdigit() or len(value) > 19:
+        raise field_error(field, _("This is not a valid ID."), code="invalid_id")
+    return int(value)
+
+
+@csp
+@require_GET
+@fragment_view
+def comments_more(request: HttpRequest, note_id: int) -> HttpResponse:
+    page = comments_of_note(viewer=viewer_of(request), note_id=note_id, cursor=request.GET.get("cursor"))
+    return render(request, "web/note/_comments_page.html", {"comments": page, "note_id": note_id})
+
+
+@csp
+@require_POST
+@fragment_view
+def comment_post(request: HttpRequest, note_id: int) -> HttpResponse:
+    """A new comment (prepended to the list) or, with `reply_to`, a reply (appended to its thread)."""
+    member = member_of(request)
+    body = request.POST.get("body", "")
+    reply_to = request.POST.get("reply_to", "")
+    if reply_to:
+        comment = services.comment_reply(author=member, comment_id=_id(reply_to, "reply_to"), body=body)
+    else:
+        comment = services.comment_create(author=member, note_id=note_id, body=body)
+    view = comment_detail(viewer=member, comment_id=comment.pk)
+    response = render(request, "web/note/_comment.html", {"c": view, "note_id": note_id})
+    if comment.root_id is not None:
+        response["HX-Retarget"] = f"#replies-{comment.root_id}"
+        response["HX-Reswap"] = "beforeend"
+    return with_toast(response, _("Reply posted") if comment.root_id else _("Comment posted"))
+
+
+@csp
+@require_GET
+@fragment_view
+def replies_more(request: HttpRequest, comment_id: int) -> HttpResponse:
+    page = comment_replies(viewer=viewer_of(request), comment_id=comment_id, cursor=request.GET.get("cursor"))
+    context = {"replies": page, "root_id": comment_id, "first": not request.GET.get("cursor")}
+    return render(request, "web/note/_replies_page.html", context)
+
+
+def _like_button(request: HttpRequest, comment_id: int, *, liked: bool) -> HttpResponse:
+    view = comment_detail(viewer=viewer_of(request), comment_id=comment_id)
+    return render(request, "web/note/_comment_like.html", {"c": view})
+
+
+@csp
+@require_POST
+@fragment_view
+def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
+    services.comment_like(user=member_of(request), comment_id=comment_id)
+    return _like_button(request, comment_id, liked=True)
+
+
+@csp
+@require_POST
+@fragment_view
+def comment_unlike(request: HttpRequest, comment_id: int) -> HttpResponse:
+    services.comment_unlike(user=member_of(request), comment_id=comment_id)
+    return _like_button(request, comment_id, liked=False)

@@ -1,0 +1,44 @@
+"""The notifications page: grouped activity, newest first, and "mark all read" (which clears the badge)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hongshu.core.errors import InvalidInput
+from hongshu.notifications.selectors import notifications_page, notifications_unread
+from hongshu.notifications.services import notifications_mark_all_read
+from hongshu.web.common import fragment_view, is_htmx, member_of, problem_page, viewer_of
+from hongshu.web.csp import csp
+from hongshu.web.presenters import notification_of
+
+
+@csp
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    member = viewer_of(request)
+    if member is None:
+        return redirect(f"/signin/?next={request.path}")
+    try:
+        page = notifications_page(recipient=member, cursor=request.GET.get("cursor"))
+    except InvalidInput as problem:
+        return problem_page(request, problem)
+    context = {
+        "items": [notification_of(view) for view in page.items],
+        "next_cursor": page.next_cursor,
+        "unread": notifications_unread(recipient=member),
+    }
+    template = "web/inbox/_items.html" if is_htmx(request) else "web/inbox/notifications.html"
+    return render(request, template, context)
+
+
+@csp
+@require_POST
+@fragment_view
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    notifications_mark_all_read(recipient=member)
+    if not is_htmx(request):
+        return redirect("notifications")
+    return render(request, "web/inbox/_read.html", {"unread": notifications_unread(recipient=member)})

@@ -1,0 +1,106 @@
+"""The compose page: photos upload through the API as they are picked; the note is created by a form POST."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import ProblemError
+from hongshu.media.models import MediaAsset
+from hongshu.media.urls_for import variant_urls
+from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
+from hongshu.social.selectors import accounts_by_handle_prefix
+from hongshu.web.csp import csp
+from hongshu.web.forms_me import ComposeForm
+from hongshu.web.presenters import author_of
+from hongshu.web.views_me_common import member_of, members_only
+
+MENTION_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class PickedPhoto:
+    """A photo already uploaded for this note, shown again when the form comes back with errors."""
+
+    id: int
+    alt: str
+    src: str
+    ready: bool
+
+
+def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[PickedPhoto]]:
+    """The photo IDs (in order) and their alt texts as posted; IDs that are not numbers are dropped."""
+    ids, alts = request.POST.getlist("photo"), request.POST.getlist("alt")
+    specs = [
+        ImageSpec(media_id=int(raw), alt_text=alts[i] if i < len(alts) else "")
+        for i, raw in enumerate(ids)
+        if raw.isdigit()
+    ]
+    # Only the member's own uploads are shown back; note_create refuses the others with a field error.
+    assets = {a.pk: a for a in MediaAsset.objects.filter(owner=owner, pk__in=[s.media_id for s in specs])}
+    shown = []
+    for spec in specs:
+        asset = assets.get(spec.media_id)
+        if asset is not None:
+            urls = variant_urls(asset)
+            src = urls.get("360") or next(iter(urls.values()), "")
+            shown.append(PickedPhoto(id=asset.pk, alt=spec.alt_text, src=src, ready=bool(src)))
+    return specs, shown
+
+
+@csp
+@members_only
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    form = ComposeForm(request.POST or None)
+    specs: list[ImageSpec] = []
+    photos: list[PickedPhoto] = []
+    if request.method == "POST":
+        specs, photos = _picked(request, member)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                note = note_create(
+                    author=member,
+                    title=data["title"],
+                    body=data["body"],
+                    images=specs,
+                    topics=form.topic_names(),
+                    place=Place(name=data["place"]) if data["place"].strip() else None,
+                    visibility=data["visibility"],
+                    draft="draft" in request.POST,
+                )
+            except ProblemError as problem:
+                form.add_problem(problem)
+            else:
+                if note.status == note.Status.DRAFT:
+                    return redirect("me-profile", handle=member.handle)
+                return redirect("note-detail", note_id=note.pk)
+    context = {
+        "form": form,
+        "photos": photos,
+        "me": author_of(member),
+        "limits": {"title": TITLE_MAX, "body": BODY_MAX, "photos": IMAGES_MAX},
+    }
+    return render(
+        request, "web/me/compose.html", context, status=422 if form.errors or form.outside_errors else 200
+    )
+
+
+@members_only
+@require_GET
+def mentions(request: HttpRequest) -> JsonResponse:
+    """Handles starting with `q` for the @mention suggestions (active members outside a blocked pair)."""
+    member = member_of(request)
+    query = request.GET.get("q", "").strip().lstrip("@")
+    if not query or not query.replace("_", "").isalnum() or not query.isascii():
+        return JsonResponse({"accounts": []})
+    users = accounts_by_handle_prefix(viewer=member, prefix=query, limit=MENTION_LIMIT)
+    return JsonResponse(
+        {"accounts": [{"handle": u.handle, "name": u.display_name or u.handle} for u in users]}
+    )

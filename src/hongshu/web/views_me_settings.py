@@ -1,0 +1,185 @@
+"""The member's own settings: profile, privacy, blocked accounts, password, account deletion, interests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hongshu.accounts.models import User
+from hongshu.accounts.services import (
+    account_change_password,
+    account_delete,
+    account_set_interests,
+    account_update_profile,
+)
+from hongshu.core.errors import ProblemError, field_error
+from hongshu.media.services import media_upload
+from hongshu.social import services as social
+from hongshu.social.selectors import blocks_page
+from hongshu.web.csp import csp
+from hongshu.web.forms_me import (
+    DeleteAccountForm,
+    InterestsForm,
+    PasswordForm,
+    PrivacyForm,
+    ProfileForm,
+)
+from hongshu.web.presenters import author_of
+from hongshu.web.views_me_common import member_of, members_only
+
+BLOCKS_SHOWN = 50
+
+
+def _profile_save(member: User, form: ProfileForm) -> None:
+    data = form.cleaned_data
+    account_update_profile(
+        user=member,
+        display_name=data["display_name"],
+        bio=data["bio"],
+        languages=data["languages"],
+        region=data["region"],
+    )
+    avatar_id = data["avatar_id"]
+    if data["avatar"] is not None:
+        asset = media_upload(owner=member, upload=data["avatar"])
+        asset.refresh_from_db()  # processed on commit when jobs run inline; else it is still pending
+        if asset.state == asset.State.PENDING:
+            assert isinstance(form.data, QueryDict)
+            form.data = form.data.copy()
+            form.data["avatar_id"] = str(asset.pk)  # the page comes back with it, to save again shortly
+            raise field_error(
+                "avatar",
+                _("Your photo is still being processed. Save again in a moment."),
+                code="avatar_pending",
+            )
+        avatar_id = asset.pk
+    if avatar_id is not None:
+        account_update_profile(user=member, avatar_id=avatar_id)
+
+
+@csp
+@members_only
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    initial = {
+        "display_name": member.display_name,
+        "bio": member.bio,
+        "languages": member.languages,
+        "region": member.region,
+    }
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _profile_save(member, form)
+        except ProblemError as problem:
+            form.add_problem(problem)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("me-profile", handle=member.handle)
+    status = 422 if form.errors else 200
+    return render(request, "web/me/edit_profile.html", {"form": form, "me": author_of(member)}, status=status)
+
+
+def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpResponse:
+    context: dict[str, object] = {
+        "privacy_form": PrivacyForm(
+            initial={
+                "is_private": member.is_private,
+                "hide_follow_lists": member.hide_follow_lists,
+                "likes_public": member.likes_public,
+            }
+        ),
+        "password_form": PasswordForm(),
+        "delete_form": DeleteAccountForm(),
+        "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
+        "next": request.path,
+    }
+    context.update(forms)
+    failed = any(getattr(form, "errors", None) for form in forms.values())
+    return render(request, "web/me/settings.html", context, status=422 if failed else 200)
+
+
+@csp
+@members_only
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """One page, several forms; the `action` field says which one was sent."""
+    member = member_of(request)
+    if request.method == "GET":
+        return _settings_page(request, member)
+    action = request.POST.get("action")
+    if action == "privacy":
+        privacy = PrivacyForm(request.POST)
+        if privacy.is_valid():
+            social.account_set_privacy(user=member, **privacy.cleaned_data)
+            messages.success(request, _("Your privacy settings are saved."))
+            return redirect("me-settings")
+        return _settings_page(request, member, privacy_form=privacy)
+    if action == "password":
+        password = PasswordForm(request.POST)
+        if password.is_valid():
+            try:
+                account_change_password(
+                    user=member,
+                    current_password=password.cleaned_data["current_password"],
+                    new_password=password.cleaned_data["new_password"],
+                )
+            except ProblemError as problem:
+                password.add_problem(problem)
+            else:
+                update_session_auth_hash(request, member)  # stay signed in here, signed out elsewhere
+                messages.success(request, _("Your password is changed."))
+                return redirect("me-settings")
+        return _settings_page(request, member, password_form=password)
+    return redirect("me-settings")
+
+
+@csp
+@members_only
+@require_POST
+def unblock(request: HttpRequest, handle: str) -> HttpResponse:
+    member = member_of(request)
+    blocked = User.objects.filter(handle__iexact=handle).first()
+    if blocked is not None:
+        try:
+            social.block_delete(blocker=member, blocked=blocked)
+        except ProblemError:
+            pass  # not blocked (any more): nothing to undo
+        else:
+            messages.success(request, _("@%(handle)s is unblocked.") % {"handle": blocked.handle})
+    return redirect("me-settings")
+
+
+@csp
+@members_only
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    form = DeleteAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account_delete(user=member, password=form.cleaned_data["password"])
+        except ProblemError as problem:
+            form.add_problem(problem)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and everything in it is deleted."))
+            return redirect("home")
+    return _settings_page(request, member, delete_form=form)
+
+
+@csp
+@members_only
+@require_http_methods(["GET", "POST"])
+def interests(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    form = InterestsForm(request.POST or None, initial={"interests": member.interests})
+    if request.method == "POST" and form.is_valid():
+        account_set_interests(user=member, interests=form.cleaned_data["interests"])
+        return redirect("home")
+    return render(request, "web/me/interests.html", {"form": form})
