@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -37,36 +36,6 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 })"""
 
 
-def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
-    """Poll `expression` in the page. (Playwright's wait_for_function compiles its predicate with eval, which
-    our Content-Security-Policy rightly forbids; page.evaluate goes through the DevTools protocol.)"""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(50)
-
-
-class Watched:
-    """A page whose console errors, uncaught exceptions and failed requests are collected."""
-
-    def __init__(self, context: Any) -> None:
-        self.page = context.new_page()
-        self.problems: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.problems.append(f"exception: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"))
-
-    def load_every_image(self) -> None:
-        """Scroll through the page so lazy images load, then wait until every one has decoded."""
-        height = self.page.evaluate("document.documentElement.scrollHeight")
-        for y in range(0, height, 500):
-            self.page.evaluate(f"window.scrollTo(0, {y})")
-            self.page.wait_for_timeout(60)
-        wait_until(self.page, "[...document.images].every(img => img.complete && img.naturalWidth > 0)")
-        self.page.evaluate("window.scrollTo(0, 0)")
-
-
 @pytest.fixture
 def demo_site(transactional_db: None, live_server: Any) -> str:
     demo_load(photos_per_note_max=2)
@@ -74,11 +43,11 @@ def demo_site(transactional_db: None, live_server: Any) -> str:
 
 
 def test_first_page_and_note_page_at_phone_and_desktop_widths(
-    demo_site: str, chromium: Any, artifacts: Path
+    demo_site: str, chromium: Any, artifacts: Path, watch: Any, wait_until: Any
 ) -> None:
     for name, device, columns in (("390", PHONE, 2), ("1280", DESKTOP, 4)):
         context = chromium.new_context(**device, locale="en-US")
-        watched = Watched(context)
+        watched = watch(context)
         page = watched.page
         page.goto(demo_site + "/", wait_until="load")
         # Nothing moves while the first page loads (the next page, loaded on scrolling, adds below).
@@ -142,9 +111,11 @@ def one_member_site(transactional_db: None, live_server: Any) -> dict[str, str]:
     return {"url": str(live_server.url), "handle": member.handle, "name": member.display_name}
 
 
-def test_sign_in_switch_language_and_sign_out(one_member_site: dict[str, str], chromium: Any) -> None:
+def test_sign_in_switch_language_and_sign_out(
+    one_member_site: dict[str, str], chromium: Any, watch: Any, wait_until: Any
+) -> None:
     context = chromium.new_context(**PHONE, locale="en-US")
-    watched = Watched(context)
+    watched = watch(context)
     page = watched.page
     page.goto(one_member_site["url"] + "/")
     assert page.locator("html").get_attribute("lang") == "en"

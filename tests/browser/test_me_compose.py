@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import types
 from pathlib import Path
 from typing import Any
@@ -39,14 +38,6 @@ def me_urls(settings: Any) -> None:
             path("", include(settings.ROOT_URLCONF)),
         ]
         settings.ROOT_URLCONF = module
-
-
-def wait_until(page: Any, expression: str, timeout: float = 20.0) -> None:
-    """Poll in the page (wait_for_function needs eval, which the Content-Security-Policy forbids)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(50)
 
 
 @pytest.fixture
@@ -86,7 +77,7 @@ def _sign_in(page: Any, base: str) -> None:
 
 
 def test_compose_upload_reorder_alt_counter_publish(
-    site: str, chromium: Any, artifacts: Path, tmp_path: Path
+    site: str, chromium: Any, artifacts: Path, tmp_path: Path, wait_until: Any
 ) -> None:
     context = chromium.new_context(**PHONE, locale="en-US")
     page = context.new_page()
