@@ -24,3 +24,11 @@ def test_notes_profiles_and_comments_render_markup_as_text(make_member, post_not
     note_page = client.get(f"/notes/{note.pk}").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in note_page  # shown, escaped
     assert "&lt;i&gt;hi&lt;/i&gt;" in note_page
+
+
+def test_mentions_in_a_note_link_to_profiles(make_member, post_note):
+    make_member("lily_chen")
+    note = post_note(make_member("writer"), title="hi", body="dinner with @lily_chen #火锅")
+    page = Client().get(f"/notes/{note.pk}").content.decode()
+    assert '<a class="mention" href="/@lily_chen">@lily_chen</a>' in page
+    assert '<span class="topic">#火锅</span>' in page

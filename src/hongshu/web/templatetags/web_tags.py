@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hongshu.accounts.models import User
-from hongshu.notes.services import INLINE_TOPIC
+from hongshu.notes.services import INLINE_TOPIC, MENTION
 from hongshu.web.presenters import Author, author_of
 
 register = template.Library()
@@ -15,10 +15,12 @@ register = template.Library()
 
 @register.filter
 def rich_body(text: str) -> SafeString:
-    """Escape a note body, show its inline #topics in the accent colour and keep its line breaks."""
-    escaped = escape(text)  # escaping leaves `#` and letters alone, so topic matches stay the same
+    """Escape a note body, show its inline #topics in the accent colour, link @mentions to profiles and
+    keep its line breaks. (Handles are ASCII letters, digits and underscores, so they need no escaping.)"""
+    escaped = escape(text)  # escaping leaves `#`, `@` and letters alone, so the matches stay the same
     marked = INLINE_TOPIC.sub(lambda m: f'<span class="topic">#{m.group(1)}</span>', escaped)
-    return mark_safe(marked.replace("\n", "<br>"))  # noqa: S308 - built from escaped text only
+    linked = MENTION.sub(lambda m: f'<a class="mention" href="/@{m.group(1)}">@{m.group(1)}</a>', marked)
+    return mark_safe(linked.replace("\n", "<br>"))  # noqa: S308 - built from escaped text only
 
 
 @register.filter
