@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.urls import Resolver404, include, path, resolve
 from PIL import Image
 
 from hongshu.accounts.services import account_create
@@ -24,20 +22,6 @@ PHONE = {
     "has_touch": True,
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def me_urls(settings: Any) -> None:
-    """Until hongshu.web.urls includes urls_me (the lead's one-line change), mount it for these tests."""
-    try:
-        resolve("/compose/")
-    except Resolver404:
-        module = types.ModuleType("me_test_urls")
-        module.urlpatterns = [  # type: ignore[attr-defined]
-            path("", include("hongshu.web.urls_me")),
-            path("", include(settings.ROOT_URLCONF)),
-        ]
-        settings.ROOT_URLCONF = module
 
 
 @pytest.fixture

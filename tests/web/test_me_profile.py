@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import types
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import Resolver404, include, path, resolve
 
 from hongshu.accounts.models import User
 from hongshu.notes.models import Note
@@ -17,20 +14,6 @@ from hongshu.social import services as social
 from hongshu.social.models import Follow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def me_urls(settings: Any) -> None:
-    """Until hongshu.web.urls includes urls_me (the lead's one-line change), mount it for these tests."""
-    try:
-        resolve("/compose/")
-    except Resolver404:
-        module = types.ModuleType("me_test_urls")
-        module.urlpatterns = [  # type: ignore[attr-defined]
-            path("", include("hongshu.web.urls_me")),
-            path("", include(settings.ROOT_URLCONF)),
-        ]
-        settings.ROOT_URLCONF = module
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-import types
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import Resolver404, include, path, resolve
 from PIL import Image
 
 from hongshu.accounts.models import User
@@ -20,20 +18,6 @@ from hongshu.social.models import Block
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"  # the conftest's make_member password
-
-
-@pytest.fixture(autouse=True)
-def me_urls(settings: Any) -> None:
-    """Until hongshu.web.urls includes urls_me (the lead's one-line change), mount it for these tests."""
-    try:
-        resolve("/compose/")
-    except Resolver404:
-        module = types.ModuleType("me_test_urls")
-        module.urlpatterns = [  # type: ignore[attr-defined]
-            path("", include("hongshu.web.urls_me")),
-            path("", include(settings.ROOT_URLCONF)),
-        ]
-        settings.ROOT_URLCONF = module
 
 
 @pytest.fixture
