@@ -10,6 +10,8 @@ hongshu worker [celery options]
                            run a Celery worker (needs REDIS_URL)
 hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
+hongshu bench seed --scale S [--seed N]
+                           generate the benchmark dataset (1.0 = 100k members, 1M notes)
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
 
@@ -147,6 +149,13 @@ def createadmin(argv: Sequence[str]) -> None:
     manage(["createsuperuser", *argv])
 
 
+def bench(argv: Sequence[str]) -> None:
+    _setup()
+    from hongshu.bench.command import bench_command
+
+    bench_command(argv)
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -157,6 +166,7 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "demo": demo,
     "worker": worker,
     "createadmin": createadmin,
+    "bench": bench,
     "manage": manage,
     "help": _help,
     "--help": _help,

@@ -1,0 +1,1 @@
+"""Benchmark dataset generation (no models): `bench_seed` builds the dataset of BENCHMARKS.md."""
