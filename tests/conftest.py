@@ -184,6 +184,28 @@ def after_commit(django_capture_on_commit_callbacks: Any) -> Callable[[], Abstra
     return run
 
 
+# Three named members for interaction tests, each as (user, ApiClient): Nina writes, Ann and Bob react.
+@pytest.fixture
+def nina(member_api: Callable[..., tuple[User, ApiClient]]) -> tuple[User, ApiClient]:
+    return member_api("nina")
+
+
+@pytest.fixture
+def ann(member_api: Callable[..., tuple[User, ApiClient]]) -> tuple[User, ApiClient]:
+    return member_api("ann")
+
+
+@pytest.fixture
+def bob(member_api: Callable[..., tuple[User, ApiClient]]) -> tuple[User, ApiClient]:
+    return member_api("bob")
+
+
+@pytest.fixture
+def trio(nina: Any, ann: Any, bob: Any) -> tuple[Any, Any, Any]:
+    """Nina (a note's author), Ann and Bob."""
+    return nina, ann, bob
+
+
 # ---- Engine-bound markers (added with scripts/run_suites.py) -----------------------------------------
 # The runner deselects `postgres`/`redis` tests in the SQLite suite; one that still runs without its engine
 # (a bare `pytest`, a wrong -m) is skipped with a reason instead of passing against the wrong backend, and

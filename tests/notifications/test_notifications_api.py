@@ -11,27 +11,6 @@ from hongshu.social import services as social
 
 
 @pytest.fixture
-def nina(member_api):
-    return member_api("nina")
-
-
-@pytest.fixture
-def ann(member_api):
-    return member_api("ann")
-
-
-@pytest.fixture
-def bob(member_api):
-    return member_api("bob")
-
-
-@pytest.fixture
-def trio(nina, ann, bob):
-    """Nina (a note's author), Ann and Bob, each as (user, client)."""
-    return nina, ann, bob
-
-
-@pytest.fixture
 def carl(member_api):
     return member_api("carl")
 
