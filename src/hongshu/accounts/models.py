@@ -44,6 +44,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Topics a newcomer picked to start their Explore feed (keys of web interest choices).
     interests = models.JSONField(default=list, blank=True)
     # Privacy: a private account approves each follow request; the other two hide lists from others.
+    # A Chinese name chosen in the name studio (at most 6 graphemes), shown beside the display name.
+    chinese_name = models.CharField(max_length=60, blank=True)
+    # Reading preferences: how Chinese text is shown to this member, and whether to translate unasked.
+    script = models.CharField(
+        max_length=4, default="hans", choices=[("hans", "Simplified"), ("tw", "Taiwan"), ("hk", "Hong Kong")]
+    )
+    show_pinyin = models.BooleanField(default=False)
+    always_translate = models.BooleanField(default=False)
     is_private = models.BooleanField(default=False)
     hide_follow_lists = models.BooleanField(default=False)
     likes_public = models.BooleanField(default=False)

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "hongshu.social",
     "hongshu.comments",
     "hongshu.notifications",
+    "hongshu.language",
+    "hongshu.search",
+    "hongshu.trends",
     "hongshu.web",
 ]
 
