@@ -55,6 +55,8 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         "--bind", f"{options.host}:{options.port}",
         "--worker-class", "gthread", "--workers", str(options.workers), "--threads", str(options.threads),
         "--access-logfile", "-",
+        # Import the app (and its dictionaries, see wsgi.py) once before forking: workers share the memory.
+        "--preload",
         # The control socket has one default path per user, which two instances on a host would share.
         "--no-control-socket",
     ]  # fmt: skip

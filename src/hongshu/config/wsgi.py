@@ -4,3 +4,17 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
 application = get_wsgi_application()
+
+
+def _warm_language_data() -> None:
+    """Load jieba, OpenCC, CC-CEDICT and lingua now: gunicorn imports this module with --preload before it
+    forks, so every worker shares one copy instead of loading ~400 MB each on its first request."""
+    from hongshu.language import cedict, chinese
+    from hongshu.language.detection import detector
+
+    chinese.warm()
+    cedict.warm()
+    detector()
+
+
+_warm_language_data()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from hongshu.web import views, views_actions, views_comments, views_inbox
+from hongshu.web import views, views_about, views_actions, views_comments, views_inbox
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("unfollow/<str:handle>", views_actions.unfollow, name="unfollow"),
     path("notifications/", views_inbox.notifications, name="notifications"),
     path("notifications/read", views_inbox.notifications_read, name="notifications-read"),
+    path("about/", views_about.about, name="about"),
     path("signup/", views.sign_up, name="sign-up"),
     path("signin/", views.sign_in, name="sign-in"),
     path("signout/", views.sign_out, name="sign-out"),
