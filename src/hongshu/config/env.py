@@ -66,6 +66,32 @@ class HongshuSettings(BaseSettings):
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )
+    translation_provider: Literal["gloss", "openai", "libretranslate", "deepl"] = Field(
+        default="gloss",
+        description="Machine translation: gloss (offline CC-CEDICT word gloss, the default), openai (an "
+        "OpenAI-compatible chat endpoint: llama.cpp, Ollama, vLLM or hosted), libretranslate or deepl.",
+    )
+    translation_url: str | None = Field(
+        default=None,
+        description="Base URL of the translation provider (openai: without /v1; deepl: default "
+        "https://api-free.deepl.com; libretranslate: the server root).",
+    )
+    translation_api_key: str | None = Field(default=None, description="API key of the translation provider.")
+    translation_model: str = Field(
+        default="default", description="Model name sent to an OpenAI-compatible translation endpoint."
+    )
+    translation_timeout: float = Field(
+        default=15.0, gt=0, le=120, description="Seconds to wait for the translation provider per request."
+    )
+    translation_member_limit: int = Field(
+        default=60, ge=1, description="Provider translations one member may request per hour (gloss exempt)."
+    )
+    translation_global_limit: int = Field(
+        default=600, ge=1, description="Provider translations the whole instance may request per minute."
+    )
+    translation_pretranslate_count: int = Field(
+        default=20, ge=0, description="How many trending public notes the pre-translation job translates."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> HongshuSettings:

@@ -1,0 +1,1 @@
+"""Machine translation behind one interface: pluggable providers, an offline dictionary gloss, a cache."""
