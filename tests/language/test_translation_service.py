@@ -132,7 +132,7 @@ def test_comments_translate_and_cache(
         ("malformed", 503, "translation_unavailable"),
     ],
 )
-def test_provider_failures_are_problem_details(
+def test_provider_failures_are_problem_details(  # noqa: PLR0917 - pytest fixtures
     configure: Callable[..., None],
     chinese_note: Note,
     ann: Any,
