@@ -18,6 +18,7 @@ from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import clean_text, grapheme_length
 from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.language.detection import detect_language
+from hongshu.search.tasks import index_member_task
 
 HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
 RESERVED_HANDLES = frozenset(
@@ -83,6 +84,7 @@ def account_create(
     try:
         with transaction.atomic():
             user.save(force_insert=True)
+            enqueue_on_commit(index_member_task, str(user.pk))
     except IntegrityError as exc:  # a concurrent sign-up took it between the check and the insert
         raise Conflict(_("This handle is already taken."), code="handle_taken") from exc
     return user
@@ -121,6 +123,8 @@ def account_update_profile(
         changed.append("avatar")
     if changed:
         user.save(update_fields=changed)
+        if "display_name" in changed:
+            enqueue_on_commit(index_member_task, str(user.pk))
     return user
 
 
@@ -179,3 +183,20 @@ def account_set_interests(*, user: User, interests: Sequence[str]) -> User:
     user.interests = [key for key, _label in INTERESTS if key in chosen]
     user.save(update_fields=["interests"])
     return user
+
+
+def member_set_chinese_name(*, member: User, name: str) -> User:
+    """Set (or clear, with "") the Chinese name shown beside the display name; search re-indexes it."""
+    from hongshu.language.names import is_valid_chinese_name
+
+    name = clean_text(name).replace(" ", "")
+    if name and not is_valid_chinese_name(name):
+        raise field_error(
+            "chinese_name",
+            _("A Chinese name is 1 to 6 Chinese characters. / 中文名须为 1 至 6 个汉字。"),
+            code="invalid_chinese_name",
+        )
+    member.chinese_name = name
+    member.save(update_fields=["chinese_name"])
+    enqueue_on_commit(index_member_task, str(member.pk))
+    return member

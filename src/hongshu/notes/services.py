@@ -23,6 +23,7 @@ from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
 from hongshu.notifications.tasks import notify_note_mentions_task
+from hongshu.search.tasks import index_note_task
 
 TITLE_MAX = 20
 BODY_MAX = 1000
@@ -191,6 +192,7 @@ def note_create(
         _set_topics(note, topic_names)
         _set_mentions(note)
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
+        enqueue_on_commit(index_note_task, str(note.pk))
     return note
 
 
@@ -257,6 +259,7 @@ def note_update(
         _set_mentions(note)
         # Publishing a draft, or naming someone new in an edit, tells them; the job skips anyone already told.
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
+        enqueue_on_commit(index_note_task, str(note.pk))
     return note
 
 
@@ -266,3 +269,4 @@ def note_delete(*, note: Note, actor: User) -> None:
         raise Forbidden(_("Only the author can delete this note."), code="not_author")
     note.deleted_at = timezone.now()
     note.save(update_fields=["deleted_at"])
+    enqueue_on_commit(index_note_task, str(note.pk))  # removes the index row

@@ -1,0 +1,104 @@
+"""Search endpoints: parse, call one selector, render. Pages are offset-based (ranked results have no cursor)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from hongshu.accounts.api import AccountOut
+from hongshu.core.auth import request_user
+from hongshu.notes.api import NoteOut
+from hongshu.notes.models import Note, Topic
+from hongshu.search import selectors
+from hongshu.social.selectors import note_counts
+
+router = Router(tags=["search"])
+
+
+class SearchQuery(Schema):
+    # Any text is accepted and reduced to tokens; longer queries are cut to the pipeline's limit.
+    q: str = Field(default="", max_length=10_000)
+    limit: int = Field(default=20, ge=1, le=selectors.MAX_LIMIT)
+    offset: int = Field(default=0, ge=0, le=selectors.MAX_OFFSET)
+
+
+class NoteSearchQuery(SearchQuery):
+    # Plain strings: the selector names the allowed values in its own error.
+    sort: str = Field(default="relevance", max_length=20)
+    media: str = Field(default="all", max_length=20)
+
+
+class NoteSearchPage(Schema):
+    items: list[NoteOut]
+    next_offset: int | None
+
+    @classmethod
+    def of(cls, page: selectors.SearchPage[Note]) -> NoteSearchPage:
+        counts = note_counts(note_ids=[n.pk for n in page.items])
+        return cls(items=[NoteOut.of(n, counts[n.pk]) for n in page.items], next_offset=page.next_offset)
+
+
+class MemberSearchPage(Schema):
+    items: list[AccountOut]
+    next_offset: int | None
+
+
+class TopicOut(Schema):
+    id: str
+    name: str
+
+
+class TopicSearchPage(Schema):
+    items: list[TopicOut]
+    next_offset: int | None
+
+
+class SuggestionOut(Schema):
+    kind: Literal["topic", "member"]
+    text: str
+    value: str
+
+
+class SuggestQuery(Schema):
+    q: str = Field(default="", max_length=10_000)
+    limit: int = Field(default=8, ge=1, le=20)
+
+
+def _topic(topic: Topic) -> TopicOut:
+    return TopicOut(id=str(topic.pk), name=topic.name)
+
+
+@router.get("/search/notes", response=NoteSearchPage, summary="Search notes")
+def search_notes(request: HttpRequest, params: Query[NoteSearchQuery]) -> NoteSearchPage:
+    page = selectors.search_notes(
+        viewer=request_user(request),
+        query=params.q,
+        sort=params.sort,
+        media=params.media,
+        limit=params.limit,
+        offset=params.offset,
+    )
+    return NoteSearchPage.of(page)
+
+
+@router.get("/search/members", response=MemberSearchPage, summary="Search members")
+def search_members(request: HttpRequest, params: Query[SearchQuery]) -> MemberSearchPage:
+    page = selectors.search_members(
+        viewer=request_user(request), query=params.q, limit=params.limit, offset=params.offset
+    )
+    return MemberSearchPage(items=[AccountOut.of(u) for u in page.items], next_offset=page.next_offset)
+
+
+@router.get("/search/topics", response=TopicSearchPage, summary="Search topics")
+def search_topics(request: HttpRequest, params: Query[SearchQuery]) -> TopicSearchPage:
+    page = selectors.search_topics(query=params.q, limit=params.limit, offset=params.offset)
+    return TopicSearchPage(items=[_topic(t) for t in page.items], next_offset=page.next_offset)
+
+
+@router.get("/search/suggest", response=list[SuggestionOut], summary="Suggestions while typing")
+def search_suggest(request: HttpRequest, params: Query[SuggestQuery]) -> list[SuggestionOut]:
+    found = selectors.suggest_terms(viewer=request_user(request), prefix=params.q, limit=params.limit)
+    return [SuggestionOut(kind=s.kind, text=s.text, value=s.value) for s in found]

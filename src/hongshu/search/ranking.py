@@ -1,0 +1,51 @@
+"""Scoring a bounded candidate set in Python, identically for every backend.
+
+Text relevance comes from the tokens the backend returned with each candidate: every query word (a group
+of alternatives: the typed token and its dictionary translations) scores its best match, weighted by the
+column (title > topics/place > body) and by the term (typed 1.0, translation 0.4). Engagement (likes) and
+freshness then scale it — gently, so a popular note never outranks a much better textual match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+from hongshu.search.backends import Candidate
+from hongshu.search.pipeline import QueryTerm
+
+COLUMN_WEIGHTS = {"title": 3.0, "topics": 2.0, "body": 1.0}
+LIKES_FACTOR = 0.15
+FRESH_HALF_LIFE_DAYS = 30.0
+FRESH_SHARE = 0.3  # how much of the score freshness can take away from an old note
+# Of the query's words a note must match: half, so 火锅店 (火锅 + 火锅店) still finds a note about 火锅,
+# while the mean per word ranks notes matching every word first.
+MIN_COVERAGE = 0.5
+
+
+def text_score(candidate: Candidate, terms: Sequence[QueryTerm]) -> float:
+    """0 when the note matches too few of the query's words, else the mean best match per word."""
+    best: dict[int, float] = {}
+    for term in terms:
+        best.setdefault(term.group, 0.0)
+        for column, weight in COLUMN_WEIGHTS.items():
+            if term.token in getattr(candidate, column):
+                best[term.group] = max(best[term.group], weight * term.weight)
+    if not best:
+        return 0.0
+    matched = sum(1 for score in best.values() if score > 0)
+    needed = max(1, math.ceil(len(best) * MIN_COVERAGE))
+    if matched < needed:
+        return 0.0
+    return sum(best.values()) / len(best)
+
+
+def combined_score(text: float, *, likes: int, published_at: datetime | None, now: datetime) -> float:
+    boost = 1.0 + LIKES_FACTOR * math.log1p(max(likes, 0))
+    if published_at is None:
+        freshness = 0.0
+    else:
+        age_days = max((now - published_at).total_seconds(), 0.0) / 86400
+        freshness = 0.5 ** (age_days / FRESH_HALF_LIFE_DAYS)
+    return text * boost * (1.0 - FRESH_SHARE + FRESH_SHARE * freshness)

@@ -1,0 +1,186 @@
+"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.listed_for`).
+
+Every selector runs a fixed number of queries whatever the page size: the backend returns a bounded
+candidate set (ids and their tokens), the policy filters it in one query, counts come in one grouped
+query, and the page is hydrated with the notes app's fixed-query prefetches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import field_error
+from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
+from hongshu.notes.selectors import notes_hydrated
+from hongshu.search import backends, pipeline, ranking
+from hongshu.search.models import SearchTerm
+from hongshu.social.models import Block
+from hongshu.social.selectors import note_counts
+
+T = TypeVar("T")
+Viewer = User | AnonymousUser | None
+SORTS = ("relevance", "latest", "likes")
+MEDIA = ("all", "photo", "video")
+MAX_LIMIT = 50
+MAX_OFFSET = 1000
+CANDIDATES = 200  # text matches re-ranked in Python; never every match
+TERM_ROWS = 500  # prefix-matching key rows read for members, topics and suggestions
+
+
+@dataclass(frozen=True)
+class SearchPage(Generic[T]):
+    items: list[T]
+    next_offset: int | None  # None at the end
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: Literal["topic", "member"]
+    text: str
+    value: str
+
+
+def _bounds(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+
+def _page(items: Sequence[T], limit: int, offset: int) -> SearchPage[T]:
+    window = list(items[offset : offset + limit])
+    more = len(items) > offset + limit and offset + limit <= MAX_OFFSET
+    return SearchPage(items=window, next_offset=offset + limit if more else None)
+
+
+def _member(viewer: Viewer) -> User | None:
+    return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
+
+
+def search_notes(
+    *,
+    viewer: Viewer,
+    query: str,
+    sort: str = "relevance",
+    media: str = "all",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage[Note]:
+    """Notes matching `query` that `viewer` may see, `sort`ed by relevance, latest or likes.
+
+    Raises `field_error` for an unknown sort or media filter; any query text is safe (reduced to tokens).
+    """
+    if sort not in SORTS:
+        raise field_error("sort", _("Sort by relevance, latest or likes."), code="invalid_sort")
+    if media not in MEDIA:
+        raise field_error("media", _("Filter by all, photo or video."), code="invalid_media")
+    limit, offset = _bounds(limit, offset)
+    terms = pipeline.query_terms(query)
+    # Notes carry photos only so far: no note has a video, so the video filter is honestly empty.
+    if not terms or media == "video":
+        return SearchPage(items=[], next_offset=None)
+    cap = max(CANDIDATES, offset + limit + 1)
+    found = backends.candidates(terms, order="id" if sort == "latest" else "rank", limit=cap)
+    scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
+    visible = Note.objects.listed_for(viewer).filter(pk__in=list(scores), status=Note.Status.PUBLISHED)
+    if media == "photo":
+        visible = visible.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
+    published = dict(visible.values_list("pk", "published_at"))
+    counts = note_counts(note_ids=list(published))
+    now = timezone.now()
+    if sort == "latest":
+        ordered = sorted(published, reverse=True)
+    elif sort == "likes":
+        ordered = sorted(published, key=lambda i: (-counts[i].likes, -scores[i], -i))
+    else:
+        final = {
+            i: ranking.combined_score(scores[i], likes=counts[i].likes, published_at=at, now=now)
+            for i, at in published.items()
+        }
+        ordered = sorted(published, key=lambda i: (-final[i], -i))
+    page = _page(ordered, limit, offset)
+    notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
+    return SearchPage(items=[notes[i] for i in page.items if i in notes], next_offset=page.next_offset)
+
+
+def _prefixes(query: str) -> list[str]:
+    """Keys a name query is matched on: each word as typed (casefolded), its pipeline tokens, and all of it."""
+    query = query[: pipeline.QUERY_MAX_CHARS]
+    normal = pipeline.normalise(query)
+    keys = [*normal.split(), *pipeline.tokens(query), "".join(normal.split())]
+    safe = [k for k in (pipeline._safe(k) for k in keys) if k]
+    return list(dict.fromkeys(safe))[:10]
+
+
+def _term_scores(kind: str, query: str) -> dict[int, float]:
+    """object id → score: for each query key, the best key row starting with it (an exact match counts more)."""
+    prefixes = _prefixes(query)
+    if not prefixes:
+        return {}
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(term__startswith=prefix)
+    rows = SearchTerm.objects.filter(condition, kind=kind).values_list("object_id", "term", "weight")
+    best: dict[int, dict[str, float]] = defaultdict(dict)
+    for object_id, term, weight in rows[:TERM_ROWS]:
+        for prefix in prefixes:
+            if term.startswith(prefix):
+                score = weight * (1.0 if term == prefix else 0.7) * len(prefix)
+                best[object_id][prefix] = max(best[object_id].get(prefix, 0.0), score)
+    return {object_id: sum(scores.values()) for object_id, scores in best.items()}
+
+
+def _members(viewer: Viewer, ids: Sequence[int]) -> dict[int, User]:
+    members = User.objects.filter(pk__in=ids, is_active=True).select_related("avatar")
+    if (me := _member(viewer)) is not None:
+        # Blocks are mutual invisibility, in search as everywhere.
+        members = members.exclude(
+            Exists(Block.objects.filter(blocker_id=me.pk, blocked_id=OuterRef("pk")))
+        ).exclude(Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=me.pk)))
+    return {m.pk: m for m in members}
+
+
+def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:
+    """Members by handle, display name, Chinese name, or the pinyin (full or initials) of either name."""
+    limit, offset = _bounds(limit, offset)
+    scores = _term_scores(SearchTerm.Kind.MEMBER, query)
+    members = _members(viewer, list(scores))
+    ordered = sorted(members.values(), key=lambda m: (-scores[m.pk], len(m.handle), m.handle))
+    return _page(ordered, limit, offset)
+
+
+def search_topics(*, query: str, limit: int = 20, offset: int = 0) -> SearchPage[Topic]:
+    """Topics by name or pinyin; among equal matches the more used topic first."""
+    limit, offset = _bounds(limit, offset)
+    scores = _term_scores(SearchTerm.Kind.TOPIC, query)
+    uses = dict(
+        NoteTopic.objects.filter(topic_id__in=list(scores))
+        .values("topic_id")
+        .annotate(n=Count("id"))
+        .values_list("topic_id", "n")
+    )
+    topics = Topic.objects.filter(pk__in=list(scores))
+    ordered = sorted(
+        topics, key=lambda t: (-scores[t.pk] * (1 + 0.1 * math.log1p(uses.get(t.pk, 0))), t.name)
+    )
+    return _page(ordered, limit, offset)
+
+
+def suggest_terms(*, viewer: Viewer, prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Topics and members whose name, handle or pinyin starts with `prefix`; four queries at most."""
+    limit = max(1, min(limit, 20))
+    topics = search_topics(query=prefix, limit=limit).items
+    members = search_members(viewer=viewer, query=prefix, limit=limit).items
+    out = [Suggestion(kind="topic", text=f"#{t.name}", value=t.name) for t in topics]
+    out += [Suggestion(kind="member", text=m.display_name or m.handle, value=m.handle) for m in members]
+    # Interleave so a few topics and a few members both show when there are many of each.
+    half = max(1, limit // 2)
+    picked = out[: min(half, len(topics))] + out[len(topics) : len(topics) + limit]
+    return (picked + [s for s in out if s not in picked])[:limit]

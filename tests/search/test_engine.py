@@ -1,0 +1,212 @@
+"""The search engine on the default backend (SQLite FTS5): pipeline, languages, visibility, sorts, bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+
+from hongshu.accounts.models import User
+from hongshu.accounts.services import account_create, account_update_profile
+from hongshu.notes.models import Note
+from hongshu.notes.services import note_delete, note_update
+from hongshu.search import pipeline
+from hongshu.search.selectors import search_members, search_notes, search_topics, suggest_terms
+from hongshu.social.services.graph import account_set_privacy, block_create, follow_create, mute_create
+from hongshu.social.services.interactions import like_create
+
+pytestmark = pytest.mark.django_db
+AfterCommit = Callable[[], AbstractContextManager[Any]]
+PostNote = Callable[..., Note]
+
+
+def _member(handle: str, **fields: Any) -> User:
+    return account_create(handle=handle, password="a long test password 1", **fields)
+
+
+def titles(page: Any) -> list[str]:
+    return [n.title for n in page.items]
+
+
+class TestPipeline:
+    def test_nfkc_casefold_stem_and_traditional_folding(self) -> None:
+        assert pipeline.tokens("ＲＵＮＮＩＮＧ Dogs") == ["run", "dog"]
+        assert pipeline.tokens("臺灣") == ["台湾"]
+
+    def test_topics_and_emoji_stay_tokens(self) -> None:
+        found = pipeline.tokens("#火锅 好吃🔥👍🏽")
+        assert "#火锅" in found
+        assert "火锅" in found
+        assert "🔥" in found
+        assert "👍🏽" in found
+
+    def test_search_mode_segments_words(self) -> None:
+        assert {"北京", "大学"} <= set(pipeline.tokens("北京大学"))
+
+    def test_hostile_input_is_reduced_to_tokens(self) -> None:
+        for text in ['"', "*", "NEAR(", "OR", ":", "\x00\x07", "!!!", "a" * 10_000]:
+            for term in pipeline.query_terms(text):
+                assert pipeline._CLEAN.search(term.token) is None
+
+
+class TestNotes:
+    def test_chinese_segmentation_and_traditional_find_simplified(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        author = _member("nina")
+        with after_commit():
+            post_note(author, title="台湾夜市", body="我在台湾吃了很多小吃")
+            post_note(author, title="Paris", body="the louvre")
+        assert titles(search_notes(viewer=None, query="臺灣")) == ["台湾夜市"]
+        assert titles(search_notes(viewer=None, query="夜市")) == ["台湾夜市"]
+
+    def test_english_stemming(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        with after_commit():
+            post_note(_member("nina"), title="Morning runs", body="I love running by the river")
+        assert titles(search_notes(viewer=None, query="run")) == ["Morning runs"]
+        assert titles(search_notes(viewer=None, query="RUNNER'S")) == []
+
+    def test_cross_lingual_both_ways(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        author = _member("nina")
+        with after_commit():
+            post_note(author, title="重庆火锅", body="麻辣火锅太好吃了")
+            post_note(author, title="Hotpot night", body="We had hotpot with friends")
+        english = titles(search_notes(viewer=None, query="hotpot"))
+        assert set(english) == {"重庆火锅", "Hotpot night"}
+        assert english[0] == "Hotpot night"  # the typed word outranks its translation
+        chinese = titles(search_notes(viewer=None, query="火锅"))
+        assert set(chinese) == {"重庆火锅", "Hotpot night"}
+        assert chinese[0] == "重庆火锅"
+
+    def test_title_outweighs_body(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        author = _member("nina")
+        with after_commit():
+            post_note(author, title="A day out", body="we found a great bakery")
+            post_note(author, title="Bakery day", body="bread")
+        assert titles(search_notes(viewer=None, query="bakery")) == ["Bakery day", "A day out"]
+
+    def test_visibility_policy(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        nina, ann, bob, mia = (_member(h) for h in ("nina", "ann", "bob", "mia"))
+        with after_commit():
+            post_note(nina, title="public cake")
+            post_note(nina, title="private cake", visibility="private")
+            post_note(nina, title="followers cake", visibility="followers")
+            post_note(nina, title="draft cake", draft=True)
+            post_note(bob, title="bob cake")
+        follow_create(follower=ann, followee=nina)
+        block_create(blocker=bob, blocked=ann)
+        mute_create(muter=mia, muted=bob)
+        assert set(titles(search_notes(viewer=None, query="cake"))) == {"public cake", "bob cake"}
+        assert set(titles(search_notes(viewer=ann, query="cake"))) == {"public cake", "followers cake"}
+        assert set(titles(search_notes(viewer=mia, query="cake"))) == {"public cake"}
+        assert set(titles(search_notes(viewer=nina, query="cake"))) == {
+            "public cake",
+            "private cake",
+            "followers cake",
+            "bob cake",
+        }
+
+    def test_edit_and_delete_keep_the_index_current(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        nina = _member("nina")
+        with after_commit():
+            note = post_note(nina, title="old title")
+        with after_commit():
+            note_update(note=note, editor=nina, title="new dumpling")
+        assert titles(search_notes(viewer=None, query="old")) == []
+        assert titles(search_notes(viewer=None, query="dumpling")) == ["new dumpling"]
+        with after_commit():
+            note_delete(note=Note.objects.get(pk=note.pk), actor=nina)
+        assert search_notes(viewer=None, query="dumpling").items == []
+        assert search_notes(viewer=nina, query="dumpling").items == []
+
+    def test_sorts_and_media(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        nina, ann, bob = (_member(h) for h in ("nina", "ann", "bob"))
+        with after_commit():
+            first = post_note(nina, title="tea tea tea")
+            second = post_note(nina, title="tea")
+            third = post_note(nina, title="tea time")
+        for fan in (ann, bob):
+            like_create(user=fan, note_id=second.pk)
+        like_create(user=ann, note_id=first.pk)
+        assert [n.pk for n in search_notes(viewer=None, query="tea", sort="latest").items] == [
+            third.pk,
+            second.pk,
+            first.pk,
+        ]
+        assert [n.pk for n in search_notes(viewer=None, query="tea", sort="likes").items][:2] == [
+            second.pk,
+            first.pk,
+        ]
+        assert len(search_notes(viewer=None, query="tea", media="photo").items) == 3
+        assert search_notes(viewer=None, query="tea", media="video").items == []  # no video notes yet
+
+    def test_pagination(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        nina = _member("nina")
+        with after_commit():
+            for i in range(5):
+                post_note(nina, title=f"soup {i}")
+        first = search_notes(viewer=None, query="soup", limit=3)
+        assert len(first.items) == 3
+        assert first.next_offset == 3
+        rest = search_notes(viewer=None, query="soup", limit=3, offset=3)
+        assert len(rest.items) == 2
+        assert rest.next_offset is None
+        assert {n.pk for n in first.items}.isdisjoint({n.pk for n in rest.items})
+
+    def test_query_count_is_bounded(
+        self, after_commit: AfterCommit, post_note: PostNote, count_queries: Any
+    ) -> None:
+        nina, ann = _member("nina"), _member("ann")
+        with after_commit():
+            post_note(nina, title="noodle 0")
+        with count_queries() as small:
+            assert len(search_notes(viewer=ann, query="noodle").items) == 1
+        with after_commit():
+            for i in range(1, 12):
+                post_note(nina, title=f"noodle {i}")
+        with count_queries() as large:
+            assert len(search_notes(viewer=ann, query="noodle").items) == 12
+        assert len(large.captured_queries) == len(small.captured_queries) <= 8
+
+    def test_bad_input_never_raises(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        with after_commit():
+            post_note(_member("nina"), title="near or and not")
+        for query in ["", "a" * 10_000, "!!!", "🔥", '"', "*", "NEAR(", "OR", ":", "\x00\x1b", "title:x"]:
+            assert search_notes(viewer=None, query=query, limit=10_000, offset=-5).items is not None
+
+
+class TestMembersAndTopics:
+    def test_members_by_handle_name_and_pinyin(self, after_commit: AfterCommit) -> None:
+        with after_commit():
+            cook = _member("chef_li", display_name="火锅大王")
+            _member("someone", display_name="Someone Else")
+        for query in ("chef", "火锅", "huoguo", "hgdw", "HG", "火鍋"):
+            assert [u.pk for u in search_members(viewer=None, query=query).items] == [cook.pk], query
+
+    def test_profile_change_reindexes_and_blocks_hide(self, after_commit: AfterCommit) -> None:
+        with after_commit():
+            mia, ann = _member("mia"), _member("ann")
+        with after_commit():
+            account_update_profile(user=mia, display_name="小米")
+        assert [u.handle for u in search_members(viewer=None, query="xiaomi").items] == ["mia"]
+        block_create(blocker=mia, blocked=ann)
+        assert search_members(viewer=ann, query="xiaomi").items == []
+
+    def test_private_accounts_are_still_findable(self, after_commit: AfterCommit) -> None:
+        with after_commit():
+            mia = _member("mia")
+        account_set_privacy(user=mia, is_private=True)
+        assert [u.handle for u in search_members(viewer=None, query="mia").items] == ["mia"]
+
+    def test_topics_and_suggestions(self, after_commit: AfterCommit, post_note: PostNote) -> None:
+        with after_commit():
+            nina = _member("huang", display_name="Huang")
+            post_note(nina, title="今晚 #火锅", body="#hotpot")
+        assert [t.name for t in search_topics(query="huoguo").items] == ["火锅"]
+        assert [t.name for t in search_topics(query="hg").items] == ["火锅"]
+        kinds = {(s.kind, s.value) for s in suggest_terms(viewer=None, prefix="h")}
+        assert {("topic", "火锅"), ("topic", "hotpot"), ("member", "huang")} <= kinds

@@ -1,0 +1,45 @@
+"""The search API: pages validated against the OpenAPI schema, invalid sort/media as problem details."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+
+from hongshu.accounts.services import account_create
+from hongshu.notes.models import Note
+
+pytestmark = pytest.mark.django_db
+AfterCommit = Callable[[], AbstractContextManager[Any]]
+
+
+def test_search_endpoints(api: Any, after_commit: AfterCommit, post_note: Callable[..., Note]) -> None:
+    with after_commit():
+        cook = account_create(handle="chef", password="a long test password 1", display_name="火锅大王")
+        note = post_note(cook, title="重庆 #火锅")
+    notes = api.get("/search/notes", data={"q": "hotpot", "sort": "likes"}).json()
+    assert [n["id"] for n in notes["items"]] == [str(note.pk)]
+    assert notes["items"][0]["author"]["handle"] == "chef"
+    assert notes["next_offset"] is None
+    members = api.get("/search/members", data={"q": "hg"}).json()
+    assert [m["handle"] for m in members["items"]] == ["chef"]
+    topics = api.get("/search/topics", data={"q": "huoguo"}).json()
+    assert [t["name"] for t in topics["items"]] == ["火锅"]
+    suggestions = api.get("/search/suggest", data={"q": "huo"}).json()
+    assert {"kind": "topic", "text": "#火锅", "value": "火锅"} in suggestions
+
+
+def test_hostile_queries_return_pages(api: Any) -> None:
+    for q in ['"', "NEAR(", "*", "a" * 5000, "\x01", "🔥"]:
+        assert api.get("/search/notes", data={"q": q}).json()["items"] == []
+
+
+@pytest.mark.parametrize(("field", "code"), [("sort", "invalid_sort"), ("media", "invalid_media")])
+def test_invalid_sort_or_media_is_a_field_error(
+    api: Any, problem: Callable[..., dict[str, Any]], field: str, code: str
+) -> None:
+    response = api.get("/search/notes", data={"q": "x", field: "bogus"})
+    body = problem(response, 422, code)
+    assert body["errors"][0]["field"] == field
