@@ -27,4 +27,6 @@ urlpatterns = [
     path("signin/", views.sign_in, name="sign-in"),
     path("signout/", views.sign_out, name="sign-out"),
     path("", include("hongshu.web.urls_me")),
+    path("", include("hongshu.language.urls")),
+    path("", include("hongshu.language.names_urls")),
 ]

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hongshu.language import views
+
+urlpatterns = [
+    path("translate/<str:kind>/<int:object_id>", views.translate_fragment, name="translate"),
+    path("translate/<str:kind>/<int:object_id>/original", views.original_fragment, name="translate-original"),
+]
