@@ -121,3 +121,20 @@ def test_hidden_content_is_not_found(
     assert client.get(f"/translate/note/{private.pk}/original", headers=HX).status_code == 404
     assert client.post(f"/translate/bogus/{private.pk}", headers=HX).status_code == 404
     assert Client().post(f"/translate/note/{private.pk}", headers=HX).status_code in (401, 403)
+
+
+def test_always_translate_switch_on_the_settings_page(make_member: Callable[..., User]) -> None:
+    ann = make_member("ann")
+    client = signed_in(ann)
+    page = client.get("/me/settings").content.decode()
+    assert 'action="/translate/always"' in page
+    assert 'name="always_translate" id="always-translate">' in page  # off by default
+    response = client.post("/translate/always", {"always_translate": "on"})
+    assert response.status_code == 302
+    ann.refresh_from_db()
+    assert ann.always_translate
+    assert 'id="always-translate" checked' in client.get("/me/settings").content.decode()
+    client.post("/translate/always", {})
+    ann.refresh_from_db()
+    assert not ann.always_translate
+    assert Client().post("/translate/always", {"always_translate": "on"}).status_code in (302, 403)

@@ -5,16 +5,18 @@ A provider failure never becomes an error page: the reader gets the original bac
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.comments.selectors import comment_detail
+from hongshu.language.translation import service
 from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.service import comment_translate, note_translate, target_for
 from hongshu.notes.selectors import access_note
-from hongshu.web.common import fragment_view, member_of
+from hongshu.web.common import fragment_view, member_of, viewer_of
 from hongshu.web.csp import csp
 
 KINDS = ("note", "comment")
@@ -62,3 +64,15 @@ def original_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpRe
     if kind not in KINDS:
         raise Http404
     return _original(request, kind, object_id)
+
+
+@csp
+@require_POST
+def always_translate_set(request: HttpRequest) -> HttpResponse:
+    """The settings page's "Always translate" switch (a plain form post; redirects back)."""
+    member = viewer_of(request)
+    if member is None:
+        return redirect("sign-in")
+    service.always_translate_set(member=member, enabled=request.POST.get("always_translate") == "on")
+    messages.success(request, _("Your translation settings are saved."))
+    return redirect("me-settings")

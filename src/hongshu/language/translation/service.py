@@ -237,3 +237,9 @@ def comment_translate(*, viewer: Viewer, comment_id: int, target: str) -> Conten
         target=target,
         member=member,
     )
+
+
+def always_translate_set(*, member: User, enabled: bool) -> None:
+    """The reader's "always translate" preference (note pages then load the translation at once)."""
+    member.always_translate = enabled
+    member.save(update_fields=["always_translate"])
