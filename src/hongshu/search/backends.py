@@ -19,6 +19,7 @@ from hongshu.search.pipeline import QueryTerm
 # bm25 weights per column and ts_rank_cd weights {D, C, B, A}: title counts most, then topics/place, then body.
 _BM25 = "bm25(search_note_fts, 10.0, 4.0, 1.0)"
 _PG_WEIGHTS = "'{0.1, 0.2, 0.5, 1.0}'"
+_PG_MAX_POSITION = 16383
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,17 @@ def _tsquery(terms: Sequence[QueryTerm]) -> str:
     return " | ".join(f"'{t.token}'" for t in terms)
 
 
+def _tsvector_literal(row: IndexRow) -> str:
+    """Title tokens weighted A, topics/place B, body C, at their positions (1..16383, PostgreSQL's range)."""
+    parts: list[str] = []
+    position = 0
+    for text, weight in ((row.title, "A"), (row.topics, "B"), (row.body, "C")):
+        for token in text.split():
+            position = min(position + 1, _PG_MAX_POSITION)
+            parts.append(f"'{token}':{position}{weight}")
+    return " ".join(parts)
+
+
 def index_put(rows: Iterable[IndexRow]) -> None:
     """Insert or replace index rows (a batch: one statement per engine round)."""
     rows = list(rows)
@@ -62,19 +74,17 @@ def index_put(rows: Iterable[IndexRow]) -> None:
                 [(r.note_id, r.title, r.topics, r.body) for r in rows],
             )
         else:
-            # array_to_tsvector and a cast to tsquery take tokens as lexemes verbatim: no parser splits emoji or
-            # `#topics` (to_tsvector/to_tsquery would).
+            # The tsvector is written as a literal (`'tok':1A 'tok2':2A`) cast verbatim: no text-search
+            # parser splits emoji or `#topics` (to_tsvector would), and positions + weights are kept for
+            # ts_rank_cd. Tokens never contain quotes, backslashes or spaces (pipeline._CLEAN).
             cursor.executemany(
                 """
                 INSERT INTO search_note_pg (note_id, title, topics, body, document)
-                VALUES (%s, %s, %s, %s,
-                    setweight(array_to_tsvector(string_to_array(%s, ' ')), 'A')
-                    || setweight(array_to_tsvector(string_to_array(%s, ' ')), 'B')
-                    || setweight(array_to_tsvector(string_to_array(%s, ' ')), 'C'))
+                VALUES (%s, %s, %s, %s, CAST(%s AS tsvector))
                 ON CONFLICT (note_id) DO UPDATE SET title = EXCLUDED.title, topics = EXCLUDED.topics,
                     body = EXCLUDED.body, document = EXCLUDED.document
                 """,
-                [(r.note_id, r.title, r.topics, r.body, r.title, r.topics, r.body) for r in rows],
+                [(r.note_id, r.title, r.topics, r.body, _tsvector_literal(r)) for r in rows],
             )
 
 
