@@ -80,6 +80,18 @@ class TestNotes:
         assert set(chinese) == {"重庆火锅", "Hotpot night"}
         assert chinese[0] == "重庆火锅"
 
+    def test_chinese_query_finds_english_and_phrases_translate(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        author = _member("nina")
+        with after_commit():
+            post_note(author, title="Taipei night market", body="best night market in Taiwan")
+            post_note(author, title="士林夜市", body="好吃")
+            post_note(author, title="Quiet beach", body="no food here")
+        assert set(titles(search_notes(viewer=None, query="夜市"))) == {"士林夜市", "Taipei night market"}
+        assert set(titles(search_notes(viewer=None, query="台湾"))) == {"Taipei night market"}
+        assert titles(search_notes(viewer=None, query="night market"))[0] == "Taipei night market"
+
     def test_title_outweighs_body(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         author = _member("nina")
         with after_commit():
@@ -210,3 +222,23 @@ class TestMembersAndTopics:
         assert [t.name for t in search_topics(query="hg").items] == ["火锅"]
         kinds = {(s.kind, s.value) for s in suggest_terms(viewer=None, prefix="h")}
         assert {("topic", "火锅"), ("topic", "hotpot"), ("member", "huang")} <= kinds
+
+    def test_member_topic_and_suggest_queries_are_bounded(
+        self, after_commit: AfterCommit, post_note: PostNote, count_queries: Any
+    ) -> None:
+        def run() -> tuple[int, int]:
+            with count_queries() as queries:
+                found = len(search_members(viewer=viewer, query="cook").items)
+                found += len(suggest_terms(viewer=viewer, prefix="cook", limit=20))
+            return found, len(queries.captured_queries)
+
+        with after_commit():
+            viewer = _member("viewer")
+            post_note(_member("cook0"), title="#cooking")
+        small = run()
+        with after_commit():
+            for i in range(1, 9):
+                post_note(_member(f"cook{i}"), title=f"#cooking{i}")
+        large = run()
+        assert large[0] > small[0]
+        assert large[1] == small[1] <= 8

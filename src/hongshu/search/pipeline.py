@@ -22,12 +22,16 @@ QUERY_MAX_CHARS = 200
 TOKEN_MAX_CHARS = 60
 EXPANSION_WEIGHT = 0.4  # a dictionary translation counts less than the word the reader typed
 _EXPANSIONS_PER_WORD = 2
+MAX_TERMS = 40
 # A topic, a Han run, a Latin/digit word, or one emoji (with its modifiers and joiners).
 _PIECE = regex.compile(
     r"#[\p{L}\p{N}_]+|\p{Han}+|[\p{L}\p{M}\p{N}_]+"
     r"|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\ufe0f|\u200d\p{Extended_Pictographic})*"
 )
 _LATIN = regex.compile(r"^[\p{Latin}\p{N}_]+$")
+_SKIP_GLOSS = regex.compile(r"^(CL:|see |variant of |old variant of |used in |surname |abbr\. for )", regex.I)
+_STOP_WORDS = frozenset({"a", "an", "the", "of", "to", "or", "and", "in", "on", "for", "sth", "sb"})
+_GLOSS_MAX_WORDS = 3
 _CLEAN = regex.compile(r"[^\p{L}\p{M}\p{N}_#\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d]")
 
 
@@ -81,13 +85,20 @@ class QueryTerm:
 
 
 def _english_for(word: str) -> list[str]:
+    """Tokens of the first usable English gloss of each of the word's first entries."""
     glosses: list[str] = []
-    for entry in cedict.dictionary().lookup(word)[:_EXPANSIONS_PER_WORD]:
-        if entry.is_name or not entry.definitions:
+    entries = cedict.dictionary().lookup(word)
+    # Common senses first; a proper noun (台湾 → Taiwan) still helps when it is all the dictionary has.
+    for entry in sorted(entries, key=lambda e: e.is_name)[:_EXPANSIONS_PER_WORD]:
+        usable = [d for d in entry.definitions if not _SKIP_GLOSS.match(d.strip())]
+        if not usable:
             continue
-        first = cedict.gloss_key(entry.definitions[0].split(";")[0])
-        glosses.extend(tokens(first))
-    return glosses[:3]
+        # "Beijing, capital of …" → "beijing"; "to search (a place)" → "search"
+        first = cedict.gloss_key(regex.split(r"[;,]", usable[0])[0])
+        words = [w for w in first.split() if w not in _STOP_WORDS]
+        if 0 < len(words) <= _GLOSS_MAX_WORDS:
+            glosses.extend(tokens(" ".join(words)))
+    return list(dict.fromkeys(glosses))[:3]
 
 
 def _chinese_for(word: str) -> list[str]:
@@ -97,32 +108,38 @@ def _chinese_for(word: str) -> list[str]:
     return out
 
 
+def _alternatives(piece: str, following: str | None) -> list[str]:
+    """Dictionary translations of one query piece (and, for English, of it with the next word: "hot pot")."""
+    if chinese.has_han(piece) and not piece.startswith("#"):
+        return _english_for(piece)
+    if _LATIN.match(piece):
+        phrase = _chinese_for(f"{piece} {following}") if following and _LATIN.match(following) else []
+        return phrase or _chinese_for(piece)
+    return []
+
+
 def query_terms(query: str, *, expand: bool = True) -> list[QueryTerm]:
     """The query as weighted tokens: typed words (weight 1) plus dictionary translations, OR-ed in lower.
 
-    English words also look up Chinese words glossed with them (hotpot → 火锅); Chinese words add the first
-    English gloss of their dictionary entries (火锅 → hot pot), stemmed like any English text.
+    Each typed word is a group; its translations join that group as alternatives. English words look up
+    Chinese words glossed with them (hotpot → 火锅); Chinese words add the first English gloss of their
+    dictionary entries (火锅 → hotpot), stemmed like any English text.
     """
-    query = query[:QUERY_MAX_CHARS]
     terms: dict[str, QueryTerm] = {}
-    raw_pieces = _PIECE.findall(unicodedata.normalize("NFKC", query).casefold())
-    group = 0
-    for piece in raw_pieces:
-        for token in tokens(piece):
-            if token not in terms:
-                terms[token] = QueryTerm(token, 1.0, group)
+    pieces = [normalise(p) for p in _PIECE.findall(query[:QUERY_MAX_CHARS])]
+    group = -1
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        # A Han run is several words (台湾火锅 → 台湾, 火锅): each is a group with its own translations.
+        words = tokens(piece) if chinese.has_han(piece) and not piece.startswith("#") else [piece]
+        for word in words:
+            own = [t for t in tokens(word) if t not in terms]
+            for token in own:
                 group += 1
-        if not expand:
-            continue
-        normal = normalise(piece)
-        if chinese.has_han(normal) and not normal.startswith("#"):
-            alternatives = [t for word in chinese.segment(normal) for t in _english_for(word)]
-        elif _LATIN.match(normal):
-            alternatives = _chinese_for(normal)
-        else:
-            alternatives = []
-        own_group = group - 1 if group else 0
-        for token in alternatives:
-            if token not in terms:
-                terms[token] = QueryTerm(token, EXPANSION_WEIGHT, own_group)
-    return list(terms.values())[:40]
+                terms[token] = QueryTerm(token, 1.0, group)
+            if not expand or not own:
+                continue
+            for token in _alternatives(word, following):
+                if token not in terms:
+                    terms[token] = QueryTerm(token, EXPANSION_WEIGHT, group)
+    return list(terms.values())[:MAX_TERMS]
