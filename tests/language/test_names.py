@@ -127,3 +127,15 @@ def test_page_renders_in_both_languages_and_sets_a_name(
     assert member.chinese_name == ""
     if language == "en":  # the Chinese catalogue is merged by the lead from translations/studio.tsv
         assert heading in html
+
+
+@pytest.mark.django_db
+def test_chinese_name_shows_beside_the_display_name(
+    make_member: Callable[..., User], post_note: Callable[..., Any]
+) -> None:
+    author = make_member("emily", display_name="Emily")
+    member_set_chinese_name(member=author, name="艾蜜莉")
+    note = post_note(author, title="Hello")
+    expected = '<span class="chinese-name" lang="zh">艾蜜莉</span>'
+    assert expected in Client().get(f"/notes/{note.pk}").content.decode()
+    assert expected in Client().get("/@emily").content.decode()

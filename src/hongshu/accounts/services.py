@@ -200,3 +200,15 @@ def member_set_chinese_name(*, member: User, name: str) -> User:
     member.save(update_fields=["chinese_name"])
     enqueue_on_commit(index_member_task, str(member.pk))
     return member
+
+
+READING_SCRIPTS = ("hans", "tw", "hk")
+
+
+def member_set_reading(*, member: User, script: str, show_pinyin: bool) -> User:
+    """How Chinese text is shown to this member: Simplified or Traditional (Taiwan / Hong Kong), pinyin on/off."""
+    if script not in READING_SCRIPTS:
+        raise field_error("script", _("Choose Simplified, Taiwan or Hong Kong."), code="invalid_script")
+    member.script, member.show_pinyin = script, show_pinyin
+    member.save(update_fields=["script", "show_pinyin"])
+    return member

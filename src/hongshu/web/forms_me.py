@@ -99,6 +99,18 @@ class PrivacyForm(ProblemForm):
     likes_public = forms.BooleanField(label=_("Show the notes I like on my profile"), required=False)
 
 
+class ReadingForm(ProblemForm):
+    script = forms.ChoiceField(
+        label=_("Chinese characters"),
+        choices=[
+            ("hans", _("Simplified")),
+            ("tw", _("Traditional (Taiwan)")),
+            ("hk", _("Traditional (Hong Kong)")),
+        ],
+    )
+    show_pinyin = forms.BooleanField(label=_("Show pinyin above Chinese characters"), required=False)
+
+
 class PasswordForm(ProblemForm):
     current_password = forms.CharField(
         label=_("Current password"),

@@ -53,6 +53,7 @@ class Author:
     initial: str
     tone: int
     avatar_src: str
+    chinese_name: str = ""  # from the name studio, shown beside `name`
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def author_of(user: User) -> Author:
         initial=name[:1].upper(),
         tone=user.pk % AVATAR_TONES,
         avatar_src=_pick(variant_urls(avatar), 64) if avatar is not None else "",
+        chinese_name=user.chinese_name,
     )
 
 

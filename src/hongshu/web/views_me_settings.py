@@ -15,6 +15,7 @@ from hongshu.accounts.services import (
     account_delete,
     account_set_interests,
     account_update_profile,
+    member_set_reading,
 )
 from hongshu.core.errors import ProblemError, field_error
 from hongshu.media.services import media_upload
@@ -27,6 +28,7 @@ from hongshu.web.forms_me import (
     PasswordForm,
     PrivacyForm,
     ProfileForm,
+    ReadingForm,
 )
 from hongshu.web.presenters import author_of
 from hongshu.web.views_me_common import member_of, members_only
@@ -94,6 +96,7 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
                 "likes_public": member.likes_public,
             }
         ),
+        "reading_form": ReadingForm(initial={"script": member.script, "show_pinyin": member.show_pinyin}),
         "password_form": PasswordForm(),
         "delete_form": DeleteAccountForm(),
         "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
@@ -104,10 +107,19 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
     return render(request, "web/me/settings.html", context, status=422 if failed else 200)
 
 
+def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
+    reading = ReadingForm(request.POST)
+    if reading.is_valid():
+        member_set_reading(member=member, **reading.cleaned_data)
+        messages.success(request, _("Your reading settings are saved."))
+        return redirect("me-settings")
+    return _settings_page(request, member, reading_form=reading)
+
+
 @csp
 @members_only
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: HttpRequest) -> HttpResponse:  # noqa: PLR0911 - one branch per form
     """One page, several forms; the `action` field says which one was sent."""
     member = member_of(request)
     if request.method == "GET":
@@ -120,6 +132,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your privacy settings are saved."))
             return redirect("me-settings")
         return _settings_page(request, member, privacy_form=privacy)
+    if action == "reading":
+        return _reading_save(request, member)
     if action == "password":
         password = PasswordForm(request.POST)
         if password.is_valid():
