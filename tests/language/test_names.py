@@ -139,3 +139,20 @@ def test_chinese_name_shows_beside_the_display_name(
     expected = '<span class="chinese-name" lang="zh">艾蜜莉</span>'
     assert expected in Client().get(f"/notes/{note.pk}").content.decode()
     assert expected in Client().get("/@emily").content.decode()
+
+
+@pytest.mark.django_db
+def test_profile_api_sets_chinese_name_and_reading(
+    member_api: Callable[..., Any], problem: Callable[..., Any]
+) -> None:
+    member, api = member_api("emily", display_name="Emily")
+    response = api.patch("/accounts/me", json={"chinese_name": "艾蜜莉", "script": "tw", "show_pinyin": True})
+    assert response.status_code == 200
+    assert response.json()["chinese_name"] == "艾蜜莉"
+    member.refresh_from_db()
+    assert (member.chinese_name, member.script, member.show_pinyin) == ("艾蜜莉", "tw", True)
+    bad = api.patch("/accounts/me", json={"display_name": "Em", "chinese_name": "Emily"})
+    problem(bad, 422, "invalid_chinese_name")
+    member.refresh_from_db()
+    assert (member.display_name, member.chinese_name) == ("Emily", "艾蜜莉")  # all or nothing
+    assert api.get("/accounts/emily").json()["chinese_name"] == "艾蜜莉"

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -20,6 +22,7 @@ class AccountOut(Schema):
     id: str
     handle: str
     display_name: str
+    chinese_name: str = Field(default="", description="chosen in the name studio; may be empty")
     bio: str
     bio_language: str | None
     avatar: MediaOut | None
@@ -33,6 +36,7 @@ class AccountOut(Schema):
             id=str(user.pk),
             handle=user.handle,
             display_name=user.display_name,
+            chinese_name=user.chinese_name,
             bio=user.bio,
             bio_language=user.bio_language or None,
             avatar=MediaOut.of(user.avatar) if user.avatar else None,
@@ -68,6 +72,9 @@ class ProfileIn(Schema):
     languages: list[str] | None = Field(default=None, max_length=10)
     region: str | None = Field(default=None, max_length=200)
     avatar_id: str | None = Field(default=None, pattern=r"^\d{1,19}$")
+    chinese_name: str | None = Field(default=None, max_length=60, description='1-6 Han characters; "" clears')
+    script: Literal["hans", "tw", "hk"] | None = Field(default=None, description="how Chinese text is shown")
+    show_pinyin: bool | None = None
 
 
 class PasswordChangeIn(Schema):
@@ -108,7 +115,18 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
     fields = payload.dict(exclude_unset=True)
     if fields.get("avatar_id") is not None:
         fields["avatar_id"] = int(fields["avatar_id"])
-    user = services.account_update_profile(user=current_member(request), **fields)
+    chinese_name = fields.pop("chinese_name", None)
+    script, show_pinyin = fields.pop("script", None), fields.pop("show_pinyin", None)
+    with transaction.atomic():  # one PATCH, all fields or none
+        user = services.account_update_profile(user=current_member(request), **fields)
+        if chinese_name is not None:
+            services.member_set_chinese_name(member=user, name=chinese_name)
+        if script is not None or show_pinyin is not None:
+            services.member_set_reading(
+                member=user,
+                script=script or user.script,
+                show_pinyin=user.show_pinyin if show_pinyin is None else show_pinyin,
+            )
     return AccountOut.of(user)
 
 
