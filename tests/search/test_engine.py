@@ -92,6 +92,17 @@ class TestNotes:
         assert set(titles(search_notes(viewer=None, query="台湾"))) == {"Taipei night market"}
         assert titles(search_notes(viewer=None, query="night market"))[0] == "Taipei night market"
 
+    def test_regional_vocabulary_meets_through_the_dictionary(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        author = _member("nina")
+        with after_commit():
+            post_note(author, title="搜索技巧", body="如何搜索")
+            post_note(author, title="软件推荐", body="好用的软件")
+            post_note(author, title="无关", body="今天天气很好")
+        assert titles(search_notes(viewer=None, query="搜尋")) == ["搜索技巧"]
+        assert titles(search_notes(viewer=None, query="軟體")) == ["软件推荐"]
+
     def test_title_outweighs_body(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         author = _member("nina")
         with after_commit():

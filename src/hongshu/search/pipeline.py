@@ -21,6 +21,7 @@ from hongshu.language import cedict, chinese
 QUERY_MAX_CHARS = 200
 TOKEN_MAX_CHARS = 60
 EXPANSION_WEIGHT = 0.4  # a dictionary translation counts less than the word the reader typed
+SYNONYM_WEIGHT = 0.3  # a Chinese word reached through a shared English gloss, less still
 _EXPANSIONS_PER_WORD = 2
 MAX_TERMS = 40
 # A topic, a Han run, a Latin/digit word, or one emoji (with its modifiers and joiners).
@@ -84,9 +85,9 @@ class QueryTerm:
     group: int  # terms of one group are alternatives for one word of the query
 
 
-def _english_for(word: str) -> list[str]:
-    """Tokens of the first usable English gloss of each of the word's first entries."""
-    glosses: list[str] = []
+def _gloss_phrases(word: str) -> list[str]:
+    """The first usable English gloss of each of the word's first dictionary entries."""
+    phrases: list[str] = []
     entries = cedict.dictionary().lookup(word)
     # Common senses first; a proper noun (台湾 → Taiwan) still helps when it is all the dictionary has.
     for entry in sorted(entries, key=lambda e: e.is_name)[:_EXPANSIONS_PER_WORD]:
@@ -97,8 +98,8 @@ def _english_for(word: str) -> list[str]:
         first = cedict.gloss_key(regex.split(r"[;,]", usable[0])[0])
         words = [w for w in first.split() if w not in _STOP_WORDS]
         if 0 < len(words) <= _GLOSS_MAX_WORDS:
-            glosses.extend(tokens(" ".join(words)))
-    return list(dict.fromkeys(glosses))[:3]
+            phrases.append(" ".join(words))
+    return list(dict.fromkeys(phrases))
 
 
 def _chinese_for(word: str) -> list[str]:
@@ -108,13 +109,28 @@ def _chinese_for(word: str) -> list[str]:
     return out
 
 
-def _alternatives(piece: str, following: str | None) -> list[str]:
+def _synonyms_for(word: str, phrases: list[str]) -> list[str]:
+    """Chinese words sharing the word's gloss: regional vocabulary meets (軟體 → software → 软件,
+    搜尋 → search → 搜索). Single characters are too ambiguous to add."""
+    out: list[str] = []
+    for phrase in phrases:
+        for other in cedict.dictionary().chinese_for(phrase, limit=3):
+            if len(other) > 1 and other != word:
+                out.extend(t for t in tokens(other) if t != word)
+    return out[:3]
+
+
+def _alternatives(piece: str, following: str | None) -> list[tuple[str, float]]:
     """Dictionary translations of one query piece (and, for English, of it with the next word: "hot pot")."""
     if chinese.has_han(piece) and not piece.startswith("#"):
-        return _english_for(piece)
+        phrases = _gloss_phrases(piece)
+        english = [t for phrase in phrases for t in tokens(phrase)][:3]
+        return [(t, EXPANSION_WEIGHT) for t in english] + [
+            (t, SYNONYM_WEIGHT) for t in _synonyms_for(piece, phrases)
+        ]
     if _LATIN.match(piece):
         phrase = _chinese_for(f"{piece} {following}") if following and _LATIN.match(following) else []
-        return phrase or _chinese_for(piece)
+        return [(t, EXPANSION_WEIGHT) for t in phrase or _chinese_for(piece)]
     return []
 
 
@@ -123,7 +139,8 @@ def query_terms(query: str, *, expand: bool = True) -> list[QueryTerm]:
 
     Each typed word is a group; its translations join that group as alternatives. English words look up
     Chinese words glossed with them (hotpot → 火锅); Chinese words add the first English gloss of their
-    dictionary entries (火锅 → hotpot), stemmed like any English text.
+    dictionary entries (火锅 → hotpot), stemmed like any English text, and the Chinese words sharing that
+    gloss (軟體 → 软件).
     """
     terms: dict[str, QueryTerm] = {}
     pieces = [normalise(p) for p in _PIECE.findall(query[:QUERY_MAX_CHARS])]
@@ -139,7 +156,7 @@ def query_terms(query: str, *, expand: bool = True) -> list[QueryTerm]:
                 terms[token] = QueryTerm(token, 1.0, group)
             if not expand or not own:
                 continue
-            for token in _alternatives(word, following):
+            for token, weight in _alternatives(word, following):
                 if token not in terms:
-                    terms[token] = QueryTerm(token, EXPANSION_WEIGHT, group)
+                    terms[token] = QueryTerm(token, weight, group)
     return list(terms.values())[:MAX_TERMS]
