@@ -156,3 +156,17 @@ def test_profile_api_sets_chinese_name_and_reading(
     member.refresh_from_db()
     assert (member.display_name, member.chinese_name) == ("Emily", "艾蜜莉")  # all or nothing
     assert api.get("/accounts/emily").json()["chinese_name"] == "艾蜜莉"
+
+
+@pytest.mark.django_db
+def test_a_chosen_chinese_name_is_searchable_by_characters_and_pinyin(
+    make_member: Callable[..., User], after_commit: Callable[[], Any]
+) -> None:
+    from hongshu.search.selectors import search_members
+
+    with after_commit():
+        member = make_member("emily", display_name="Emily")
+    with after_commit():  # the index job runs on commit
+        member_set_chinese_name(member=member, name="艾蜜莉")
+    for query in ("艾蜜莉", "aimili"):
+        assert [u.pk for u in search_members(viewer=None, query=query).items] == [member.pk], query
