@@ -28,8 +28,9 @@ _spec.loader.exec_module(us_first_names)
 
 def test_known_names_come_from_the_dictionary_with_pinyin_and_meanings() -> None:
     suggestions = names.names_suggest(name="Michael Jordan")
-    assert suggestions
-    assert all(s.source == names.SOURCE_DICTIONARY for s in suggestions)
+    assert [s.source for s in suggestions] == [names.SOURCE_DICTIONARY] * 3 + [names.SOURCE_MEANINGFUL]
+    # the variant keeps the sound of an established name with pleasant sound-alikes: 克 → 可 ("may, can")
+    assert suggestions[-1].characters == "迈可尔"
     assert "迈克尔" in [s.characters for s in suggestions]
     michael = next(s for s in suggestions if s.characters == "迈克尔")
     assert michael.pinyin == "mài kè ěr"
@@ -46,13 +47,22 @@ def test_samplename_entries_are_simplified() -> None:
 
 def test_unknown_names_are_composed_by_sound_and_labelled() -> None:
     assert "zyxquor" not in names.name_table()
-    [suggestion] = names.names_suggest(name="Zyxquor")
+    suggestion = names.names_suggest(name="Zyxquor")[0]
     assert suggestion.source == names.SOURCE_COMPOSED
     assert names.compose("Billy") == "比利"
     assert names.compose("Kate") == "卡特"  # the silent final e is dropped
     assert suggestion.characters
     assert all("\u4e00" <= c <= "\u9fff" for c in suggestion.characters)
     assert len(suggestion.pinyin.split()) == len(suggestion.characters)
+
+
+def test_meaningful_variants_are_homophones() -> None:
+    assert names.meaningful_variant("伊萨贝拉") == "依飒蓓拉"
+    assert names.meaningful_variant("洛根") == ""
+    variant = names.names_suggest(name="Isabella")[-1]
+    assert variant.source == names.SOURCE_MEANINGFUL
+    assert variant.pinyin == "yī sà bèi lā"  # the same sound as the composed 伊萨贝拉
+    assert variant.characters_detail[0].meaning
 
 
 def test_no_letters_no_suggestions() -> None:

@@ -21,6 +21,7 @@ from hongshu.language import cedict, chinese
 
 SOURCE_DICTIONARY = "dictionary"
 SOURCE_COMPOSED = "composed"
+SOURCE_MEANINGFUL = "meaningful"
 MAX_SUGGESTIONS = 3
 NAME_MAX_GRAPHEMES = 6
 
@@ -30,6 +31,34 @@ _LATIN_WORD = regex.compile(r"\p{Latin}+")
 _HAN_ONLY = regex.compile(r"^\p{Han}+$")
 _SKIP_MEANING = regex.compile(r"^(CL:|see |variant of |old variant of |used in |surname |abbr\. )", regex.I)
 _VOWELS = frozenset("aeiouy")
+# Transliteration characters → a character of the same (toneless) sound with a pleasant meaning, the way
+# people pick a personal name rather than a dictionary transliteration: 丽 "beautiful" for 利, 思 "think" for 斯.
+_MEANINGFUL = {
+    "利": "丽",
+    "斯": "思",
+    "伊": "依",
+    "比": "碧",
+    "马": "玛",
+    "罗": "洛",
+    "莫": "墨",
+    "迪": "笛",
+    "加": "佳",
+    "雷": "蕾",
+    "赫": "鹤",
+    "希": "曦",
+    "西": "熙",
+    "夫": "芙",
+    "艾": "爱",
+    "格": "歌",
+    "巴": "芭",
+    "波": "博",
+    "贝": "蓓",
+    "卢": "露",
+    "穆": "慕",
+    "萨": "飒",
+    "里": "理",
+    "克": "可",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +153,12 @@ def _suggestion(characters: str, source: str) -> Suggestion:
     return Suggestion(characters, " ".join(d.pinyin for d in detail), source, detail)
 
 
+def meaningful_variant(characters: str) -> str:
+    """`characters` with sound-alike characters of pleasant meaning ("" when nothing changes)."""
+    variant = "".join(_MEANINGFUL.get(c, c) for c in characters)
+    return variant if variant != characters else ""
+
+
 def given_name(name: str) -> str:
     """The first Latin word of a name ("Mary Ann Smith" → "Mary"): the studio names the given name."""
     words = _LATIN_WORD.findall(name)
@@ -131,15 +166,23 @@ def given_name(name: str) -> str:
 
 
 def names_suggest(*, name: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    """Suggestions for the given name in `name`, established ones first; empty for a name with no letters."""
+    """Suggestions for the given name in `name`: established ones (or one composed by sound), then one
+    "meaningful" variant of the first that has sound-alikes; empty for a name with no letters."""
     word = given_name(name)
     if not word:
         return []
     known = name_table().get(word.casefold(), [])
     if known:
-        return [_suggestion(c, SOURCE_DICTIONARY) for c in known[:limit]]
-    composed = compose(word)
-    return [_suggestion(composed, SOURCE_COMPOSED)] if composed else []
+        suggestions = [_suggestion(c, SOURCE_DICTIONARY) for c in known[:limit]]
+    else:
+        composed = compose(word)
+        suggestions = [_suggestion(composed, SOURCE_COMPOSED)] if composed else []
+    taken = {s.characters for s in suggestions}
+    variants = (meaningful_variant(s.characters) for s in suggestions)
+    variant = next((v for v in variants if v and v not in taken), "")
+    if variant:
+        suggestions.append(_suggestion(variant, SOURCE_MEANINGFUL))
+    return suggestions
 
 
 def is_valid_chinese_name(name: str) -> bool:

@@ -20,7 +20,10 @@ class NameCharacterOut(Schema):
 class NameSuggestionOut(Schema):
     characters: str = Field(description="Simplified Chinese characters")
     pinyin: str = Field(description="Pinyin with tone marks, one syllable per character")
-    source: str = Field(description='"dictionary" (an established transliteration) or "composed" (by sound)')
+    source: str = Field(
+        description='"dictionary" (an established transliteration), "composed" (by sound) or "meaningful" '
+        "(sound-alike characters chosen for their meaning)"
+    )
     characters_detail: list[NameCharacterOut]
 
 
