@@ -11,7 +11,7 @@ import pytest
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create, account_update_profile
 from hongshu.notes.models import Note
-from hongshu.notes.services import note_delete, note_update
+from hongshu.notes.services import ImageSpec, Place, note_create, note_delete, note_update
 from hongshu.search import pipeline
 from hongshu.search.selectors import search_members, search_notes, search_topics, suggest_terms
 from hongshu.social.services.graph import account_set_privacy, block_create, follow_create, mute_create
@@ -109,6 +109,22 @@ class TestNotes:
             post_note(author, title="A day out", body="we found a great bakery")
             post_note(author, title="Bakery day", body="bread")
         assert titles(search_notes(viewer=None, query="bakery")) == ["Bakery day", "A day out"]
+
+    def test_topics_and_place_are_searchable_and_weigh_between_title_and_body(
+        self, after_commit: AfterCommit, post_note: PostNote, ready_images: Any
+    ) -> None:
+        author = _member("nina")
+        with after_commit():
+            in_body = post_note(author, title="周末", body="去了三里屯")
+            in_place = note_create(
+                author=author,
+                title="周末咖啡",
+                images=[ImageSpec(media_id=int(ready_images(author)[0]))],
+                topics=["咖啡"],
+                place=Place(name="三里屯"),
+            )
+        assert [n.pk for n in search_notes(viewer=None, query="三里屯").items] == [in_place.pk, in_body.pk]
+        assert [n.pk for n in search_notes(viewer=None, query="#咖啡").items] == [in_place.pk]
 
     def test_visibility_policy(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         nina, ann, bob, mia = (_member(h) for h in ("nina", "ann", "bob", "mia"))
