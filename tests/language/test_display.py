@@ -99,3 +99,16 @@ def test_settings_page_sets_script_and_pinyin(make_member: Callable[..., User]) 
     client.post("/me/settings", {"action": "reading", "script": "hans"})
     member.refresh_from_db()
     assert (member.script, member.show_pinyin) == ("hans", False)
+
+
+@pytest.mark.django_db
+def test_card_titles_follow_the_reader(
+    make_member: Callable[..., User], post_note: Callable[..., Note]
+) -> None:
+    post_note(make_member("wei"), title="头发护理")
+    reader = make_member("emily")
+    User.objects.filter(pk=reader.pk).update(script="hk")
+    client = Client()
+    client.force_login(reader)
+    assert "頭髮護理</h2>" in client.get("/").content.decode()
+    assert "头发护理</h2>" in Client().get("/").content.decode()
