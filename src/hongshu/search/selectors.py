@@ -86,7 +86,9 @@ def search_notes(
     # Notes carry photos only so far: no note has a video, so the video filter is honestly empty.
     if not terms or media == "video":
         return SearchPage(items=[], next_offset=None)
-    cap = max(CANDIDATES, offset + limit + 1)
+    # Two fixed sizes, so every page of the first 200 comes from the same candidate set (no duplicates or
+    # gaps between pages); deeper pages share the larger one.
+    cap = CANDIDATES if offset + limit < CANDIDATES else MAX_OFFSET + MAX_LIMIT + 1
     found = backends.candidates(terms, order="id" if sort == "latest" else "rank", limit=cap)
     scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
     visible = Note.objects.listed_for(viewer).filter(pk__in=list(scores), status=Note.Status.PUBLISHED)
