@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("hongshu.web.urls_me")),
     path("", include("hongshu.language.urls")),
     path("", include("hongshu.language.names_urls")),
+    path("", include("hongshu.trends.urls")),
 ]

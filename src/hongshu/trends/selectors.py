@@ -1,0 +1,176 @@
+"""Trend reads: the hot ranking (trending velocity), suggestions while typing, a member's history."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from hongshu.accounts.models import User
+from hongshu.notes.models import Note, NoteTopic
+from hongshu.search.selectors import Viewer, suggest_terms
+from hongshu.trends.models import HotSuppression, QueryEvent, SearchHistory
+from hongshu.trends.services import HOT_CACHE_KEY, term_normalise
+
+RECENT = timedelta(hours=1)  # the window whose rate is compared ...
+BASELINE = timedelta(hours=23)  # ... with the hours before it
+PRIOR = 3.0  # pseudo-searches per hour added to every baseline: a brand-new term needs several searchers
+MIN_RECENT = 2  # one searcher alone never makes a term "hot"
+HOT_SIZE = 20
+CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class HotEntry:
+    kind: Literal["query", "topic"]
+    term: str
+    recent: int  # distinct searchers (or authors) in the last hour
+    baseline: int  # in the 23 hours before
+    score: float
+
+
+@dataclass(frozen=True)
+class TrendSuggestion:
+    kind: Literal["history", "query", "topic", "member"]
+    text: str
+    value: str
+
+
+def velocity(recent: int, baseline: int) -> float:
+    """How far the last hour runs above the usual hourly rate, in (Poisson) standard deviations.
+
+    The prior keeps a first-ever search from scoring like a burst, and a steadily popular term scores ~0.
+    """
+    expected = baseline * (RECENT / BASELINE)
+    return (recent - expected) / math.sqrt(expected + PRIOR)
+
+
+def _pairs(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    # A member counts once per term per window; anonymous searches count each (they have no identity).
+    return [(str(r["term"]), int(r["members"]) + int(r["anonymous"])) for r in rows]
+
+
+def _counts(rows: list[dict[str, Any]]) -> Counter[str]:
+    return Counter(dict(_pairs(rows)))
+
+
+def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> Counter[str]:
+    """Searchers per term in the window. `hourly` counts a member once per clock hour instead of once per
+    window, so a long baseline measures a rate (searchers per hour) comparable with the last hour."""
+    events = QueryEvent.objects.filter(minute__gte=since, minute__lt=until)
+    if hourly:
+        rows = list(
+            events.values("term", hour=TruncHour("minute")).annotate(
+                members=Count("member", distinct=True),
+                anonymous=Count("id", filter=Q(member__isnull=True)),
+            )
+        )
+        total: Counter[str] = Counter()
+        for term, n in _pairs(rows):
+            total[term] += n
+        return total
+    window = events.values("term").annotate(
+        members=Count("member", distinct=True),
+        anonymous=Count("id", filter=Q(member__isnull=True)),
+    )
+    return _counts(list(window))
+
+
+def _topic_counts(since: datetime, until: datetime) -> Counter[str]:
+    # A topic trends when many different authors post public notes under it; an author counts once.
+    public = Note.objects.visible_to(None).filter(published_at__gte=since, published_at__lt=until)
+    rows = (
+        NoteTopic.objects.filter(note__in=public.values("pk"))
+        .values("topic__key")
+        .annotate(authors=Count("note__author", distinct=True))
+    )
+    return Counter({str(r["topic__key"]): int(r["authors"]) for r in rows})
+
+
+def _rank(kind: Literal["query", "topic"], recent: Counter[str], base: Counter[str]) -> list[HotEntry]:
+    hidden = set(HotSuppression.objects.filter(kind=kind).values_list("term", flat=True))
+    entries = [
+        HotEntry(kind=kind, term=term, recent=n, baseline=base[term], score=round(velocity(n, base[term]), 4))
+        for term, n in recent.items()
+        if n >= MIN_RECENT and term not in hidden
+    ]
+    entries = [e for e in entries if e.score > 0]
+    entries.sort(key=lambda e: (-e.score, -e.recent, e.term))
+    return entries[:HOT_SIZE]
+
+
+def hot_compute(*, now: datetime | None = None) -> dict[str, list[HotEntry]]:
+    """The ranking at `now`: trending searches and topics by velocity, suppressed terms left out."""
+    now = now or timezone.now()
+    split, start = now - RECENT, now - RECENT - BASELINE
+    return {
+        "queries": _rank("query", _query_counts(split, now), _query_counts(start, split, hourly=True)),
+        "topics": _rank("topic", _topic_counts(split, now), _topic_counts(start, split)),
+    }
+
+
+def hot_ranking(*, now: datetime | None = None) -> dict[str, list[HotEntry]]:
+    """The 热点榜, computed on read and cached for a minute (that is the "refreshed every minute")."""
+    if now is not None:
+        return hot_compute(now=now)
+    cached = cache.get(HOT_CACHE_KEY)
+    if cached is None:
+        cached = hot_compute()
+        cache.set(HOT_CACHE_KEY, cached, CACHE_SECONDS)
+    return cached  # type: ignore[no-any-return]
+
+
+def history_of(*, member: User, limit: int = 50) -> list[SearchHistory]:
+    return list(SearchHistory.objects.filter(member=member).order_by("-searched_at", "-id")[:limit])
+
+
+def popular_queries(*, prefix: str, limit: int = 5, now: datetime | None = None) -> list[str]:
+    """Logged terms starting with `prefix` over the last week, by distinct searchers."""
+    key = term_normalise(prefix)
+    if not key:
+        return []
+    since = (now or timezone.now()) - timedelta(days=7)
+    hidden = HotSuppression.objects.filter(kind="query").values("term")
+    rows = (
+        QueryEvent.objects.filter(term__startswith=key, minute__gte=since)
+        .exclude(term__in=hidden)
+        .values("term")
+        .annotate(n=Count("member", distinct=True) + Count("id", filter=Q(member__isnull=True)))
+        .order_by("-n", "term")[:limit]
+    )
+    return [str(r["term"]) for r in rows]
+
+
+def suggest(*, viewer: Viewer, prefix: str, limit: int = 8) -> list[TrendSuggestion]:
+    """Suggestions while typing: the viewer's own matching history first, then popular queries, then the
+    engine's topics and members (names, handles, pinyin). Duplicates (by normalised text) are dropped."""
+    key = term_normalise(prefix)
+    if not key:
+        return []
+    limit = max(1, min(limit, 20))
+    out: list[TrendSuggestion] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: Literal["history", "query", "topic", "member"], text: str, value: str) -> None:
+        group = "member" if kind == "member" else "text"
+        mark = (group, term_normalise(value))
+        if mark not in seen:
+            seen.add(mark)
+            out.append(TrendSuggestion(kind=kind, text=text, value=value))
+
+    if isinstance(viewer, User) and viewer.is_authenticated:
+        mine = SearchHistory.objects.filter(member=viewer, term__startswith=key).order_by("-searched_at")[:3]
+        for row in mine:
+            add("history", row.query, row.query)
+    for term in popular_queries(prefix=prefix, limit=4):
+        add("query", term, term)
+    for s in suggest_terms(viewer=viewer, prefix=prefix, limit=limit):
+        add(s.kind, s.text, s.value)
+    return out[:limit]

@@ -1,0 +1,88 @@
+"""The search page (notes · members · topics), the suggestions dropdown and the member's history buttons."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from hongshu.core.errors import ProblemError
+from hongshu.feeds.selectors import viewer_marks
+from hongshu.search import selectors as search
+from hongshu.social.selectors import note_counts
+from hongshu.trends import selectors, services
+from hongshu.web.common import member_of, problem_page, viewer_of
+from hongshu.web.csp import csp
+from hongshu.web.presenters import card_of
+
+TYPES = ("notes", "members", "topics")
+PAGE = 20
+
+
+def _offset(request: HttpRequest) -> int:
+    raw = request.GET.get("offset", "0")
+    return min(int(raw), search.MAX_OFFSET) if raw.isdigit() else 0
+
+
+@csp
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    q = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("type", "notes")
+    kind = kind if kind in TYPES else "notes"
+    sort = request.GET.get("sort", "relevance")
+    media = request.GET.get("media", "all")
+    context: dict[str, object] = {"q": q, "type": kind, "sort": sort, "media": media, "types": TYPES}
+    if not q:
+        context["hot"] = selectors.hot_ranking()
+        context["history"] = selectors.history_of(member=viewer, limit=20) if viewer else []
+        return render(request, "trends/search.html", context)
+    offset = _offset(request)
+    try:
+        if kind == "notes":
+            page = search.search_notes(
+                viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset
+            )
+            ids = [n.pk for n in page.items]
+            counts = note_counts(note_ids=ids)
+            liked = viewer_marks(viewer=viewer, note_ids=ids).liked
+            context["cards"] = [card_of(n, likes=counts[n.pk].likes, liked=n.pk in liked) for n in page.items]
+        elif kind == "members":
+            page = search.search_members(viewer=viewer, query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
+            context["members"] = page.items
+        else:
+            page = search.search_topics(query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
+            context["topics"] = page.items
+    except ProblemError as problem:
+        return problem_page(request, problem)
+    if offset == 0:
+        services.search_record(viewer=viewer, query=q)  # later pages are the same search, counted once
+    context["next_offset"] = page.next_offset
+    return render(request, "trends/search.html", context)
+
+
+@csp
+@require_GET
+def search_suggest(request: HttpRequest) -> HttpResponse:
+    """The dropdown under the search box, as an HTML fragment for htmx."""
+    found = selectors.suggest(viewer=viewer_of(request), prefix=request.GET.get("q", "")[:200], limit=8)
+    return render(request, "trends/_suggest.html", {"suggestions": found})
+
+
+@require_POST
+def history_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        services.history_delete(member=member_of(request), entry_id=entry_id)
+    except ProblemError as problem:
+        return problem_page(request, problem)
+    return redirect("search")
+
+
+@require_POST
+def history_clear(request: HttpRequest) -> HttpResponse:
+    try:
+        services.history_clear(member=member_of(request))
+    except ProblemError as problem:
+        return problem_page(request, problem)
+    return redirect("search")
