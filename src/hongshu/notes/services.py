@@ -17,6 +17,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, field_error
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import clean_text, grapheme_length
+from hongshu.embeddings.tasks import embed_note_task
 from hongshu.language.codes import CONTENT_LANGUAGES
 from hongshu.language.detection import detect_language
 from hongshu.media.selectors import media_for_note
@@ -193,6 +194,7 @@ def note_create(
         _set_mentions(note)
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
         enqueue_on_commit(index_note_task, str(note.pk))
+        enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
 
@@ -260,6 +262,7 @@ def note_update(
         # Publishing a draft, or naming someone new in an edit, tells them; the job skips anyone already told.
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
         enqueue_on_commit(index_note_task, str(note.pk))
+        enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
 
