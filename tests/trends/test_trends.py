@@ -164,3 +164,32 @@ def test_search_page_records_history_and_buttons_delete(make_member: Callable[..
     client.get("/search/?q=one")
     client.post("/search/history/clear")
     assert not SearchHistory.objects.exists()
+
+
+def _cached_for_a_minute(members: list[User]) -> None:
+    from django.core.cache import cache
+
+    cache.delete(services.HOT_CACHE_KEY)
+    now = datetime.now(UTC)
+    for m in members[:3]:
+        _search(m, "first", now - timedelta(minutes=1))
+    assert [e.term for e in selectors.hot_ranking()["queries"]] == ["first"]
+    for m in members[:5]:
+        _search(m, "second", now - timedelta(minutes=1))
+    # Within the minute the cached ranking is served; once it expires the new burst shows.
+    assert [e.term for e in selectors.hot_ranking()["queries"]] == ["first"]
+    cache.delete(services.HOT_CACHE_KEY)
+    assert next(e.term for e in selectors.hot_ranking()["queries"]) == "second"
+    cache.delete(services.HOT_CACHE_KEY)
+
+
+def test_hot_ranking_is_cached_for_a_minute(members: list[User]) -> None:
+    _cached_for_a_minute(members)
+
+
+@pytest.mark.redis
+def test_hot_ranking_cached_in_redis(members: list[User]) -> None:
+    from django.conf import settings
+
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    _cached_for_a_minute(members)
