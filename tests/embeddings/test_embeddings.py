@@ -90,3 +90,25 @@ def test_rebuild_and_switch_off(
     monkeypatch.setattr(settings.HONGSHU, "search_embeddings", False)
     assert semantic_note_ids(query="note") == []
     assert fusion.hybrid_scores(query="note", keyword_scores={1: 2.0}) == {1: 2.0}
+
+
+def test_search_notes_fuses_semantic_hits_through_the_visibility_policy(
+    nina: tuple[User, Any],
+    ann: tuple[User, Any],
+    post_note: Callable[..., Note],
+    after_commit: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hongshu.search.selectors import search_notes
+
+    with after_commit():
+        cake = post_note(nina[0], title="第一次烤蛋糕", body="戚风蛋糕塌了，蛋白要打发")
+        hidden = post_note(nina[0], title="巧克力蛋糕", body="烤箱一百八十度", visibility="private")
+        post_note(nina[0], title="Baking notes", body="oven at 180")
+    found = [n.pk for n in search_notes(viewer=ann[0], query="cake", limit=10).items]
+    assert cake.pk in found
+    assert hidden.pk not in found  # semantic hits pass listed_for like keyword candidates
+    monkeypatch.setattr(settings.HONGSHU, "search_embeddings", False)
+    keyword = [n.pk for n in search_notes(viewer=ann[0], query="cake", limit=10).items]
+    assert hidden.pk not in keyword
+    assert set(keyword) <= set(found)  # fusion keeps every keyword hit
