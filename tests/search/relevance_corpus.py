@@ -1,0 +1,131 @@
+"""A fixed bilingual corpus and queries with their relevant note keys, for recall@10 / MRR floors."""
+
+from __future__ import annotations
+
+# key: (title, body)
+NOTES: dict[str, tuple[str, str]] = {
+    "lsf": ("柳州螺蛳粉测评", "酸笋很香，汤底够辣 #螺蛳粉"),
+    "hotpot": ("重庆火锅攻略", "牛油锅底，毛肚鸭肠必点 #火锅"),
+    "hotpot_tw": ("台北麻辣鍋推薦", "這家火鍋湯頭很濃，服務很好"),
+    "coffee_en": ("Shanghai coffee", "Three cafes with great latte art near the Bund"),
+    "kafei": ("咖啡店探店", "手冲咖啡很好喝，环境安静"),
+    "xhs": ("小红书运营心得", "如何在小红书涨粉，分享经验"),
+    "cat": ("我家猫咪日常", "橘猫每天睡十六个小时 #猫咪"),
+    "dog_en": ("Running with my dogs", "Morning runs with two golden retrievers"),
+    "study": ("考研英语复习计划", "每天背单词两小时，做真题"),
+    "study_en": ("IELTS study tips", "How I studied for the IELTS exam in two months"),
+    "lipstick": ("口红试色合集", "秋冬显白口红推荐 #美妆"),
+    "makeup_en": ("Makeup for beginners", "Simple everyday makeup routine with foundation"),
+    "outfit": ("秋季穿搭分享", "风衣配牛仔裤，简约又时髦 #穿搭"),
+    "fashion_en": ("Autumn outfits", "Trench coats and boots for fall fashion"),
+    "beijing": ("北京三日游", "故宫、长城和胡同，行程安排"),
+    "taiwan_tw": ("臺灣環島旅行", "騎機車環島十天，風景很美"),
+    "tokyo_en": ("Tokyo travel guide", "Temples, ramen and trains in Tokyo"),
+    "dumpling": ("手工饺子做法", "猪肉白菜馅，皮薄馅大"),
+    "dumpling_en": ("Homemade dumplings", "Pork and cabbage dumplings recipe"),
+    "tea_tw": ("珍珠奶茶評比", "台中的手搖飲料店，珍珠很Q"),
+    "skincare": ("敏感肌护肤心得", "温和洁面和保湿很重要"),
+    "hiking_en": ("Hiking Huangshan", "Sunrise over the sea of clouds at Yellow Mountain"),
+    "chengdu": ("成都美食地图", "兔头、串串和冰粉 #成都"),
+    "noodle_en": ("Beef noodle soup", "Taiwanese beef noodles, rich broth"),
+    "cake": ("生日蛋糕DIY", "第一次做奶油蛋糕，成功了"),
+    "camera_en": ("Film photography", "Shooting street photos on film"),
+    "library": ("图书馆自习打卡", "期末周每天去图书馆学习"),
+    "hamster": ("仓鼠饲养指南", "仓鼠笼子和垫料怎么选 #宠物"),
+    "mixed_coffee": ("Latte打卡", "今天的latte拉花超好看"),
+    "ski_en": ("Skiing in Hokkaido", "Powder snow and hot springs after skiing"),
+}
+
+# Category -> list of (query, relevant keys). Typos are expected to mostly miss (no fuzzy matching yet).
+QUERIES: dict[str, list[tuple[str, set[str]]]] = {
+    "chinese": [
+        ("螺蛳粉", {"lsf"}),
+        ("小红书", {"xhs"}),
+        ("火锅", {"hotpot", "hotpot_tw"}),
+        ("咖啡", {"kafei", "mixed_coffee"}),
+        ("猫咪", {"cat"}),
+        ("口红", {"lipstick"}),
+        ("穿搭", {"outfit"}),
+        ("饺子", {"dumpling"}),
+        ("护肤", {"skincare"}),
+        ("图书馆", {"library"}),
+        ("仓鼠", {"hamster"}),
+        ("蛋糕", {"cake"}),
+        ("考研", {"study"}),
+        ("北京", {"beijing"}),
+        ("成都美食", {"chengdu"}),
+    ],
+    "script": [
+        ("火鍋", {"hotpot", "hotpot_tw"}),
+        ("螺螄粉", {"lsf"}),
+        ("台湾", {"taiwan_tw"}),
+        ("环岛", {"taiwan_tw"}),
+        ("珍珠奶茶", {"tea_tw"}),
+        ("小紅書", {"xhs"}),
+        ("護膚", {"skincare"}),
+        ("穿搭分享", {"outfit"}),
+    ],
+    "english": [
+        ("cafes", {"coffee_en"}),
+        ("cafe", {"coffee_en"}),
+        ("dog", {"dog_en"}),
+        ("running", {"dog_en"}),
+        ("outfit", {"fashion_en"}),
+        ("dumpling", {"dumpling_en"}),
+        ("studying", {"study_en"}),
+        ("makeup", {"makeup_en"}),
+        ("hiking", {"hiking_en"}),
+        ("noodles", {"noodle_en"}),
+        ("photographs", {"camera_en"}),
+        ("skiing", {"ski_en"}),
+        ("Tokyo", {"tokyo_en"}),
+    ],
+    "mixed": [
+        ("latte", {"coffee_en", "mixed_coffee"}),
+        ("latte打卡", {"mixed_coffee"}),
+        ("IELTS 复习", {"study_en", "study"}),
+        ("DIY蛋糕", {"cake"}),
+    ],
+    "crosslingual": [
+        ("hotpot", {"hotpot", "hotpot_tw"}),
+        ("coffee", {"kafei", "coffee_en", "mixed_coffee"}),
+        ("咖啡", {"coffee_en", "kafei", "mixed_coffee"}),
+        ("cat", {"cat"}),
+        ("狗", {"dog_en"}),
+        ("lipstick", {"lipstick"}),
+        ("饺子", {"dumpling_en", "dumpling"}),
+        ("dumplings", {"dumpling", "dumpling_en"}),
+        ("hamster", {"hamster"}),
+        ("牛肉面", {"noodle_en"}),
+        ("cake", {"cake"}),
+        ("library", {"library"}),
+    ],
+    "topics": [
+        ("#螺蛳粉", {"lsf"}),
+        ("#火锅", {"hotpot"}),
+        ("#猫咪", {"cat"}),
+        ("#美妆", {"lipstick"}),
+        ("#宠物", {"hamster"}),
+    ],
+    "typos": [
+        ("coffe", {"coffee_en", "kafei", "mixed_coffee"}),
+        ("dumplngs", {"dumpling_en"}),
+        ("tokio", {"tokyo_en"}),
+        ("makup", {"makeup_en"}),
+    ],
+}
+
+# Members: handle, display name; pinyin queries -> expected handles.
+MEMBERS: list[tuple[str, str]] = [("huoguo_fan", "火锅达人"), ("lily_w", "王丽丽"), ("chef_li", "李厨师")]
+MEMBER_QUERIES: list[tuple[str, set[str]]] = [
+    ("huoguo", {"huoguo_fan"}),
+    ("火锅达人", {"huoguo_fan"}),
+    ("wanglili", {"lily_w"}),
+    ("lily", {"lily_w"}),
+]
+TOPIC_QUERIES: list[tuple[str, str]] = [
+    ("huoguo", "火锅"),
+    ("hg", "火锅"),
+    ("luosifen", "螺蛳粉"),
+    ("maomi", "猫咪"),
+]
