@@ -43,3 +43,17 @@ def test_invalid_sort_or_media_is_a_field_error(
     response = api.get("/search/notes", data={"q": "x", field: "bogus"})
     body = problem(response, 422, code)
     assert body["errors"][0]["field"] == field
+
+
+def test_api_searches_feed_history_and_hot_ranking(
+    member_api: Callable[..., tuple[Any, Any]], problem: Callable[..., dict[str, Any]]
+) -> None:
+    from hongshu.trends.models import QueryEvent
+
+    _ann, client = member_api("ann")
+    client.get("/search/notes", data={"q": "火鍋"})
+    client.get("/search/notes", data={"q": "火鍋", "offset": 20})  # the next page is the same search
+    client.get("/search/members", data={"q": "coffee"})
+    problem(client.get("/search/notes", data={"q": "rejected", "sort": "bogus"}), 422, "invalid_sort")
+    assert [e["query"] for e in client.get("/me/search-history").json()] == ["coffee", "火鍋"]
+    assert sorted(QueryEvent.objects.values_list("term", flat=True)) == ["coffee", "火锅"]

@@ -14,6 +14,7 @@ from hongshu.notes.api import NoteOut
 from hongshu.notes.models import Note, Topic
 from hongshu.search import selectors
 from hongshu.social.selectors import note_counts
+from hongshu.trends.services import search_record
 
 router = Router(tags=["search"])
 
@@ -71,6 +72,13 @@ def _topic(topic: Topic) -> TopicOut:
     return TopicOut(id=str(topic.pk), name=topic.name)
 
 
+def _record(request: HttpRequest, params: SearchQuery) -> None:
+    """Count a search for the hot ranking and the member's history, as the search page does: once, on the
+    first page, after the selector accepted it (a rejected sort records nothing)."""
+    if params.offset == 0:
+        search_record(viewer=request_user(request), query=params.q[:200])
+
+
 @router.get("/search/notes", response=NoteSearchPage, summary="Search notes")
 def search_notes(request: HttpRequest, params: Query[NoteSearchQuery]) -> NoteSearchPage:
     page = selectors.search_notes(
@@ -81,6 +89,7 @@ def search_notes(request: HttpRequest, params: Query[NoteSearchQuery]) -> NoteSe
         limit=params.limit,
         offset=params.offset,
     )
+    _record(request, params)
     return NoteSearchPage.of(page)
 
 
@@ -89,12 +98,14 @@ def search_members(request: HttpRequest, params: Query[SearchQuery]) -> MemberSe
     page = selectors.search_members(
         viewer=request_user(request), query=params.q, limit=params.limit, offset=params.offset
     )
+    _record(request, params)
     return MemberSearchPage(items=[AccountOut.of(u) for u in page.items], next_offset=page.next_offset)
 
 
 @router.get("/search/topics", response=TopicSearchPage, summary="Search topics")
 def search_topics(request: HttpRequest, params: Query[SearchQuery]) -> TopicSearchPage:
     page = selectors.search_topics(query=params.q, limit=params.limit, offset=params.offset)
+    _record(request, params)
     return TopicSearchPage(items=[_topic(t) for t in page.items], next_offset=page.next_offset)
 
 
