@@ -29,6 +29,13 @@ def test_normalise_folds_width_case_space_and_traditional() -> None:
     assert services.term_normalise("  ＨＯＴ   Pot ") == "hot pot"
     assert services.term_normalise("火鍋") == "火锅"
     assert len(services.term_normalise("a" * 300)) == 100
+    assert services.term_normalise("\x00\x07\x1b") == ""
+
+
+def test_control_characters_are_dropped_before_storing(members: list[User]) -> None:
+    # PostgreSQL text cannot hold NUL: the recorded term and the shown history entry are cleaned first.
+    assert services.search_record(viewer=members[0], query="hot\x00pot\x1b") == "hotpot"
+    assert SearchHistory.objects.get(member=members[0]).query == "hotpot"
 
 
 def test_burst_beats_steady_popular_term(members: list[User]) -> None:

@@ -85,7 +85,12 @@ def _database() -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
         }
-    db["TEST"] = {"NAME": None} if db["ENGINE"].endswith("sqlite3") else {"NAME": db["NAME"] + "_test"}
+    if db["ENGINE"].endswith("sqlite3"):
+        # A file, not Django's shared-cache in-memory default: shared-cache locks tables with no busy
+        # timeout ("database table is locked"), so concurrent tests would not see what production sees.
+        db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    else:
+        db["TEST"] = {"NAME": db["NAME"] + "_test"}
     return db
 
 

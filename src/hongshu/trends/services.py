@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, NotFound
+from hongshu.core.text import clean_text
 from hongshu.language.chinese import to_simplified
 from hongshu.trends.models import TERM_LENGTH, HotSuppression, QueryEvent, SearchHistory
 
@@ -22,7 +23,8 @@ _SPACES = re.compile(r"\s+")
 
 def term_normalise(text: str) -> str:
     """The form a query is counted and matched under: NFKC, case-folded, Simplified, single spaces, ≤ 100."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    # Control characters (NUL above all: PostgreSQL text cannot hold it) are never part of a search.
+    text = unicodedata.normalize("NFKC", clean_text(text)).casefold()
     text = _SPACES.sub(" ", text).strip()
     if not text:
         return ""
@@ -41,7 +43,7 @@ def search_record(*, viewer: User | None, query: str, now: datetime | None = Non
     with transaction.atomic():
         QueryEvent.objects.create(term=term, member=viewer, minute=now.replace(second=0, microsecond=0))
         if viewer is not None:
-            shown = _SPACES.sub(" ", query).strip()[:TERM_LENGTH]
+            shown = _SPACES.sub(" ", clean_text(query)).strip()[:TERM_LENGTH]
             SearchHistory.objects.update_or_create(
                 member=viewer, term=term, defaults={"query": shown, "searched_at": now}
             )
