@@ -36,7 +36,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "ski_en": ("Skiing in Hokkaido", "Powder snow and hot springs after skiing"),
 }
 
-# Category -> list of (query, relevant keys). Typos are expected to mostly miss (no fuzzy matching yet).
+# Category -> list of (query, relevant keys). English typos are corrected by spelling (symspellpy), Chinese
+# homophone typos and pinyin through the pinyin of the corpus's topics.
 QUERIES: dict[str, list[tuple[str, set[str]]]] = {
     "chinese": [
         ("螺蛳粉", {"lsf"}),
@@ -112,6 +113,17 @@ QUERIES: dict[str, list[tuple[str, set[str]]]] = {
         ("dumplngs", {"dumpling_en"}),
         ("tokio", {"tokyo_en"}),
         ("makup", {"makeup_en"}),
+        ("hikking", {"hiking_en"}),
+        ("resipe dumplings", {"dumpling_en"}),
+        ("螺丝粉", {"lsf"}),
+        ("火过", {"hotpot", "hotpot_tw"}),
+        ("毛咪", {"cat"}),
+    ],
+    "pinyin": [
+        ("luosifen", {"lsf"}),
+        ("huoguo", {"hotpot", "hotpot_tw"}),
+        ("maomi", {"cat"}),
+        ("meizhuang", {"lipstick"}),
     ],
 }
 

@@ -42,12 +42,16 @@ def _vendor() -> str:
     return connection.vendor
 
 
+def _distinct(terms: Sequence[QueryTerm]) -> list[str]:
+    return list(dict.fromkeys(t.token for t in terms))  # a token may stand in several groups
+
+
 def _fts5_query(terms: Sequence[QueryTerm]) -> str:
-    return " OR ".join(f'"{t.token}"' for t in terms)
+    return " OR ".join(f'"{token}"' for token in _distinct(terms))
 
 
 def _tsquery(terms: Sequence[QueryTerm]) -> str:
-    return " | ".join(f"'{t.token}'" for t in terms)
+    return " | ".join(f"'{token}'" for token in _distinct(terms))
 
 
 def _tsvector_literal(row: IndexRow) -> str:
@@ -99,6 +103,20 @@ def index_clear() -> None:
     table = "search_note_fts" if _vendor() == "sqlite" else "search_note_pg"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a constant
+
+
+def contains(token: str) -> bool:
+    """Whether any indexed note has `token` (a pipeline token: letters, digits, emoji, `#`, `_` only)."""
+    with connection.cursor() as cursor:
+        if _vendor() == "sqlite":
+            cursor.execute(
+                "SELECT 1 FROM search_note_fts WHERE search_note_fts MATCH %s LIMIT 1", [f'"{token}"']
+            )
+        else:
+            cursor.execute(
+                "SELECT 1 FROM search_note_pg WHERE document @@ CAST(%s AS tsquery) LIMIT 1", [f"'{token}'"]
+            )
+        return cursor.fetchone() is not None
 
 
 def candidates(terms: Sequence[QueryTerm], *, order: str, limit: int) -> list[Candidate]:

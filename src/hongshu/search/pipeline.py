@@ -10,7 +10,8 @@ user input never reaches the search engines as syntax.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
@@ -22,6 +23,8 @@ QUERY_MAX_CHARS = 200
 TOKEN_MAX_CHARS = 60
 EXPANSION_WEIGHT = 0.4  # a dictionary translation counts less than the word the reader typed
 SYNONYM_WEIGHT = 0.3  # a Chinese word reached through a shared English gloss, less still
+CORRECTION_WEIGHT = 0.8  # the spelling correction of a word the index does not contain
+SOUND_ALIKE_WEIGHT = 0.8  # a topic whose pinyin is exactly the typed Han run or Latin word
 _EXPANSIONS_PER_WORD = 2
 MAX_TERMS = 40
 # A topic, a Han run, a Latin/digit word, or one emoji (with its modifiers and joiners).
@@ -134,29 +137,73 @@ def _alternatives(piece: str, following: str | None) -> list[tuple[str, float]]:
     return []
 
 
-def query_terms(query: str, *, expand: bool = True) -> list[QueryTerm]:
+@dataclass(frozen=True)
+class QueryHints:
+    """What the search selector learnt about the query's words from the index, before the terms are built.
+
+    `corrections`: a typed Latin word the index does not contain → its spelling correction (coffe → coffee).
+    `sound_alikes`: a typed Han run or Latin word → topic names with exactly that pinyin (火过 / huoguo →
+    火锅): the usual Chinese typo is a homophone picked from the input method's list, and pinyin is how a
+    learner types a word they cannot write.
+    """
+
+    corrections: Mapping[str, str] = field(default_factory=dict)
+    sound_alikes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+NO_HINTS = QueryHints()
+
+
+def query_pieces(query: str) -> list[str]:
+    """The query's pieces (topics, Han runs, words, emoji), normalised: what hints are keyed by."""
+    return [normalise(p) for p in _PIECE.findall(query[:QUERY_MAX_CHARS])]
+
+
+def is_latin_word(piece: str) -> bool:
+    return bool(_LATIN.match(piece))
+
+
+def query_terms(query: str, *, expand: bool = True, hints: QueryHints = NO_HINTS) -> list[QueryTerm]:
     """The query as weighted tokens: typed words (weight 1) plus dictionary translations, OR-ed in lower.
 
     Each typed word is a group; its translations join that group as alternatives. English words look up
     Chinese words glossed with them (hotpot → 火锅); Chinese words add the first English gloss of their
     dictionary entries (火锅 → hotpot), stemmed like any English text, and the Chinese words sharing that
-    gloss (軟體 → 软件).
+    gloss (軟體 → 软件). `hints` add spelling corrections and sound-alike topics to every group of their piece.
     """
-    terms: dict[str, QueryTerm] = {}
-    pieces = [normalise(p) for p in _PIECE.findall(query[:QUERY_MAX_CHARS])]
+    terms: dict[tuple[str, int], QueryTerm] = {}
+    typed: set[str] = set()
+
+    def add(token: str, weight: float, group: int) -> None:
+        terms.setdefault((token, group), QueryTerm(token, weight, group))
+
+    pieces = query_pieces(query)
     group = -1
     for index, piece in enumerate(pieces):
         following = pieces[index + 1] if index + 1 < len(pieces) else None
         # A Han run is several words (台湾火锅 → 台湾, 火锅): each is a group with its own translations.
         words = tokens(piece) if chinese.has_han(piece) and not piece.startswith("#") else [piece]
+        piece_groups: list[int] = []
         for word in words:
-            own = [t for t in tokens(word) if t not in terms]
+            own = [t for t in tokens(word) if t not in typed]
             for token in own:
                 group += 1
-                terms[token] = QueryTerm(token, 1.0, group)
+                typed.add(token)
+                add(token, 1.0, group)
+                piece_groups.append(group)
             if not expand or not own:
                 continue
             for token, weight in _alternatives(word, following):
-                if token not in terms:
-                    terms[token] = QueryTerm(token, weight, group)
+                add(token, weight, group)
+        if not expand:
+            continue
+        for target in piece_groups:  # a typo stands for the whole piece, so each of its groups may match it
+            if corrected := hints.corrections.get(piece):
+                for token in tokens(corrected):
+                    add(token, CORRECTION_WEIGHT, target)
+                for token, weight in _alternatives(corrected, None):
+                    add(token, weight * CORRECTION_WEIGHT, target)
+            for name in hints.sound_alikes.get(piece, ()):
+                for token in tokens(name):
+                    add(token, SOUND_ALIKE_WEIGHT, target)
     return list(terms.values())[:MAX_TERMS]

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
+from hongshu.language import chinese
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
 from hongshu.notes.selectors import notes_hydrated
-from hongshu.search import backends, pipeline, ranking
+from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import SearchTerm
 from hongshu.social.models import Block
 from hongshu.social.selectors import note_counts
@@ -35,6 +36,8 @@ MEDIA = ("all", "photo", "video")
 MAX_LIMIT = 50
 MAX_OFFSET = 1000
 CANDIDATES = 200  # text matches re-ranked in Python; never every match
+MAX_HINT_PIECES = 10
+MAX_SOUND_ALIKES = 20
 TERM_ROWS = 500  # prefix-matching key rows read for members, topics and suggestions
 
 
@@ -83,7 +86,7 @@ def search_notes(
     if media not in MEDIA:
         raise field_error("media", _("Filter by all, photo or video."), code="invalid_media")
     limit, offset = _bounds(limit, offset)
-    terms = pipeline.query_terms(query)
+    terms = pipeline.query_terms(query, hints=query_hints(query))
     # Notes carry photos only so far: no note has a video, so the video filter is honestly empty.
     if not terms or media == "video":
         return SearchPage(items=[], next_offset=None)
@@ -113,6 +116,36 @@ def search_notes(
     page = _page(ordered, limit, offset)
     notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
     return SearchPage(items=[notes[i] for i in page.items if i in notes], next_offset=page.next_offset)
+
+
+def query_hints(query: str) -> pipeline.QueryHints:
+    """Spelling corrections and sound-alike topics for the query's pieces (see `pipeline.QueryHints`).
+
+    At most one query for the topics, plus one index probe per Latin word the English dictionary does not
+    know (rare: typos, brand names, pinyin).
+    """
+    pieces = list(dict.fromkeys(pipeline.query_pieces(query)))[:MAX_HINT_PIECES]
+    sound_keys: dict[str, str] = {}  # pinyin key → piece
+    for piece in pieces:
+        if chinese.has_han(piece) and not piece.startswith("#") and 2 <= len(piece) <= 8:
+            sound_keys.setdefault(chinese.pinyin_full(piece), piece)
+        elif piece.isascii() and piece.isalpha() and len(piece) >= 4 and not spelling.is_known(piece):
+            sound_keys.setdefault(piece, piece)
+    sound_alikes: dict[str, list[str]] = defaultdict(list)
+    if sound_keys:
+        rows = SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC, term__in=list(sound_keys))
+        for topic in Topic.objects.filter(pk__in=rows.values("object_id"))[:MAX_SOUND_ALIKES]:
+            typed = sound_keys.get(chinese.pinyin_full(topic.name))
+            if typed is not None and pipeline.normalise(topic.name) != typed:
+                sound_alikes[typed].append(topic.name)
+    corrections: dict[str, str] = {}
+    for piece in pieces:
+        if piece in sound_alikes or not pipeline.is_latin_word(piece):
+            continue
+        fixed = spelling.correction(piece)
+        if fixed is not None and not backends.contains(pipeline.stem(piece)):
+            corrections[piece] = fixed
+    return pipeline.QueryHints(corrections=corrections, sound_alikes=dict(sound_alikes))
 
 
 def _prefixes(query: str) -> list[str]:
