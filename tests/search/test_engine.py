@@ -12,7 +12,7 @@ from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create, account_update_profile
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, Place, note_create, note_delete, note_update
-from hongshu.search import pipeline
+from hongshu.search import backends, pipeline
 from hongshu.search.selectors import search_members, search_notes, search_topics, suggest_terms
 from hongshu.social.services.graph import account_set_privacy, block_create, follow_create, mute_create
 from hongshu.social.services.interactions import like_create
@@ -210,6 +210,24 @@ class TestNotes:
         with count_queries() as large:
             assert len(search_notes(viewer=ann, query="noodle").items) == 12
         assert len(large.captured_queries) == len(small.captured_queries) <= 8
+
+    def test_candidates_are_bounded_newest_per_tier(
+        self, after_commit: AfterCommit, post_note: PostNote, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        nina = _member("nina")
+        with after_commit():
+            old_title = post_note(nina, title="Ramen guide", body="where to eat")
+            both = post_note(nina, title="Ramen in Kyoto", body="a quiet shop")
+            for i in range(12):
+                post_note(nina, title=f"Day {i}", body="lunch was ramen again")
+        monkeypatch.setattr("hongshu.search.selectors.CANDIDATES", 4)
+        found = backends.candidates(pipeline.query_terms("ramen kyoto"), limit=4)
+        # the 4 newest mentions + the 2 newest title matches + 2 newest every-word matches, never all 14
+        assert len(found) <= 8
+        assert {old_title.pk, both.pk} <= {c.note_id for c in found}
+        top = search_notes(viewer=None, query="ramen kyoto", limit=3)
+        assert titles(top)[0] == "Ramen in Kyoto"  # older than the passing mentions, but matches every word
+        assert "Ramen guide" in titles(search_notes(viewer=None, query="ramen", limit=3))
 
     def test_bad_input_never_raises(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         with after_commit():

@@ -34,13 +34,16 @@ def test_the_index_is_a_weighted_tsvector_under_gin(
     with after_commit():
         note = post_note(account_create(handle="nina", password="a long test password 1"), title="#火锅 🔥")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT document::text FROM search_note_pg WHERE note_id = %s", [note.pk])
-        (document,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT document::text, headline::text FROM search_note_pg WHERE note_id = %s", [note.pk]
+        )
+        (document, headline) = cursor.fetchone()
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_note_pg_document'")
         (indexdef,) = cursor.fetchone()
     # Verbatim lexemes (no parser split the topic or the emoji), with positions and weights: A for the
     # title, B for the topics (the inline #火锅 became a topic too).
     assert document == "'#火锅':1A,4B '火锅':2A,5B '🔥':3A"
     assert "USING gin" in indexdef
+    assert headline == "'#火锅' '火锅' '🔥'"  # title + topics, the title tier's own GIN-indexed column
     assert [n.pk for n in search_notes(viewer=None, query="#火锅").items] == [note.pk]
     assert [n.pk for n in search_notes(viewer=None, query="🔥").items] == [note.pk]

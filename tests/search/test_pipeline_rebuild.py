@@ -36,7 +36,7 @@ def test_rebuild_indexes_what_was_never_indexed(post_note: Callable[..., Note]) 
     assert SearchTerm.objects.filter(kind="topic").count() == len(
         set(SearchTerm.objects.filter(kind="topic").values_list("term", flat=True))
     )
-    assert len(backends.candidates(query_terms("火锅"), order="id", limit=100)) == 7
+    assert len(backends.candidates(query_terms("火锅"), limit=100)) == 7
 
 
 def test_command_prints_rate(post_note: Callable[..., Note]) -> None:

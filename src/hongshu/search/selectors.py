@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
@@ -27,7 +27,7 @@ from hongshu.notes.selectors import notes_hydrated
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import SearchTerm
 from hongshu.social.models import Block
-from hongshu.social.selectors import note_counts
+from hongshu.social.selectors import NoteCounts, note_counts
 
 T = TypeVar("T")
 Viewer = User | AnonymousUser | None
@@ -35,7 +35,8 @@ SORTS = ("relevance", "latest", "likes")
 MEDIA = ("all", "photo", "video")
 MAX_LIMIT = 50
 MAX_OFFSET = 1000
-CANDIDATES = 200  # text matches re-ranked in Python; never every match
+CANDIDATES = 100  # newest text matches per candidate tier (backends.candidates); never every match
+SHORTLIST = 120  # best candidates by text and freshness that the visibility policy and likes are asked about
 MAX_HINT_PIECES = 10
 MAX_SOUND_ALIKES = 20
 TERM_ROWS = 500  # prefix-matching key rows read for members, topics and suggestions
@@ -90,29 +91,40 @@ def search_notes(
     # Notes carry photos only so far: no note has a video, so the video filter is honestly empty.
     if not terms or media == "video":
         return SearchPage(items=[], next_offset=None)
-    # Two fixed sizes, so every page of the first 200 comes from the same candidate set (no duplicates or
-    # gaps between pages); deeper pages share the larger one.
-    cap = CANDIDATES if offset + limit < CANDIDATES else MAX_OFFSET + MAX_LIMIT + 1
-    found = backends.candidates(terms, order="id" if sort == "latest" else "rank", limit=cap)
+    # Two fixed sizes, so every page within the first SHORTLIST / 2 results comes from the same candidates
+    # and shortlist (no duplicates or gaps between those pages); deeper pages share the larger one. Half,
+    # because the policy may hide some of the shortlist.
+    deep = offset + limit > SHORTLIST // 2
+    found = backends.candidates(terms, limit=MAX_OFFSET + MAX_LIMIT + 1 if deep else CANDIDATES)
     scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
     if sort == "relevance":  # + semantic hits (embeddings app; no-op when off), still policy-filtered below
         scores = hybrid_scores(query=query, keyword_scores=scores)
-    visible = Note.objects.listed_for(viewer).filter(pk__in=list(scores), status=Note.Status.PUBLISHED)
+    now = timezone.now()
+    # A cascade: a cheap first order over every candidate, then the policy and the likes counters are asked
+    # only about the shortlist (all candidates for deep pages).
+    counts: Mapping[int, NoteCounts] = {}
+    if sort == "latest":
+        first = sorted(scores, reverse=True)
+    elif sort == "likes":
+        counts = note_counts(note_ids=list(scores))
+        first = sorted(scores, key=lambda i: (-counts[i].likes, -scores[i], -i))
+    else:
+        rough = {i: ranking.first_pass_score(s, note_id=i, now=now) for i, s in scores.items()}
+        first = sorted(scores, key=lambda i: (-rough[i], -i))
+    shortlist = first if deep else first[:SHORTLIST]
+    visible = Note.objects.listed_for(viewer).filter(pk__in=shortlist, status=Note.Status.PUBLISHED)
     if media == "photo":
         visible = visible.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
     published = dict(visible.values_list("pk", "published_at"))
-    counts = note_counts(note_ids=list(published))
-    now = timezone.now()
-    if sort == "latest":
-        ordered = sorted(published, reverse=True)
-    elif sort == "likes":
-        ordered = sorted(published, key=lambda i: (-counts[i].likes, -scores[i], -i))
-    else:
+    if sort == "relevance":
+        counts = note_counts(note_ids=list(published))
         final = {
             i: ranking.combined_score(scores[i], likes=counts[i].likes, published_at=at, now=now)
             for i, at in published.items()
         }
         ordered = sorted(published, key=lambda i: (-final[i], -i))
+    else:
+        ordered = [i for i in first if i in published]
     page = _page(ordered, limit, offset)
     notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
     return SearchPage(items=[notes[i] for i in page.items if i in notes], next_offset=page.next_offset)

@@ -132,6 +132,7 @@ def search_rebuild(*, batch: int = 500, notes: bool = True, members: bool = True
                 backends.index_put([_row(n, bulk=True) for n in chunk])
             note_count += len(chunk)
             last = chunk[-1].pk
+        backends.index_optimize()
         SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC).delete()
         topic_rows: list[SearchTerm] = []
         for topic in Topic.objects.order_by("pk").iterator(chunk_size=batch):
