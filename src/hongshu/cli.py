@@ -44,8 +44,10 @@ def _setup() -> None:
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 2))
-    parser.add_argument("--threads", type=int, default=4)
+    # Python work holds the GIL, so processes (2 per core) serve more than threads: on 2 cores, 4 workers × 2
+    # threads answered search at 39 req/s where 2 × 4 answered 23 (bench/search_bench.py, docs/benchmarks.md).
+    parser.add_argument("--workers", type=int, default=min(8, 2 * (os.cpu_count() or 1)))
+    parser.add_argument("--threads", type=int, default=2)
 
 
 def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:

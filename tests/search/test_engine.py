@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create, account_update_profile
@@ -228,6 +229,28 @@ class TestNotes:
         top = search_notes(viewer=None, query="ramen kyoto", limit=3)
         assert titles(top)[0] == "Ramen in Kyoto"  # older than the passing mentions, but matches every word
         assert "Ramen guide" in titles(search_notes(viewer=None, query="ramen", limit=3))
+
+    def test_cached_candidates_still_pass_the_policy_per_request(
+        self, after_commit: AfterCommit, post_note: PostNote, settings: Any, count_queries: Any
+    ) -> None:
+        settings.HONGSHU = settings.HONGSHU.model_copy(update={"search_cache_seconds": 60})
+        cache.clear()
+        nina, ann = _member("nina"), _member("ann")
+        with after_commit():
+            first = post_note(nina, title="Ramen night")
+        with count_queries() as cold:
+            assert titles(search_notes(viewer=None, query="ramen")) == ["Ramen night"]
+        with after_commit():
+            post_note(nina, title="More ramen")
+        with count_queries() as warm:  # the same query within the cache time reuses its candidates
+            assert titles(search_notes(viewer=None, query="RAMEN")) == ["Ramen night"]
+        assert len(warm.captured_queries) < len(cold.captured_queries)
+        block_create(blocker=nina, blocked=ann)  # the policy is applied per request, never cached
+        assert search_notes(viewer=ann, query="ramen").items == []
+        note_delete(note=first, actor=nina)
+        assert search_notes(viewer=None, query="ramen").items == []
+        cache.clear()
+        assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen"]
 
     def test_bad_input_never_raises(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         with after_commit():

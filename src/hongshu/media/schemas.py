@@ -18,7 +18,7 @@ class MediaOut(Schema):
 
     @classmethod
     def of(cls, asset: MediaAsset) -> MediaOut:
-        return cls(
+        return cls.model_construct(
             id=str(asset.pk),
             state=asset.state,
             error_code=asset.error_code or None,

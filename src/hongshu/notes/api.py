@@ -93,8 +93,8 @@ class NoteOut(Schema):
         if note.place_name:
             lat = float(note.place_lat) if note.place_lat is not None else None
             lng = float(note.place_lng) if note.place_lng is not None else None
-            place = PlaceOut(name=note.place_name, lat=lat, lng=lng)
-        return cls(
+            place = PlaceOut.model_construct(name=note.place_name, lat=lat, lng=lng)
+        return cls.model_construct(
             id=str(note.pk),
             author=AccountOut.of(note.author),
             title=note.title,
@@ -103,7 +103,9 @@ class NoteOut(Schema):
             visibility=note.visibility,
             status=note.status,
             images=[
-                NoteImageOut(position=i.position, alt_text=i.alt_text, media=MediaOut.of(i.media))
+                NoteImageOut.model_construct(
+                    position=i.position, alt_text=i.alt_text, media=MediaOut.of(i.media)
+                )
                 for i in note.images.all()
             ],
             topics=[t.name for t in note.topics.all()],

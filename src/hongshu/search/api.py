@@ -39,7 +39,8 @@ class NoteSearchPage(Schema):
     @classmethod
     def of(cls, page: selectors.SearchPage[Note]) -> NoteSearchPage:
         counts = note_counts(note_ids=[n.pk for n in page.items])
-        return cls(items=[NoteOut.of(n, counts[n.pk]) for n in page.items], next_offset=page.next_offset)
+        items = [NoteOut.of(n, counts[n.pk]) for n in page.items]
+        return cls.model_construct(items=items, next_offset=page.next_offset)
 
 
 class MemberSearchPage(Schema):

@@ -7,13 +7,16 @@ query, and the page is hydrated with the notes app's fixed-query prefetches.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,18 +90,14 @@ def search_notes(
     if media not in MEDIA:
         raise field_error("media", _("Filter by all, photo or video."), code="invalid_media")
     limit, offset = _bounds(limit, offset)
-    terms = pipeline.query_terms(query, hints=query_hints(query))
     # Notes carry photos only so far: no note has a video, so the video filter is honestly empty.
-    if not terms or media == "video":
+    if media == "video":
         return SearchPage(items=[], next_offset=None)
     # Two fixed sizes, so every page within the first SHORTLIST / 2 results comes from the same candidates
     # and shortlist (no duplicates or gaps between those pages); deeper pages share the larger one. Half,
     # because the policy may hide some of the shortlist.
     deep = offset + limit > SHORTLIST // 2
-    found = backends.candidates(terms, limit=MAX_OFFSET + MAX_LIMIT + 1 if deep else CANDIDATES)
-    scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
-    if sort == "relevance":  # + semantic hits (embeddings app; no-op when off), still policy-filtered below
-        scores = hybrid_scores(query=query, keyword_scores=scores)
+    scores = _text_scores(query, deep=deep, relevance=sort == "relevance")
     now = timezone.now()
     # A cascade: a cheap first order over every candidate, then the policy and the likes counters are asked
     # only about the shortlist (all candidates for deep pages).
@@ -128,6 +127,26 @@ def search_notes(
     page = _page(ordered, limit, offset)
     notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
     return SearchPage(items=[notes[i] for i in page.items if i in notes], next_offset=page.next_offset)
+
+
+def _text_scores(query: str, *, deep: bool, relevance: bool) -> dict[int, float]:
+    """note id → text score of the bounded candidate set: the part of a search that does not depend on the
+    viewer, so the same query within `search_cache_seconds` reuses it (hot searches repeat during an influx).
+    The policy, likes and freshness are applied per request afterwards, so a hidden or deleted note never
+    leaks from the cache."""
+    seconds = settings.HONGSHU.search_cache_seconds
+    normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
+    key = "search:notes:v1:" + hashlib.sha256(f"{normal}|{deep}|{relevance}".encode()).hexdigest()
+    if seconds and (cached := cache.get(key)) is not None:
+        return cast(dict[int, float], cached)
+    terms = pipeline.query_terms(query, hints=query_hints(query))
+    found = backends.candidates(terms, limit=MAX_OFFSET + MAX_LIMIT + 1 if deep else CANDIDATES)
+    scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
+    if relevance:  # + semantic hits (embeddings app; no-op when off), still policy-filtered afterwards
+        scores = hybrid_scores(query=query, keyword_scores=scores)
+    if seconds:
+        cache.set(key, scores, seconds)
+    return scores
 
 
 def query_hints(query: str) -> pipeline.QueryHints:

@@ -26,7 +26,7 @@ class NoteCountsOut(Schema):
 
     @classmethod
     def of(cls, counts: NoteCounts) -> NoteCountsOut:
-        return cls(likes=counts.likes, collects=counts.collects, comments=counts.comments)
+        return cls.model_construct(likes=counts.likes, collects=counts.collects, comments=counts.comments)
 
 
 class AccountPage(Schema):

@@ -10,4 +10,6 @@ import tempfile
 os.environ.setdefault("HONGSHU_ENVIRONMENT", "test")
 os.environ.setdefault("HONGSHU_JOBS", "inline")
 os.environ.setdefault("HONGSHU_FAST_PASSWORD_HASHER", "true")
+# Tests search right after writing; the search cache's own test turns it on.
+os.environ.setdefault("HONGSHU_SEARCH_CACHE_SECONDS", "0")
 os.environ.setdefault("HONGSHU_VAR_DIR", tempfile.mkdtemp(prefix="hongshu-test-"))
