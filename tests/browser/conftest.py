@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("HONGSHU_CHROMIUM", "/usr/bin/chromium"))  # the runner's setting too
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

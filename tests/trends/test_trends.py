@@ -142,6 +142,15 @@ def test_suggestions_combine_history_popular_and_engine(
     assert len(values) == len(set(values))
 
 
+def test_one_persons_search_is_never_suggested_to_others(members: list[User]) -> None:
+    for _ in range(3):
+        services.search_record(viewer=members[0], query="my ex's new address")
+        services.search_record(viewer=None, query="my ex's new address")
+    assert selectors.popular_queries(prefix="my ex") == []
+    services.search_record(viewer=members[1], query="my ex's new address")
+    assert selectors.popular_queries(prefix="my ex") == ["my ex's new address"]
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_pages_render(db: None, language: str, make_member: Callable[..., User]) -> None:
     client = Client(headers={"accept-language": language})

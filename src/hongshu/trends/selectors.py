@@ -23,6 +23,7 @@ RECENT = timedelta(hours=1)  # the window whose rate is compared ...
 BASELINE = timedelta(hours=23)  # ... with the hours before it
 PRIOR = 3.0  # pseudo-searches per hour added to every baseline: a brand-new term needs several searchers
 MIN_RECENT = 2  # one searcher alone never makes a term "hot"
+MIN_POPULAR = 2  # distinct members before a logged query is suggested to others
 HOT_SIZE = 20
 CACHE_SECONDS = 60
 
@@ -132,7 +133,11 @@ def history_of(*, member: User, limit: int = 50) -> list[SearchHistory]:
 
 
 def popular_queries(*, prefix: str, limit: int = 5, now: datetime | None = None) -> list[str]:
-    """Logged terms starting with `prefix` over the last week, by distinct searchers."""
+    """Logged terms starting with `prefix` over the last week, by distinct signed-in searchers.
+
+    A term is offered to everyone only once MIN_POPULAR different members searched it: one person's search
+    (or an anonymous visitor repeating it) must never become a public suggestion.
+    """
     key = term_normalise(prefix)
     if not key:
         return []
@@ -142,7 +147,8 @@ def popular_queries(*, prefix: str, limit: int = 5, now: datetime | None = None)
         QueryEvent.objects.filter(term__startswith=key, minute__gte=since)
         .exclude(term__in=hidden)
         .values("term")
-        .annotate(n=Count("member", distinct=True) + Count("id", filter=Q(member__isnull=True)))
+        .annotate(n=Count("member", distinct=True))
+        .filter(n__gte=MIN_POPULAR)
         .order_by("-n", "term")[:limit]
     )
     return [str(r["term"]) for r in rows]
