@@ -214,3 +214,13 @@ def test_every_setting_is_documented() -> None:
         if f"`{environment_variable(name, field)}`" not in text
     ]
     assert not missing, f"document these in docs/configuration.md: {missing}"
+
+
+def test_every_beat_entry_names_a_registered_task() -> None:
+    from hongshu.config.celery import app
+
+    app.loader.import_default_modules()  # autodiscovery, as a worker or beat does at start
+    schedule = app.conf.beat_schedule
+    assert {"reconcile-drifted-counters", "pretranslate-trending"} <= set(schedule)
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks, entry

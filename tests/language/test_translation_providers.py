@@ -178,6 +178,15 @@ def test_gloss_chinese_to_english_word_by_word() -> None:
     assert "hotpot" in result.text
 
 
+def test_gloss_takes_the_common_reading_and_splits_unknown_compounds() -> None:
+    tokens = GlossProvider().translate(text="我要吃麻又辣", source="zh-Hans", target="en").gloss
+    want = next(t for t in tokens if t.original == "要")
+    assert want.pinyin == "yào"  # not yāo "to demand", the first of CC-CEDICT's entries
+    assert "want" in (want.meaning or "")
+    assert [t.original for t in tokens][-3:] == ["麻", "又", "辣"]
+    assert all(t.meaning for t in tokens[-3:])
+
+
 def test_gloss_traditional_text_is_looked_up() -> None:
     result = GlossProvider().translate(text="火鍋", source="zh-Hant", target="en")
     assert result.gloss[0].meaning == "hotpot"

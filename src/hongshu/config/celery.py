@@ -12,4 +12,6 @@ app.autodiscover_tasks()
 # Periodic jobs, run by a beat process (`hongshu worker --beat` on exactly one worker, or `celery beat`).
 app.conf.beat_schedule = {
     "reconcile-drifted-counters": {"task": "social.reconcile_drifted_counters", "schedule": 300.0},
+    # A no-op unless a translation provider is configured (the offline gloss is never pre-computed).
+    "pretranslate-trending": {"task": "language.pretranslate_trending", "schedule": 600.0},
 }

@@ -62,20 +62,27 @@ def _first_meaning(definitions: tuple[str, ...]) -> str | None:
     return definitions[0] if definitions else None
 
 
-def _chinese_token(word: str) -> GlossToken:
+def _reading(text: str) -> str:
+    return " ".join(r for _, r in chinese.pinyin_marked(text) if r)
+
+
+def _chinese_tokens(word: str) -> list[GlossToken]:
     entries = cedict.dictionary().lookup(word)
     common = [e for e in entries if not e.is_name] or entries
     if common:
-        entry = common[0]
-        return GlossToken(word, marked_pinyin(entry.pinyin), _first_meaning(entry.definitions))
+        # A character with several readings has one entry per reading (要 yāo "to demand", yào "to want"):
+        # take the entry read the way pypinyin reads the word, which knows the common reading.
+        reading = _reading(word)
+        entry = next((e for e in common if marked_pinyin(e.pinyin).lower() == reading), common[0])
+        return [GlossToken(word, marked_pinyin(entry.pinyin), _first_meaning(entry.definitions))]
     if _HAN_WORD.search(word) and len(word) > 1:
-        # Unknown compound: jieba knew it, CC-CEDICT does not; the pinyin still helps.
-        return GlossToken(word, " ".join(r for _, r in chinese.pinyin_marked(word) if r), None)
-    return GlossToken(word, None, None)
+        # A compound jieba kept but CC-CEDICT lacks (麻又辣): gloss its characters, so it still helps.
+        return [token for character in word for token in _chinese_tokens(character)]
+    return [GlossToken(word, None, None)]
 
 
 def gloss_chinese(text: str) -> list[GlossToken]:
-    return [_chinese_token(word) for word in cut(chinese.to_simplified(text)) if word.strip()]
+    return [t for word in cut(chinese.to_simplified(text)) if word.strip() for t in _chinese_tokens(word)]
 
 
 def gloss_english(text: str) -> list[GlossToken]:
