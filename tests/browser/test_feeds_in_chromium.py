@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devices import DESKTOP, PHONE
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hongshu.accounts.services import account_create
@@ -18,13 +19,6 @@ from hongshu.social import services as social
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 SHAPES = ["portrait", "square", "landscape"]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import blurhash
 import pytest
+from devices import DESKTOP, PHONE
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hongshu.accounts.services import account_create
@@ -18,13 +19,6 @@ from hongshu.media.services import media_upload
 
 pytestmark = pytest.mark.browser
 
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 # Sums the layout shifts recorded since the page started (buffered), ignoring those caused by input.
 LAYOUT_SHIFT = """() => new Promise(resolve => {

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devices import DESKTOP, PHONE
 from PIL import Image
 
 from hongshu.accounts.services import account_create
@@ -17,13 +18,6 @@ from hongshu.accounts.services import account_create
 pytestmark = pytest.mark.browser
 
 PASSWORD = "plum-blossom-2026"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 TITLE = "Hangzhou tea houses"  # titles hold at most 20 characters
 BOARD = "Weekend ideas 周末"
 

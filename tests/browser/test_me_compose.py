@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devices import DESKTOP, PHONE
 from PIL import Image
 
 from hongshu.accounts.services import account_create
@@ -15,13 +16,6 @@ from hongshu.social import services as social
 pytestmark = pytest.mark.browser
 
 PASSWORD = "paper-lantern-88"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture

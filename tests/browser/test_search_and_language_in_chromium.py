@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devices import DESKTOP, PHONE
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -27,13 +28,6 @@ from hongshu.trends.services import HOT_CACHE_KEY, search_record
 pytestmark = pytest.mark.browser
 
 PASSWORD = "sichuan-pepper-2026"
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
-DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 HOTPOT_TITLE = "重庆火锅攻略"
 HOTPOT_BODY = "来重庆一定要吃老火锅，牛油锅底又麻又辣。#火锅"
 COFFEE_TITLE = "Flat white morning"
