@@ -252,6 +252,18 @@ class TestNotes:
         cache.clear()
         assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen"]
 
+    def test_the_page_carries_the_counts_it_was_ranked_with(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        nina, ann = _member("nina"), _member("ann")
+        with after_commit():
+            liked = post_note(nina, title="Dumpling party")
+            plain = post_note(nina, title="Dumpling recipe")
+        like_create(user=ann, note_id=liked.pk)
+        for sort in ("relevance", "latest", "likes"):
+            page = search_notes(viewer=None, query="dumpling", sort=sort)
+            assert {i: c.likes for i, c in page.counts.items()} == {liked.pk: 1, plain.pk: 0}, sort
+
     def test_bad_input_never_raises(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         with after_commit():
             post_note(_member("nina"), title="near or and not")

@@ -13,7 +13,6 @@ from hongshu.core.auth import request_user
 from hongshu.notes.api import NoteOut
 from hongshu.notes.models import Note, Topic
 from hongshu.search import selectors
-from hongshu.social.selectors import note_counts
 from hongshu.trends.services import search_record
 
 router = Router(tags=["search"])
@@ -38,8 +37,7 @@ class NoteSearchPage(Schema):
 
     @classmethod
     def of(cls, page: selectors.SearchPage[Note]) -> NoteSearchPage:
-        counts = note_counts(note_ids=[n.pk for n in page.items])
-        items = [NoteOut.of(n, counts[n.pk]) for n in page.items]
+        items = [NoteOut.of(n, page.counts[n.pk]) for n in page.items]
         return cls.model_construct(items=items, next_offset=page.next_offset)
 
 

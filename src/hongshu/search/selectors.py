@@ -11,7 +11,7 @@ import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar, cast
 
 from django.conf import settings
@@ -49,6 +49,8 @@ TERM_ROWS = 500  # prefix-matching key rows read for members, topics and suggest
 class SearchPage(Generic[T]):
     items: list[T]
     next_offset: int | None  # None at the end
+    # Note searches: the counters of the notes on the page, already read for ranking (API and page reuse them).
+    counts: Mapping[int, NoteCounts] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,11 @@ def search_notes(
     else:
         ordered = [i for i in first if i in published]
     page = _page(ordered, limit, offset)
+    if sort == "latest":  # the only order that did not need the counters
+        counts = note_counts(note_ids=page.items)
     notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
-    return SearchPage(items=[notes[i] for i in page.items if i in notes], next_offset=page.next_offset)
+    found = [notes[i] for i in page.items if i in notes]
+    return SearchPage(items=found, next_offset=page.next_offset, counts={n.pk: counts[n.pk] for n in found})
 
 
 def _text_scores(query: str, *, deep: bool, relevance: bool) -> dict[int, float]:

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_GET, require_POST
 from hongshu.core.errors import ProblemError
 from hongshu.feeds.selectors import viewer_marks
 from hongshu.search import selectors as search
-from hongshu.social.selectors import note_counts
 from hongshu.trends import selectors, services
 from hongshu.web.common import member_of, problem_page, viewer_of
 from hongshu.web.csp import csp
@@ -44,10 +43,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
             page = search.search_notes(
                 viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset
             )
-            ids = [n.pk for n in page.items]
-            counts = note_counts(note_ids=ids)
-            liked = viewer_marks(viewer=viewer, note_ids=ids).liked
-            context["cards"] = [card_of(n, likes=counts[n.pk].likes, liked=n.pk in liked) for n in page.items]
+            liked = viewer_marks(viewer=viewer, note_ids=[n.pk for n in page.items]).liked
+            context["cards"] = [
+                card_of(n, likes=page.counts[n.pk].likes, liked=n.pk in liked) for n in page.items
+            ]
         elif kind == "members":
             page = search.search_members(viewer=viewer, query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
             context["members"] = page.items
