@@ -153,3 +153,19 @@ def test_a_celery_worker_processes_an_upload(celery_worker: Worker, member_api: 
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert image.format == "WEBP"
     assert not image.getexif().get_ifd(0x8825), "GPS data survived processing"
+
+
+def test_a_celery_worker_indexes_a_new_note(celery_worker: Worker, post_note: Any) -> None:
+    from hongshu.accounts.services import account_create
+    from hongshu.search.models import PendingNoteIndex
+    from hongshu.search.selectors import search_notes
+
+    cook = account_create(handle="celery_cook", password="a long test password 1")
+    post_note(cook, title="wonton soup night")  # commits; the index job goes to the worker
+    deadline = time.monotonic() + PROCESSING_SECONDS
+    while PendingNoteIndex.objects.exists():
+        assert celery_worker.process.poll() is None, f"the worker died:\n{celery_worker.output()}"
+        assert time.monotonic() < deadline, f"still queued; worker log:\n{celery_worker.output()}"
+        time.sleep(0.2)
+    assert [n.title for n in search_notes(viewer=None, query="wonton").items] == ["wonton soup night"]
+    assert "search.index_pending" in celery_worker.output()

@@ -11,6 +11,8 @@ app.autodiscover_tasks()
 
 # Periodic jobs, run by a beat process (`hongshu worker --beat` on exactly one worker, or `celery beat`).
 app.conf.beat_schedule = {
+    # Index queue entries whose drain never ran (broker down at commit) or whose worker died (lease expired).
+    "drain-search-index": {"task": "search.index_pending", "schedule": 60.0},
     "reconcile-drifted-counters": {"task": "social.reconcile_drifted_counters", "schedule": 300.0},
     # A no-op unless a translation provider is configured (the offline gloss is never pre-computed).
     "pretranslate-trending": {"task": "language.pretranslate_trending", "schedule": 600.0},

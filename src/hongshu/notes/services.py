@@ -24,7 +24,7 @@ from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
 from hongshu.notifications.tasks import notify_note_mentions_task
-from hongshu.search.tasks import index_note_task
+from hongshu.search.services import notes_index_later
 
 TITLE_MAX = 20
 BODY_MAX = 1000
@@ -193,7 +193,7 @@ def note_create(
         _set_topics(note, topic_names)
         _set_mentions(note)
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
-        enqueue_on_commit(index_note_task, str(note.pk))
+        notes_index_later(note_ids=[note.pk])
         enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
@@ -261,7 +261,7 @@ def note_update(
         _set_mentions(note)
         # Publishing a draft, or naming someone new in an edit, tells them; the job skips anyone already told.
         enqueue_on_commit(notify_note_mentions_task, str(note.pk))
-        enqueue_on_commit(index_note_task, str(note.pk))
+        notes_index_later(note_ids=[note.pk])
         enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
@@ -271,5 +271,6 @@ def note_delete(*, note: Note, actor: User) -> None:
     if note.author_id != actor.pk:
         raise Forbidden(_("Only the author can delete this note."), code="not_author")
     note.deleted_at = timezone.now()
-    note.save(update_fields=["deleted_at"])
-    enqueue_on_commit(index_note_task, str(note.pk))  # removes the index row
+    with transaction.atomic():
+        note.save(update_fields=["deleted_at"])
+        notes_index_later(note_ids=[note.pk])  # removes the index row

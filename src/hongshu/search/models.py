@@ -29,3 +29,19 @@ class SearchTerm(models.Model):
             models.Index(fields=["kind", "term"], name="search_term_prefix"),
             models.Index(fields=["kind", "object_id"], name="search_term_object"),
         ]
+
+
+class PendingNoteIndex(models.Model):
+    """A note whose index row must be brought in line with it: the outbox of the index job.
+
+    Written in the same transaction as the note change, so no change is ever lost between commit and job.
+    A drain (`search.services.notes_index_pending`) claims a batch (`claimed_at`), indexes it, and deletes the
+    rows it claimed; a claim older than the lease belongs to a dead worker and is taken over. A note changed
+    again while its batch is being indexed has a newer row and is indexed once more.
+    """
+
+    note_id = models.BigIntegerField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["claimed_at", "id"], name="search_pending_claim")]

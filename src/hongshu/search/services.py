@@ -1,20 +1,29 @@
-"""Keeping the search index current: one note, member or topic at a time (after-commit jobs) or a rebuild."""
+"""Keeping the search index current: notes in batches from the pending queue (after-commit jobs), members
+and topics one at a time, or everything at once (rebuild)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from hongshu.accounts.models import User
+from hongshu.core.jobs import enqueue_on_commit
 from hongshu.language import chinese
 from hongshu.notes.models import Note, Topic
 from hongshu.search import backends, pipeline
-from hongshu.search.models import SearchTerm
+from hongshu.search.models import PendingNoteIndex, SearchTerm
 
 TERM_MAX = 100
+# Notes indexed per drain round: one read of the notes, one upsert, one commit, whatever the batch holds.
+DRAIN_BATCH = 200
+# A claim older than this belongs to a dead worker (a batch takes well under a second).
+CLAIM_LEASE = timedelta(minutes=5)
 PINYIN_WEIGHT = 0.8
 WORD_WEIGHT = 0.6
 
@@ -84,15 +93,60 @@ def topics_index(*, topics: Iterable[Topic]) -> None:
             _replace_terms(SearchTerm.Kind.TOPIC, topic.pk, _topic_terms(topic))
 
 
-def note_index(*, note_id: int) -> None:
-    """Bring one note's index row in line with the note: written, replaced, or removed."""
-    note = Note.objects.select_related("author").prefetch_related("topics").filter(pk=note_id).first()
+def notes_index_later(*, note_ids: Sequence[int]) -> None:
+    """Queue notes for the index job, in the caller's transaction: the queue row commits (or rolls back)
+    with the change itself, and the drain job starts after commit."""
+    PendingNoteIndex.objects.bulk_create([PendingNoteIndex(note_id=i) for i in note_ids])
+    from hongshu.search.tasks import index_pending_task  # tasks import this module
+
+    enqueue_on_commit(index_pending_task)
+
+
+def notes_index(*, note_ids: Sequence[int]) -> None:
+    """Bring these notes' index rows in line with the notes: written, replaced, or removed. A fixed number of
+    queries whatever the batch size (rjieba segments: the job path is bulk work too).
+
+    The notes are read under a row lock held until the index rows are written, so an edit committing in
+    between waits, then queues the note again: an older read never overwrites a newer one. (FOR NO KEY
+    UPDATE: likes and comments referencing the notes are not held up.)
+    """
     with transaction.atomic():
-        if note is None or not _indexable(note):
-            backends.index_remove([note_id])
-            return
-        backends.index_put([_row(note, bulk=False)])
-        topics_index(topics=note.topics.all())
+        locked = Note.objects.select_for_update(no_key=True, of=("self",)).filter(pk__in=note_ids)
+        notes = locked.select_related("author").prefetch_related("topics").order_by("pk")
+        live = [n for n in notes if _indexable(n)]
+        live_ids = {n.pk for n in live}
+        backends.index_remove([i for i in note_ids if i not in live_ids])
+        backends.index_put([_row(n, bulk=True) for n in live])
+        topics_index(topics={t.pk: t for n in live for t in n.topics.all()}.values())
+
+
+def _claim(batch: int) -> list[PendingNoteIndex]:
+    """Take up to `batch` queued notes no live worker holds. PostgreSQL skips rows another drain is claiming
+    at this moment; SQLite runs one writing transaction at a time, so the second drain sees the claim."""
+    now = timezone.now()
+    with transaction.atomic():
+        free = PendingNoteIndex.objects.filter(
+            Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_LEASE)
+        ).order_by("id")
+        claimed = list(free.select_for_update(skip_locked=True)[:batch])
+        PendingNoteIndex.objects.filter(pk__in=[c.pk for c in claimed]).update(claimed_at=now)
+    return claimed
+
+
+def notes_index_pending(*, batch: int = DRAIN_BATCH) -> int:
+    """Drain the index queue in batches until no unclaimed entry is left; returns the notes indexed.
+
+    Several workers drain in parallel on disjoint claims; a worker killed mid-batch leaves its claim to
+    expire, and the batch is indexed again (indexing is idempotent).
+    """
+    done = 0
+    while claimed := _claim(batch):
+        note_ids = list(dict.fromkeys(c.note_id for c in claimed))
+        with transaction.atomic():
+            notes_index(note_ids=note_ids)
+            PendingNoteIndex.objects.filter(pk__in=[c.pk for c in claimed]).delete()
+        done += len(note_ids)
+    return done
 
 
 def member_index(*, user_id: int) -> None:

@@ -7,9 +7,10 @@ from celery import shared_task
 from hongshu.search import services
 
 
-@shared_task(name="search.index_note", acks_late=True, ignore_result=True)
-def index_note_task(note_id: str) -> None:
-    services.note_index(note_id=int(note_id))
+@shared_task(name="search.index_pending", acks_late=True, ignore_result=True)
+def index_pending_task() -> None:
+    """Drain the note index queue (every note change queues itself and starts one of these)."""
+    services.notes_index_pending()
 
 
 @shared_task(name="search.index_member", acks_late=True, ignore_result=True)
