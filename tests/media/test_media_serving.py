@@ -135,3 +135,19 @@ def test_unknown_width_pending_asset_and_bad_ids_are_404(member_api, ready_asset
     assert fetch(f"/media/{pending.pk}/360.webp", alice_client).status_code == 404
     assert fetch(f"/media/{2**63}/360.webp", alice_client).status_code == 404
     assert fetch("/media/0/360.webp", alice_client).status_code == 404
+
+
+def test_variant_paths_are_what_the_url_resolver_gives(member_api, ready_asset):
+    from django.urls import reverse, set_script_prefix
+
+    _alice, client = member_api("alice")
+    asset = ready_asset(client)
+    expected = {
+        w: reverse("media-variant", kwargs={"media_id": asset.pk, "width": int(w)}) for w in asset.variants
+    }
+    assert variant_urls(asset) == expected
+    set_script_prefix("/hongshu/")  # served under a path prefix: the cached template follows it
+    try:
+        assert variant_urls(asset)["360"] == f"/hongshu/media/{asset.pk}/360.webp"
+    finally:
+        set_script_prefix("/")

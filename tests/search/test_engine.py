@@ -264,6 +264,20 @@ class TestNotes:
             page = search_notes(viewer=None, query="dumpling", sort=sort)
             assert {i: c.likes for i, c in page.counts.items()} == {liked.pk: 1, plain.pk: 0}, sort
 
+    def test_notes_the_policy_hides_at_the_top_do_not_empty_the_page(
+        self, after_commit: AfterCommit, post_note: PostNote
+    ) -> None:
+        nina, ann, bob = _member("nina"), _member("ann"), _member("bob")
+        with after_commit():
+            older = [post_note(bob, title=f"tofu {i}") for i in range(3)]
+            for i in range(45):  # newer, so ranked first, and more than the policy's first look
+                post_note(nina, title=f"tofu {i}")
+        block_create(blocker=ann, blocked=nina)
+        page = search_notes(viewer=ann, query="tofu", limit=20)
+        assert {n.pk for n in page.items} == {n.pk for n in older}
+        assert page.next_offset is None
+        assert len(search_notes(viewer=None, query="tofu", limit=20).items) == 20
+
     def test_bad_input_never_raises(self, after_commit: AfterCommit, post_note: PostNote) -> None:
         with after_commit():
             post_note(_member("nina"), title="near or and not")

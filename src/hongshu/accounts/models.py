@@ -58,6 +58,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped by every change to the public profile shown beside a note (names, avatar, bio, languages,
+    # region): part of the key of a cached hydrated note, as `Note.revision` is.
+    profile_revision = models.PositiveIntegerField(default=0)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import ApiToken, User
@@ -90,6 +91,14 @@ def account_create(
     return user
 
 
+def _save_profile(user: User, fields: list[str]) -> None:
+    """Save public profile fields and bump `profile_revision` (atomically: two concurrent edits get two
+    revisions), so no cached note shows the profile as it was."""
+    user.profile_revision = F("profile_revision") + 1
+    user.save(update_fields=[*fields, "profile_revision"])
+    user.refresh_from_db(fields=["profile_revision"])
+
+
 def account_update_profile(
     *,
     user: User,
@@ -122,7 +131,7 @@ def account_update_profile(
         user.avatar = media_owned_ready(owner=user, media_id=avatar_id, field="avatar_id")
         changed.append("avatar")
     if changed:
-        user.save(update_fields=changed)
+        _save_profile(user, changed)
         if "display_name" in changed:
             enqueue_on_commit(index_member_task, str(user.pk))
     return user
@@ -197,7 +206,7 @@ def member_set_chinese_name(*, member: User, name: str) -> User:
             code="invalid_chinese_name",
         )
     member.chinese_name = name
-    member.save(update_fields=["chinese_name"])
+    _save_profile(member, ["chinese_name"])
     enqueue_on_commit(index_member_task, str(member.pk))
     return member
 

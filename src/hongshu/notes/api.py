@@ -106,10 +106,10 @@ class NoteOut(Schema):
                 NoteImageOut.model_construct(
                     position=i.position, alt_text=i.alt_text, media=MediaOut.of(i.media)
                 )
-                for i in note.images.all()
+                for i in note.ordered_images()
             ],
-            topics=[t.name for t in note.topics.all()],
-            mentions=[u.handle for u in note.mentions.all()],
+            topics=[t.name for t in note.topic_list()],
+            mentions=note.mention_handles(),
             place=place,
             created_at=note.created_at,
             published_at=note.published_at,

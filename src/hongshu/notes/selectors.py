@@ -2,31 +2,94 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
-from hongshu.notes.models import Note, NoteImage, NoteRevision
+from hongshu.media.models import MediaAsset
+from hongshu.notes.models import Note, NoteImage, NoteRevision, Topic
 from hongshu.notes.querysets import NoteQuerySet
 
 Viewer = User | AnonymousUser | None
 
 
 def _hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
-    """Everything a note card or page renders, in a fixed number of queries whatever the page holds."""
-    return queryset.select_related("author", "author__avatar").prefetch_related(
-        Prefetch("images", queryset=NoteImage.objects.select_related("media").order_by("position")),
-        "topics",
-        "mentions",
+    """Everything a note card or page renders, in a fixed number of queries whatever the page holds: the
+    photos, topics and mentions as plain lists (`Note.ordered_images`, `topic_list`, `mention_handles`).
+    The author's credentials are not read (nor ever cached with the note)."""
+    authored = queryset.select_related("author", "author__avatar").defer(
+        "author__password", "author__last_login"
+    )
+    return authored.prefetch_related(
+        Prefetch(
+            "images",
+            queryset=NoteImage.objects.select_related("media").order_by("position"),
+            to_attr="hydrated_images",
+        ),
+        Prefetch("topics", queryset=Topic.objects.all(), to_attr="hydrated_topics"),
+        Prefetch("mentions", queryset=User.objects.only("id", "handle"), to_attr="hydrated_mentions"),
     )
 
 
 def notes_hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
     """For other apps' lists of notes (boards, likes): the same fixed-query hydration as here."""
     return _hydrated(queryset)
+
+
+@dataclass(frozen=True)
+class NoteVersion:
+    """What a cached hydrated note is keyed by: read with the visibility policy's own query."""
+
+    note_id: int
+    revision: int
+    author_revision: int
+
+
+# The values a policy query selects for `NoteVersion` (`author` is joined by the policy already).
+VERSION_FIELDS = ("pk", "revision", "author__profile_revision")
+
+
+def _cache_key(note_id: int, revision: int, author_revision: int) -> str:
+    return f"notes:hydrated:v1:{note_id}:{revision}:{author_revision}"
+
+
+def _complete(note: Note) -> bool:
+    """Whether every photo (and the avatar) is processed: a pending one changes without a revision."""
+    avatar = note.author.avatar
+    if avatar is not None and avatar.state != MediaAsset.State.READY:
+        return False
+    return all(image.media.state == MediaAsset.State.READY for image in note.ordered_images())
+
+
+def notes_cached(*, versions: Sequence[NoteVersion]) -> dict[int, Note]:
+    """Hydrated notes by id, from the cache where their current version is there, else read and cached.
+
+    PRECONDITION: the caller has passed these ids through the visibility policy in this request; the cache
+    holds what a note shows, never who may see it. One cache read, plus one hydration for the misses.
+    """
+    seconds = settings.HONGSHU.note_cache_seconds
+    keys = {v.note_id: _cache_key(v.note_id, v.revision, v.author_revision) for v in versions}
+    found = cache.get_many(list(keys.values())) if seconds else {}
+    notes: dict[int, Note] = {i: found[key] for i, key in keys.items() if key in found}
+    missing = [i for i in keys if i not in notes]
+    if missing:
+        fresh = list(_hydrated(Note.objects.filter(pk__in=missing)))
+        notes.update((n.pk, n) for n in fresh)
+        if seconds:
+            # Each under the version it was read at (an edit committed since the policy query is newer).
+            cache.set_many(
+                {_cache_key(n.pk, n.revision, n.author.profile_revision): n for n in fresh if _complete(n)},
+                seconds,
+            )
+    return notes
 
 
 def access_note(*, viewer: Viewer, note_id: int) -> Note:

@@ -256,6 +256,7 @@ def note_update(
         if publish and note.status == Note.Status.DRAFT:
             note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
         _language(note, language)
+        note.revision += 1  # the row is locked: no concurrent edit can take the same number
         note.save()
         _set_topics(note, topic_names)
         _set_mentions(note)

@@ -29,10 +29,17 @@ class IndexRow:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A note's index row as found: each column's tokens as one string, with a space at both ends, so that
+    `" tok " in column` tells whether it holds `tok` without splitting long bodies into sets."""
+
     note_id: int
-    title: set[str]
-    topics: set[str]
-    body: set[str]
+    title: str
+    topics: str
+    body: str
+
+    @classmethod
+    def of(cls, note_id: int, title: str, topics: str, body: str) -> Candidate:
+        return cls(note_id, f" {title} ", f" {topics} ", f" {body} ")
 
 
 def _vendor() -> str:
@@ -176,4 +183,4 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
         limits = [limit] + [max(1, limit // 2)] * (len(tiers) - 1)
         cursor.execute(sql, [v for tier, n in zip(tiers, limits, strict=True) for v in (tier, n)])
         rows = cursor.fetchall()
-    return [Candidate(int(r[0]), set(r[1].split()), set(r[2].split()), set(r[3].split())) for r in rows]
+    return [Candidate.of(int(r[0]), r[1], r[2], r[3]) for r in rows]

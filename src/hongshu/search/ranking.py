@@ -30,8 +30,9 @@ def text_score(candidate: Candidate, terms: Sequence[QueryTerm]) -> float:
     best: dict[int, float] = {}
     for term in terms:
         best.setdefault(term.group, 0.0)
+        needle = f" {term.token} "  # tokens hold no spaces; columns are space-separated (Candidate)
         for column, weight in COLUMN_WEIGHTS.items():
-            if term.token in getattr(candidate, column):
+            if needle in getattr(candidate, column):
                 best[term.group] = max(best[term.group], weight * term.weight)
     if not best:
         return 0.0

@@ -1,8 +1,9 @@
 """Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.listed_for`).
 
-Every selector runs a fixed number of queries whatever the page size: the backend returns a bounded
-candidate set (ids and their tokens), the policy filters it in one query, counts come in one grouped
-query, and the page is hydrated with the notes app's fixed-query prefetches.
+Every selector runs a fixed number of queries whatever the page size. Notes: the backend returns a bounded
+candidate set (ids and their tokens), ranked without regard to the viewer (and cached briefly); the policy
+then filters the ranked ids in one query (two when it hides many), counts come in one grouped query, and the
+page comes from the cache of hydrated notes or the notes app's fixed-query hydration.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.language import chinese
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
-from hongshu.notes.selectors import notes_hydrated
+from hongshu.notes.selectors import VERSION_FIELDS, NoteVersion, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import SearchTerm
 from hongshu.social.models import Block
@@ -99,10 +100,34 @@ def search_notes(
     # and shortlist (no duplicates or gaps between those pages); deeper pages share the larger one. Half,
     # because the policy may hide some of the shortlist.
     deep = offset + limit > SHORTLIST // 2
+    ranked, ranked_counts = _ranked(query, sort=sort, media=media, deep=deep)
+    visible = _visible_in_order(viewer, ranked, need=offset + limit + 1)
+    page = _page(visible, limit, offset)
+    ids = [v.note_id for v in page.items]
+    # The counters the ranking just read, else (a cached ranking, or sorted by time) fresh ones for the page.
+    counts = ranked_counts if all(i in ranked_counts for i in ids) else note_counts(note_ids=ids)
+    notes = notes_cached(versions=page.items)
+    found = [notes[i] for i in ids if i in notes]
+    return SearchPage(items=found, next_offset=page.next_offset, counts={n.pk: counts[n.pk] for n in found})
+
+
+def _ranked(query: str, *, sort: str, media: str, deep: bool) -> tuple[list[int], Mapping[int, NoteCounts]]:
+    """The candidates in their final order, BEFORE the visibility policy: text, freshness and likes do not
+    depend on who searches, so the same search within `search_cache_seconds` reuses the order (hot searches
+    repeat during an influx). Who may see each note is decided per request (`_visible_in_order`), so a
+    hidden or deleted note never comes out of the cache.
+
+    A cascade: a cheap first order over every candidate (text × freshness read from the time-ordered id),
+    then publication times and the likes counters only for the shortlist (all candidates for deep pages).
+    Returns the order and the counters read for it (none when it comes from the cache).
+    """
+    seconds = settings.HONGSHU.search_cache_seconds
+    normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
+    key = "search:ranked:v1:" + hashlib.sha256(f"{normal}|{sort}|{media}|{deep}".encode()).hexdigest()
+    if seconds and (cached := cache.get(key)) is not None:
+        return cast(list[int], cached), {}
     scores = _text_scores(query, deep=deep, relevance=sort == "relevance")
     now = timezone.now()
-    # A cascade: a cheap first order over every candidate, then the policy and the likes counters are asked
-    # only about the shortlist (all candidates for deep pages).
     counts: Mapping[int, NoteCounts] = {}
     if sort == "latest":
         first = sorted(scores, reverse=True)
@@ -113,10 +138,11 @@ def search_notes(
         rough = {i: ranking.first_pass_score(s, note_id=i, now=now) for i, s in scores.items()}
         first = sorted(scores, key=lambda i: (-rough[i], -i))
     shortlist = first if deep else first[:SHORTLIST]
-    visible = Note.objects.listed_for(viewer).filter(pk__in=shortlist, status=Note.Status.PUBLISHED)
+    # Ranking facts only, no content: live published notes (the policy narrows them per request).
+    live = Note.objects.alive().filter(pk__in=shortlist, status=Note.Status.PUBLISHED)
     if media == "photo":
-        visible = visible.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
-    published = dict(visible.values_list("pk", "published_at"))
+        live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
+    published = dict(live.values_list("pk", "published_at"))
     if sort == "relevance":
         counts = note_counts(note_ids=list(published))
         final = {
@@ -126,31 +152,38 @@ def search_notes(
         ordered = sorted(published, key=lambda i: (-final[i], -i))
     else:
         ordered = [i for i in first if i in published]
-    page = _page(ordered, limit, offset)
-    if sort == "latest":  # the only order that did not need the counters
-        counts = note_counts(note_ids=page.items)
-    notes = {n.pk: n for n in notes_hydrated(Note.objects.filter(pk__in=page.items))}
-    found = [notes[i] for i in page.items if i in notes]
-    return SearchPage(items=found, next_offset=page.next_offset, counts={n.pk: counts[n.pk] for n in found})
+    if seconds:
+        cache.set(key, ordered, seconds)
+    return ordered, counts
+
+
+def _visible_in_order(viewer: Viewer, ranked: Sequence[int], *, need: int) -> list[NoteVersion]:
+    """The ranked notes `viewer` may see (the one visibility policy), in rank order, until `need` are found:
+    the first `need` and a margin in one query, the rest in a second only if the policy hid too many."""
+    visible: list[NoteVersion] = []
+    start = 0
+    for end in (need + need // 2 + 5, len(ranked)):
+        chunk = ranked[start:end]
+        if not chunk or len(visible) >= need:
+            break
+        rows = (
+            Note.objects.listed_for(viewer)
+            .filter(pk__in=chunk, status=Note.Status.PUBLISHED)
+            .values_list(*VERSION_FIELDS)
+        )
+        found = {pk: NoteVersion(pk, revision, author_revision) for pk, revision, author_revision in rows}
+        visible += [found[i] for i in chunk if i in found]
+        start = end
+    return visible
 
 
 def _text_scores(query: str, *, deep: bool, relevance: bool) -> dict[int, float]:
-    """note id → text score of the bounded candidate set: the part of a search that does not depend on the
-    viewer, so the same query within `search_cache_seconds` reuses it (hot searches repeat during an influx).
-    The policy, likes and freshness are applied per request afterwards, so a hidden or deleted note never
-    leaks from the cache."""
-    seconds = settings.HONGSHU.search_cache_seconds
-    normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
-    key = "search:notes:v1:" + hashlib.sha256(f"{normal}|{deep}|{relevance}".encode()).hexdigest()
-    if seconds and (cached := cache.get(key)) is not None:
-        return cast(dict[int, float], cached)
+    """note id → text score of the bounded candidate set."""
     terms = pipeline.query_terms(query, hints=query_hints(query))
     found = backends.candidates(terms, limit=MAX_OFFSET + MAX_LIMIT + 1 if deep else CANDIDATES)
     scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
     if relevance:  # + semantic hits (embeddings app; no-op when off), still policy-filtered afterwards
         scores = hybrid_scores(query=query, keyword_scores=scores)
-    if seconds:
-        cache.set(key, scores, seconds)
     return scores
 
 

@@ -40,17 +40,20 @@ def search_record(*, viewer: User | None, query: str, now: datetime | None = Non
     if not term:
         return ""
     now = now or timezone.now()
+    event = QueryEvent(term=term, member=viewer, minute=now.replace(second=0, microsecond=0))
+    if viewer is None:  # a single row: one statement, no transaction around it (searches are the hot path)
+        event.save(force_insert=True)
+        return term
     with transaction.atomic():
-        QueryEvent.objects.create(term=term, member=viewer, minute=now.replace(second=0, microsecond=0))
-        if viewer is not None:
-            shown = _SPACES.sub(" ", clean_text(query)).strip()[:TERM_LENGTH]
-            SearchHistory.objects.update_or_create(
-                member=viewer, term=term, defaults={"query": shown, "searched_at": now}
-            )
-            stale = SearchHistory.objects.filter(member=viewer).order_by("-searched_at", "-id")[HISTORY_KEEP:]
-            stale_ids = list(stale.values_list("id", flat=True))
-            if stale_ids:
-                SearchHistory.objects.filter(id__in=stale_ids).delete()
+        event.save(force_insert=True)
+        shown = _SPACES.sub(" ", clean_text(query)).strip()[:TERM_LENGTH]
+        SearchHistory.objects.update_or_create(
+            member=viewer, term=term, defaults={"query": shown, "searched_at": now}
+        )
+        stale = SearchHistory.objects.filter(member=viewer).order_by("-searched_at", "-id")[HISTORY_KEEP:]
+        stale_ids = list(stale.values_list("id", flat=True))
+        if stale_ids:
+            SearchHistory.objects.filter(id__in=stale_ids).delete()
     return term
 
 

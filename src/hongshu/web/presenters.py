@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
-from hongshu.notes.models import Note, NoteImage, Topic
+from hongshu.notes.models import Note, Topic
 from hongshu.notes.services import INLINE_TOPIC, topic_key
 from hongshu.notifications.selectors import NotificationView
 
@@ -119,13 +119,8 @@ def author_of(user: User) -> Author:
     )
 
 
-def _images(note: Note) -> list[NoteImage]:
-    # `images` is prefetched, ordered by position, by the selectors' hydration.
-    return list(note.images.all())
-
-
 def card_of(note: Note, *, likes: int = 0, liked: bool = False) -> Card:
-    images = _images(note)
+    images = note.ordered_images()  # hydrated for the whole page by the selectors
     cover = None
     if images:
         first = images[0]
@@ -142,13 +137,15 @@ def card_of(note: Note, *, likes: int = 0, liked: bool = False) -> Card:
 
 def photos_of(note: Note) -> list[Photo]:
     """Every photo of a note page, each at its true shape."""
-    return [photo_of(image.media, alt=image.alt_text, clamp=False, want=1080) for image in _images(note)]
+    return [
+        photo_of(image.media, alt=image.alt_text, clamp=False, want=1080) for image in note.ordered_images()
+    ]
 
 
 def topics_beyond_text(note: Note) -> list[Topic]:
     """The note's topics that its text does not already show as inline #topics (those are highlighted there)."""
     inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
-    return [topic for topic in note.topics.all() if topic.key not in inline]
+    return [topic for topic in note.topic_list() if topic.key not in inline]
 
 
 # What each kind of notification says after its actors' names ("Ana and 2 others" + phrase).
