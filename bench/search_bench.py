@@ -62,6 +62,14 @@ def queries(rng: random.Random, count: int) -> list[str]:
     return out
 
 
+def popular_queries(rng: random.Random, count: int) -> list[str]:
+    """`count` searches drawn from the same vocabulary with Zipf popularity (exponent 1.1): a few queries
+    are searched very often and most rarely, as search logs are (the hot ranking exists for this)."""
+    distinct = list(dict.fromkeys(queries(rng, POOL)))
+    weights = [1 / (rank**1.1) for rank in range(1, len(distinct) + 1)]
+    return rng.choices(distinct, weights=weights, k=count)
+
+
 def wrk(base: str, paths: list[str], *, clients: int, seconds: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         script, pool = Path(scratch, "paths.lua"), Path(scratch, "paths.txt")
@@ -149,10 +157,14 @@ def main() -> None:
         rng = random.Random(7)
         ids = sample_note_ids(os.environ["DATABASE_URL"])
         words = queries(rng, POOL)
+        popular = popular_queries(rng, POOL)
         names = ["li", "wang", "zh", "chen", "xiao", "amy", "jo", "huoguo", "小红"]
         scenarios: dict[str, Callable[[], str]] = {
             "baseline: GET /api/v1/notes/{id}": lambda: f"/api/v1/notes/{rng.choice(ids)}",
             "search notes, relevance": lambda: "/api/v1/search/notes?" + urlencode({"q": rng.choice(words)}),
+            "search notes, relevance, Zipf mix": lambda: (
+                "/api/v1/search/notes?" + urlencode({"q": rng.choice(popular)})
+            ),
             "search notes, latest": lambda: (
                 "/api/v1/search/notes?" + urlencode({"q": rng.choice(words), "sort": "latest"})
             ),

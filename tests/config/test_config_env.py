@@ -159,7 +159,7 @@ def test_database_url_selects_postgresql(clean_env: Path, monkeypatch: pytest.Mo
 def test_redis_url_selects_redis_cache_and_celery(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/3")
     module = load_settings_module()
-    assert module["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert module["CACHES"]["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert module["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/3"
     assert module["CELERY_BROKER_URL"] == "redis://cache.internal:6379/3"
     assert module["JOBS_MODE"] == "celery"
