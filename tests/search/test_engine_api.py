@@ -57,3 +57,37 @@ def test_api_searches_feed_history_and_hot_ranking(
     problem(client.get("/search/notes", data={"q": "rejected", "sort": "bogus"}), 422, "invalid_sort")
     assert [e["query"] for e in client.get("/me/search-history").json()] == ["coffee", "火鍋"]
     assert sorted(QueryEvent.objects.values_list("term", flat=True)) == ["coffee", "火锅"]
+
+
+def test_a_search_result_is_the_note_as_its_own_endpoint_serves_it_even_from_the_cache(
+    api: Any, after_commit: AfterCommit, post_note: Callable[..., Note]
+) -> None:
+    from django.core.cache import cache
+
+    from hongshu.accounts.services import account_update_profile
+    from hongshu.notes.services import note_update
+    from hongshu.social.services.interactions import like_create
+
+    cache.clear()
+    with after_commit():
+        cook = account_create(handle="chef", password="a long test password 1", display_name="Chef")
+        fan = account_create(handle="fan", password="a long test password 1")
+        note = post_note(cook, title="wonton soup", body="#soup with @fan")
+
+    def searched() -> dict[str, Any]:
+        items = api.get("/search/notes", data={"q": "wonton"}).json()["items"]
+        assert len(items) == 1
+        return dict(items[0])
+
+    first, again = searched(), searched()  # the second comes from the cache of rendered notes
+    assert first == again == api.get(f"/notes/{note.pk}").json()
+    assert first["mentions"] == ["fan"]
+    assert first["topics"] == ["soup"]
+    like_create(user=fan, note_id=note.pk)  # counts are never cached
+    assert searched()["counts"]["likes"] == 1
+    with after_commit():
+        note_update(note=note, editor=cook, title="wonton night")
+    account_update_profile(user=cook, display_name="Chef Li")
+    latest = searched()
+    assert (latest["title"], latest["author"]["display_name"]) == ("wonton night", "Chef Li")
+    assert latest == api.get(f"/notes/{note.pk}").json()

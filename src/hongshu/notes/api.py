@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -116,6 +116,12 @@ class NoteOut(Schema):
             edited_at=note.edited_at,
             counts=NoteCountsOut.of(counts),
         )
+
+
+def note_out_data(note: Note) -> dict[str, Any]:
+    """A note's API form without its counts, as plain data to cache (`notes_rendered`): counts change on
+    every like, the rest only with a new revision."""
+    return NoteOut.of(note, NoteCounts()).model_dump(exclude={"counts"})
 
 
 class NotePage(Schema):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +20,7 @@ from hongshu.notes.models import Note, NoteImage, NoteRevision, Topic
 from hongshu.notes.querysets import NoteQuerySet
 
 Viewer = User | AnonymousUser | None
+T = TypeVar("T")
 
 
 def _hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
@@ -57,8 +59,8 @@ class NoteVersion:
 VERSION_FIELDS = ("pk", "revision", "author__profile_revision")
 
 
-def _cache_key(note_id: int, revision: int, author_revision: int) -> str:
-    return f"notes:hydrated:v1:{note_id}:{revision}:{author_revision}"
+def _cache_key(form: str, note_id: int, revision: int, author_revision: int) -> str:
+    return f"notes:{form}:v1:{note_id}:{revision}:{author_revision}"
 
 
 def _complete(note: Note) -> bool:
@@ -69,27 +71,34 @@ def _complete(note: Note) -> bool:
     return all(image.media.state == MediaAsset.State.READY for image in note.ordered_images())
 
 
-def notes_cached(*, versions: Sequence[NoteVersion]) -> dict[int, Note]:
-    """Hydrated notes by id, from the cache where their current version is there, else read and cached.
+def notes_rendered(
+    *, form: str, versions: Sequence[NoteVersion], render: Callable[[Note], T]
+) -> dict[int, T]:
+    """`render(note)` by note id: from the cache where this version of the note was rendered in this `form`
+    before, else hydrated (fixed queries), rendered and cached under the version it was read at.
 
     PRECONDITION: the caller has passed these ids through the visibility policy in this request; the cache
-    holds what a note shows, never who may see it. One cache read, plus one hydration for the misses.
+    holds what a note shows, never who may see it. A note with a photo still processing is not cached.
     """
     seconds = settings.HONGSHU.note_cache_seconds
-    keys = {v.note_id: _cache_key(v.note_id, v.revision, v.author_revision) for v in versions}
+    keys = {v.note_id: _cache_key(form, v.note_id, v.revision, v.author_revision) for v in versions}
     found = cache.get_many(list(keys.values())) if seconds else {}
-    notes: dict[int, Note] = {i: found[key] for i, key in keys.items() if key in found}
-    missing = [i for i in keys if i not in notes]
+    out: dict[int, T] = {i: found[key] for i, key in keys.items() if key in found}
+    missing = [i for i in keys if i not in out]
     if missing:
         fresh = list(_hydrated(Note.objects.filter(pk__in=missing)))
-        notes.update((n.pk, n) for n in fresh)
+        rendered = {n.pk: render(n) for n in fresh}
+        out.update(rendered)
         if seconds:
-            # Each under the version it was read at (an edit committed since the policy query is newer).
-            cache.set_many(
-                {_cache_key(n.pk, n.revision, n.author.profile_revision): n for n in fresh if _complete(n)},
-                seconds,
-            )
-    return notes
+            # Under the version read now: an edit committed since the caller's policy query is newer.
+            version = {n.pk: (n.revision, n.author.profile_revision) for n in fresh if _complete(n)}
+            cache.set_many({_cache_key(form, i, *v): rendered[i] for i, v in version.items()}, seconds)
+    return out
+
+
+def notes_cached(*, versions: Sequence[NoteVersion]) -> dict[int, Note]:
+    """Hydrated notes by id (see `notes_rendered`, whose precondition holds)."""
+    return notes_rendered(form="hydrated", versions=versions, render=lambda note: note)
 
 
 def access_note(*, viewer: Viewer, note_id: int) -> Note:

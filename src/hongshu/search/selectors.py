@@ -75,7 +75,7 @@ def _member(viewer: Viewer) -> User | None:
     return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
 
 
-def search_notes(
+def search_note_ids(
     *,
     viewer: Viewer,
     query: str,
@@ -83,8 +83,9 @@ def search_notes(
     media: str = "all",
     limit: int = 20,
     offset: int = 0,
-) -> SearchPage[Note]:
-    """Notes matching `query` that `viewer` may see, `sort`ed by relevance, latest or likes.
+) -> SearchPage[NoteVersion]:
+    """The notes matching `query` that `viewer` may see, `sort`ed by relevance, latest or likes: their ids
+    and versions (to hydrate or render them from the cache, `notes.selectors.notes_rendered`) and counts.
 
     Raises `field_error` for an unknown sort or media filter; any query text is safe (reduced to tokens).
     """
@@ -106,9 +107,23 @@ def search_notes(
     ids = [v.note_id for v in page.items]
     # The counters the ranking just read, else (a cached ranking, or sorted by time) fresh ones for the page.
     counts = ranked_counts if all(i in ranked_counts for i in ids) else note_counts(note_ids=ids)
-    notes = notes_cached(versions=page.items)
-    found = [notes[i] for i in ids if i in notes]
-    return SearchPage(items=found, next_offset=page.next_offset, counts={n.pk: counts[n.pk] for n in found})
+    return SearchPage(items=page.items, next_offset=page.next_offset, counts={i: counts[i] for i in ids})
+
+
+def search_notes(
+    *,
+    viewer: Viewer,
+    query: str,
+    sort: str = "relevance",
+    media: str = "all",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage[Note]:
+    """`search_note_ids`, hydrated (from the cache of hydrated notes where it can)."""
+    found = search_note_ids(viewer=viewer, query=query, sort=sort, media=media, limit=limit, offset=offset)
+    notes = notes_cached(versions=found.items)
+    items = [notes[v.note_id] for v in found.items if v.note_id in notes]
+    return SearchPage(items=items, next_offset=found.next_offset, counts=found.counts)
 
 
 def _ranked(query: str, *, sort: str, media: str, deep: bool) -> tuple[list[int], Mapping[int, NoteCounts]]:
