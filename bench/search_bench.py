@@ -7,8 +7,9 @@ pool: queries mix Simplified, Traditional and English words and two-word queries
 vocabulary (hongshu.bench.vocab), so they hit common and rarer terms; every search is a first page (recorded
 in the hot ranking, as a real search is).
 
-Run (on a seeded and indexed database, see docs/benchmarks.md):
-  DATABASE_URL=postgres://postgres@127.0.0.1:5432/hongshu_bench \\
+Run (on a seeded and indexed database, see docs/benchmarks.md); the server inherits the environment, so
+REDIS_URL makes its cache the shared Redis one, as in production:
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/hongshu_bench REDIS_URL=redis://127.0.0.1:6379/3 \\
     .venv/bin/python bench/search_bench.py --seconds 30
 """
 
