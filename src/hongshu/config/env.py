@@ -95,8 +95,9 @@ class HongshuSettings(BaseSettings):
     search_cache_seconds: int = Field(
         default=15,
         ge=0,
-        description="How long the viewer-independent part of a note search (candidates and text scores) is "
-        "reused for the same query; 0 turns the cache off. New notes show in search at most this much later.",
+        description="How long the viewer-independent part of a note search (the candidates ranked by text, "
+        "freshness and likes) is reused for the same query; the visibility policy still runs per request. "
+        "0 turns the cache off. New notes show in search at most this much later.",
     )
     note_cache_seconds: int = Field(
         default=600,
