@@ -56,7 +56,7 @@ class Note(SnowflakeModel):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every change to what the note shows (text, photos, topics, place...): the key of its cached
-    # hydrated form (`notes.selectors.notes_cached`), so an edit never shows the old version.
+    # rendered forms (`notes.selectors.notes_rendered`), so an edit never shows the old version.
     revision = models.PositiveIntegerField(default=0)
 
     objects = NoteQuerySet.as_manager()

@@ -33,13 +33,14 @@ def _indexable(note: Note) -> bool:
     return note.deleted_at is None and note.status == Note.Status.PUBLISHED and note.author.is_active
 
 
-def _row(note: Note, *, bulk: bool) -> backends.IndexRow:
+def _row(note: Note) -> backends.IndexRow:
+    """The note's index row. Notes are always indexed in batches (queue drain, rebuild), so on rjieba."""
     topics = " ".join(f"#{t.name}" for t in note.topics.all())
     return backends.IndexRow(
         note_id=note.pk,
-        title=pipeline.index_text(note.title, bulk=bulk),
-        topics=pipeline.index_text(f"{topics} {note.place_name}", bulk=bulk),
-        body=pipeline.index_text(note.body, bulk=bulk),
+        title=pipeline.index_text(note.title, bulk=True),
+        topics=pipeline.index_text(f"{topics} {note.place_name}", bulk=True),
+        body=pipeline.index_text(note.body, bulk=True),
     )
 
 
@@ -104,7 +105,7 @@ def notes_index_later(*, note_ids: Sequence[int]) -> None:
 
 def notes_index(*, note_ids: Sequence[int]) -> None:
     """Bring these notes' index rows in line with the notes: written, replaced, or removed. A fixed number of
-    queries whatever the batch size (rjieba segments: the job path is bulk work too).
+    queries whatever the batch size.
 
     The notes are read under a row lock held until the index rows are written, so an edit committing in
     between waits, then queues the note again: an older read never overwrites a newer one. (FOR NO KEY
@@ -116,7 +117,7 @@ def notes_index(*, note_ids: Sequence[int]) -> None:
         live = [n for n in notes if _indexable(n)]
         live_ids = {n.pk for n in live}
         backends.index_remove([i for i in note_ids if i not in live_ids])
-        backends.index_put([_row(n, bulk=True) for n in live])
+        backends.index_put([_row(n) for n in live])
         topics_index(topics={t.pk: t for n in live for t in n.topics.all()}.values())
 
 
@@ -183,7 +184,7 @@ def search_rebuild(*, batch: int = 500, notes: bool = True, members: bool = True
         last = 0
         while chunk := list(queryset.filter(pk__gt=last)[:batch]):
             with transaction.atomic():
-                backends.index_put([_row(n, bulk=True) for n in chunk])
+                backends.index_put([_row(n) for n in chunk])
             note_count += len(chunk)
             last = chunk[-1].pk
         backends.index_optimize()
