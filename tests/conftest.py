@@ -220,3 +220,22 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 # ---- end of engine-bound markers ---------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_buffer() -> Iterator[None]:
+    """Anonymous searches are counted in Redis (when there is one), outside the test's rolled-back
+    transaction: empty the buffer around every test so no test's searches reach another's hot ranking."""
+    from django.conf import settings
+
+    from hongshu.trends.services import SEARCH_BUFFER_KEY
+
+    def empty() -> None:
+        if settings.HONGSHU.redis_url:
+            from django_redis import get_redis_connection
+
+            get_redis_connection("default").delete(SEARCH_BUFFER_KEY)
+
+    empty()
+    yield
+    empty()

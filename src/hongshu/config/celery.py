@@ -13,6 +13,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # Index queue entries whose drain never ran (broker down at commit) or whose worker died (lease expired).
     "drain-search-index": {"task": "search.index_pending", "schedule": 60.0},
+    # Anonymous searches are counted in Redis (trends.services.search_record); the log gets them every minute.
+    "flush-search-buffer": {"task": "trends.flush_search_buffer", "schedule": 60.0},
     "reconcile-drifted-counters": {"task": "social.reconcile_drifted_counters", "schedule": 300.0},
     # A no-op unless a translation provider is configured (the offline gloss is never pre-computed).
     "pretranslate-trending": {"task": "language.pretranslate_trending", "schedule": 600.0},

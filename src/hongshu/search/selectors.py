@@ -2,7 +2,7 @@
 
 Every selector runs a fixed number of queries whatever the page size. Notes: the backend returns a bounded
 candidate set (ids and their tokens), ranked without regard to the viewer (and cached briefly); the policy
-then filters the ranked ids in one query (two when it hides many), counts come in one grouped query, and the
+then filters the ranked ids in one query (two when it hides many) that also reads their counters, and the
 page comes from the cache of hydrated notes or the notes app's fixed-query hydration.
 """
 
@@ -31,7 +31,7 @@ from hongshu.notes.selectors import VERSION_FIELDS, NoteVersion, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import SearchTerm
 from hongshu.social.models import Block
-from hongshu.social.selectors import NoteCounts, note_counts
+from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, counts_of, note_counts, with_counts
 
 T = TypeVar("T")
 Viewer = User | AnonymousUser | None
@@ -101,13 +101,14 @@ def search_note_ids(
     # and shortlist (no duplicates or gaps between those pages); deeper pages share the larger one. Half,
     # because the policy may hide some of the shortlist.
     deep = offset + limit > SHORTLIST // 2
-    ranked, ranked_counts = _ranked(query, sort=sort, media=media, deep=deep)
-    visible = _visible_in_order(viewer, ranked, need=offset + limit + 1)
+    ranked = _ranked(query, sort=sort, media=media, deep=deep)
+    visible, counts = _visible_in_order(viewer, ranked, need=offset + limit + 1)
     page = _page(visible, limit, offset)
-    ids = [v.note_id for v in page.items]
-    # The counters the ranking just read, else (a cached ranking, or sorted by time) fresh ones for the page.
-    counts = ranked_counts if all(i in ranked_counts for i in ids) else note_counts(note_ids=ids)
-    return SearchPage(items=page.items, next_offset=page.next_offset, counts={i: counts[i] for i in ids})
+    return SearchPage(
+        items=page.items,
+        next_offset=page.next_offset,
+        counts={v.note_id: counts[v.note_id] for v in page.items},
+    )
 
 
 def search_notes(
@@ -126,7 +127,7 @@ def search_notes(
     return SearchPage(items=items, next_offset=found.next_offset, counts=found.counts)
 
 
-def _ranked(query: str, *, sort: str, media: str, deep: bool) -> tuple[list[int], Mapping[int, NoteCounts]]:
+def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     """The candidates in their final order, BEFORE the visibility policy: text, freshness and likes do not
     depend on who searches, so the same search within `search_cache_seconds` reuses the order (hot searches
     repeat during an influx). Who may see each note is decided per request (`_visible_in_order`), so a
@@ -134,13 +135,12 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> tuple[list[int]
 
     A cascade: a cheap first order over every candidate (text × freshness read from the time-ordered id),
     then publication times and the likes counters only for the shortlist (all candidates for deep pages).
-    Returns the order and the counters read for it (none when it comes from the cache).
     """
     seconds = settings.HONGSHU.search_cache_seconds
     normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
     key = "search:ranked:v1:" + hashlib.sha256(f"{normal}|{sort}|{media}|{deep}".encode()).hexdigest()
     if seconds and (cached := cache.get(key)) is not None:
-        return cast(list[int], cached), {}
+        return cast(list[int], cached)
     scores = _text_scores(query, deep=deep, relevance=sort == "relevance")
     now = timezone.now()
     counts: Mapping[int, NoteCounts] = {}
@@ -169,27 +169,32 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> tuple[list[int]
         ordered = [i for i in first if i in published]
     if seconds:
         cache.set(key, ordered, seconds)
-    return ordered, counts
+    return ordered
 
 
-def _visible_in_order(viewer: Viewer, ranked: Sequence[int], *, need: int) -> list[NoteVersion]:
-    """The ranked notes `viewer` may see (the one visibility policy), in rank order, until `need` are found:
-    the first `need` and a margin in one query, the rest in a second only if the policy hid too many."""
+def _visible_in_order(
+    viewer: Viewer, ranked: Sequence[int], *, need: int
+) -> tuple[list[NoteVersion], dict[int, NoteCounts]]:
+    """The ranked notes `viewer` may see (the one visibility policy), in rank order, until `need` are found,
+    with their counts of now: the first `need` and a margin in one query, the rest in a second only if the
+    policy hid too many. The counters come in the policy's own query (`with_counts`), never from a cache."""
     visible: list[NoteVersion] = []
+    counts: dict[int, NoteCounts] = {}
     start = 0
     for end in (need + need // 2 + 5, len(ranked)):
         chunk = ranked[start:end]
         if not chunk or len(visible) >= need:
             break
-        rows = (
-            Note.objects.listed_for(viewer)
-            .filter(pk__in=chunk, status=Note.Status.PUBLISHED)
-            .values_list(*VERSION_FIELDS)
-        )
-        found = {pk: NoteVersion(pk, revision, author_revision) for pk, revision, author_revision in rows}
+        rows = with_counts(
+            Note.objects.listed_for(viewer).filter(pk__in=chunk, status=Note.Status.PUBLISHED)
+        ).values_list(*VERSION_FIELDS, *COUNT_FIELDS)
+        found: dict[int, NoteVersion] = {}
+        for pk, revision, author_revision, *counted in rows:
+            found[pk] = NoteVersion(pk, revision, author_revision)
+            counts[pk] = counts_of(*counted)
         visible += [found[i] for i in chunk if i in found]
         start = end
-    return visible
+    return visible, counts
 
 
 def _text_scores(query: str, *, deep: bool, relevance: bool) -> dict[int, float]:

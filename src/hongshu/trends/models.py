@@ -12,11 +12,14 @@ TERM_LENGTH = 100
 
 
 class QueryEvent(models.Model):
-    """One search, normalised. `minute` is the bucket the ranking counts in (the time floored to a minute)."""
+    """Searches of one term, normalised. `minute` is the bucket the ranking counts in (the time floored to a
+    minute). A member's search is a row of its own; anonymous searches are counted in a buffer and written
+    as one row per term and minute (`searches`), see `trends.services.search_record`."""
 
     term = models.CharField(max_length=TERM_LENGTH)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     minute = models.DateTimeField()
+    searches = models.PositiveIntegerField(default=1)
 
     class Meta:
         indexes: ClassVar = [

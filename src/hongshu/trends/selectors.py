@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.notes.models import Note, NoteTopic
 from hongshu.search.selectors import Viewer, suggest_terms
 from hongshu.trends.models import HotSuppression, QueryEvent, SearchHistory
-from hongshu.trends.services import HOT_CACHE_KEY, term_normalise
+from hongshu.trends.services import HOT_CACHE_KEY, search_buffer_flush, term_normalise
 
 RECENT = timedelta(hours=1)  # the window whose rate is compared ...
 BASELINE = timedelta(hours=23)  # ... with the hours before it
@@ -70,7 +70,7 @@ def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> 
         rows = list(
             events.values("term", hour=TruncHour("minute")).annotate(
                 members=Count("member", distinct=True),
-                anonymous=Count("id", filter=Q(member__isnull=True)),
+                anonymous=Coalesce(Sum("searches", filter=Q(member__isnull=True)), 0),
             )
         )
         total: Counter[str] = Counter()
@@ -79,7 +79,7 @@ def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> 
         return total
     window = events.values("term").annotate(
         members=Count("member", distinct=True),
-        anonymous=Count("id", filter=Q(member__isnull=True)),
+        anonymous=Coalesce(Sum("searches", filter=Q(member__isnull=True)), 0),
     )
     return _counts(list(window))
 
@@ -110,6 +110,7 @@ def _rank(kind: Literal["query", "topic"], recent: Counter[str], base: Counter[s
 def hot_compute(*, now: datetime | None = None) -> dict[str, list[HotEntry]]:
     """The ranking at `now`: trending searches and topics by velocity, suppressed terms left out."""
     now = now or timezone.now()
+    search_buffer_flush()  # the anonymous searches counted since the last flush
     split, start = now - RECENT, now - RECENT - BASELINE
     return {
         "queries": _rank("query", _query_counts(split, now), _query_counts(start, split, hourly=True)),
