@@ -56,6 +56,10 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         sys.executable, "-m", "gunicorn", WSGI_APP,
         "--bind", f"{options.host}:{options.port}",
         "--worker-class", "gthread", "--workers", str(options.workers), "--threads", str(options.threads),
+        # No keep-alive: a gthread worker keeps every connection it accepted, so a few busy clients pile
+        # onto one worker (one core at 100%, a third of the box idle: search served 47 req/s instead of 99,
+        # bench/search_bench.py). A proxy in front keeps its own client connections alive.
+        "--keep-alive", "0",
         "--access-logfile", "-",
         # Import the app (and its dictionaries, see wsgi.py) once before forking: workers share the memory.
         "--preload",
