@@ -335,4 +335,4 @@ class TestMembersAndTopics:
                 post_note(_member(f"cook{i}"), title=f"#cooking{i}")
         large = run()
         assert large[0] > small[0]
-        assert large[1] == small[1] <= 8
+        assert large[1] == small[1] <= 9
