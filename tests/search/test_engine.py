@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,13 @@ from hongshu.accounts.services import account_create, account_update_profile
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, Place, note_create, note_delete, note_update
 from hongshu.search import backends, pipeline
-from hongshu.search.selectors import search_members, search_notes, search_topics, suggest_terms
+from hongshu.search.selectors import (
+    ranked_cache_key,
+    search_members,
+    search_notes,
+    search_topics,
+    suggest_terms,
+)
 from hongshu.social.services.graph import account_set_privacy, block_create, follow_create, mute_create
 from hongshu.social.services.interactions import like_create
 
@@ -251,6 +258,28 @@ class TestNotes:
         assert search_notes(viewer=None, query="ramen").items == []
         cache.clear()
         assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen"]
+
+    def test_a_stale_order_is_ranked_again_by_one_request_while_others_serve_it(
+        self, after_commit: AfterCommit, post_note: PostNote, settings: Any, monkeypatch: Any
+    ) -> None:
+        settings.HONGSHU = settings.HONGSHU.model_copy(update={"search_cache_seconds": 10})
+        cache.clear()
+        clock = [1_000_000.0]
+        monkeypatch.setattr("hongshu.search.selectors.time", SimpleNamespace(time=lambda: clock[0]))
+        nina = _member("nina")
+        with after_commit():
+            post_note(nina, title="Ramen night")
+        assert titles(search_notes(viewer=None, query="ramen")) == ["Ramen night"]
+        with after_commit():
+            post_note(nina, title="More ramen")
+        clock[0] += 11  # stale now; another request is ranking it again (holds the lock)
+        lock = ranked_cache_key("ramen", sort="relevance", media="all", deep=False) + ":lock"
+        assert cache.add(lock, 1, timeout=10)
+        assert titles(search_notes(viewer=None, query="ramen")) == ["Ramen night"]  # served stale
+        cache.delete(lock)
+        assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen", "Ramen night"]
+        assert cache.add(lock, 1, timeout=10)  # the request that ranked it again released the lock
+        assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen", "Ramen night"]  # fresh
 
     def test_the_page_carries_the_counts_it_was_ranked_with(
         self, after_commit: AfterCommit, post_note: PostNote

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,11 @@ def search_notes(
     return SearchPage(items=items, next_offset=found.next_offset, counts=found.counts)
 
 
+def ranked_cache_key(query: str, *, sort: str, media: str, deep: bool) -> str:
+    normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
+    return "search:ranked:v2:" + hashlib.sha256(f"{normal}|{sort}|{media}|{deep}".encode()).hexdigest()
+
+
 def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     """The candidates in their final order, BEFORE the visibility policy: text, freshness and likes do not
     depend on who searches, so the same search within `search_cache_seconds` reuses the order (hot searches
@@ -137,10 +143,31 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     then publication times and the likes counters only for the shortlist (all candidates for deep pages).
     """
     seconds = settings.HONGSHU.search_cache_seconds
-    normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
-    key = "search:ranked:v1:" + hashlib.sha256(f"{normal}|{sort}|{media}|{deep}".encode()).hexdigest()
-    if seconds and (cached := cache.get(key)) is not None:
-        return cast(list[int], cached)
+    if not seconds:
+        return _ranked_now(query, sort=sort, media=media, deep=deep)
+    key = ranked_cache_key(query, sort=sort, media=media, deep=deep)
+    # Stored as (fresh until, order) and kept twice as long: when a hot search's order goes stale, ONE
+    # request (the one that takes the short lock) ranks it again while the others keep serving the stale
+    # order, instead of every concurrent request missing at once and ranking it in parallel (a stampede:
+    # p99 above 1 s on the Zipf mix of bench/search_bench.py).
+    cached, now, lock = cache.get(key), time.time(), key + ":lock"
+    if cached is None:
+        ordered = _ranked_now(query, sort=sort, media=media, deep=deep)
+        cache.set(key, (now + seconds, ordered), 2 * seconds)
+        return ordered
+    fresh_until, ordered = cast(tuple[float, list[int]], cached)
+    if now < fresh_until or not cache.add(lock, 1, timeout=seconds):
+        return ordered
+    try:
+        ordered = _ranked_now(query, sort=sort, media=media, deep=deep)
+        cache.set(key, (now + seconds, ordered), 2 * seconds)
+    finally:
+        cache.delete(lock)
+    return ordered
+
+
+def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
+    """`_ranked` computed afresh."""
     scores = _text_scores(query, deep=deep, relevance=sort == "relevance")
     now = timezone.now()
     counts: Mapping[int, NoteCounts] = {}
@@ -167,8 +194,6 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
         ordered = sorted(published, key=lambda i: (-final[i], -i))
     else:
         ordered = [i for i in first if i in published]
-    if seconds:
-        cache.set(key, ordered, seconds)
     return ordered
 
 
