@@ -97,7 +97,8 @@ class HongshuSettings(BaseSettings):
         ge=0,
         description="How long the viewer-independent part of a note search (the candidates ranked by text, "
         "freshness and likes) is reused for the same query; the visibility policy still runs per request. "
-        "0 turns the cache off. New notes show in search at most this much later.",
+        "0 turns the cache off. New notes show in search about this much later at most (a stale order is "
+        "served while one request ranks it again).",
     )
     note_cache_seconds: int = Field(
         default=600,
