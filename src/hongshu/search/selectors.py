@@ -129,6 +129,7 @@ def search_notes(
 
 
 def ranked_cache_key(query: str, *, sort: str, media: str, deep: bool) -> str:
+    """The cache key of `_ranked`'s order (its refresh lock is this key + `:lock`)."""
     normal = pipeline.normalise(query[: pipeline.QUERY_MAX_CHARS])
     return "search:ranked:v2:" + hashlib.sha256(f"{normal}|{sort}|{media}|{deep}".encode()).hexdigest()
 
