@@ -15,7 +15,7 @@ from hongshu.notes.api import NoteOut, note_out_data
 from hongshu.notes.models import Topic
 from hongshu.notes.selectors import NoteVersion, notes_rendered
 from hongshu.search import selectors
-from hongshu.social.selectors import NoteCounts
+from hongshu.social.schemas import note_counts_data
 from hongshu.trends.services import search_record
 
 router = Router(tags=["search"])
@@ -39,17 +39,12 @@ class NoteSearchPage(Schema):
     next_offset: int | None
 
 
-def _counts_data(counts: NoteCounts) -> dict[str, int]:
-    # By hand: dataclasses.asdict deep-copies recursively, a measurable share of a cached search's CPU.
-    return {"likes": counts.likes, "collects": counts.collects, "comments": counts.comments}
-
-
 def _note_search_response(page: selectors.SearchPage[NoteVersion]) -> HttpResponse:
     """The `NoteSearchPage` JSON, from each note's cached API form plus its counts of now: rendering and
     re-serialising 20 notes through the schemas took longer than the search itself."""
     rendered = notes_rendered(form="api", versions=page.items, render=note_out_data)
     items = [
-        {**rendered[v.note_id], "counts": _counts_data(page.counts[v.note_id])}
+        {**rendered[v.note_id], "counts": note_counts_data(page.counts[v.note_id])}
         for v in page.items
         if v.note_id in rendered
     ]

@@ -26,7 +26,13 @@ class NoteCountsOut(Schema):
 
     @classmethod
     def of(cls, counts: NoteCounts) -> NoteCountsOut:
-        return cls.model_construct(likes=counts.likes, collects=counts.collects, comments=counts.comments)
+        return cls.model_construct(None, **note_counts_data(counts))
+
+
+def note_counts_data(counts: NoteCounts) -> dict[str, int]:
+    """`NoteCountsOut` as plain data, for JSON written by hand (search's cached pages): built directly,
+    because dataclasses.asdict deep-copies recursively, a measurable share of a cached search's CPU."""
+    return {"likes": counts.likes, "collects": counts.collects, "comments": counts.comments}
 
 
 class AccountPage(Schema):
