@@ -7,4 +7,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the Celery app here registers @shared_task functions with it in every process.
+        from django.db.models import Field, ForeignKey
+
         from hongshu.config import celery  # noqa: F401
+        from hongshu.core.lookups import InIds
+
+        Field.register_lookup(InIds)
+        ForeignKey.register_lookup(InIds)  # relations keep their own lookup table

@@ -86,7 +86,7 @@ def notes_rendered(
     out: dict[int, T] = {i: found[key] for i, key in keys.items() if key in found}
     missing = [i for i in keys if i not in out]
     if missing:
-        fresh = list(_hydrated(Note.objects.filter(pk__in=missing)))
+        fresh = list(_hydrated(Note.objects.filter(pk__in_ids=missing)))
         rendered = {n.pk: render(n) for n in fresh}
         out.update(rendered)
         if seconds:

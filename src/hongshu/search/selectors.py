@@ -182,7 +182,7 @@ def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
         first = sorted(scores, key=lambda i: (-rough[i], -i))
     shortlist = first if deep else first[:SHORTLIST]
     # Ranking facts only, no content: live published notes (the policy narrows them per request).
-    live = Note.objects.alive().filter(pk__in=shortlist, status=Note.Status.PUBLISHED)
+    live = Note.objects.alive().filter(pk__in_ids=shortlist, status=Note.Status.PUBLISHED)
     if media == "photo":
         live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
     published = dict(live.values_list("pk", "published_at"))
@@ -212,7 +212,7 @@ def _visible_in_order(
         if not chunk or len(visible) >= need:
             break
         rows = with_counts(
-            Note.objects.listed_for(viewer).filter(pk__in=chunk, status=Note.Status.PUBLISHED)
+            Note.objects.listed_for(viewer).filter(pk__in_ids=chunk, status=Note.Status.PUBLISHED)
         ).values_list(*VERSION_FIELDS, *COUNT_FIELDS)
         found: dict[int, NoteVersion] = {}
         for pk, revision, author_revision, *counted in rows:

@@ -166,7 +166,7 @@ def mutes_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) ->
 def note_counts(*, note_ids: list[int]) -> dict[int, NoteCounts]:
     """Like, collect and comment counts of many notes in one grouped query over their counter shards."""
     rows = (
-        NoteCounter.objects.filter(note_id__in=note_ids)
+        NoteCounter.objects.filter(note_id__in_ids=note_ids)
         .values("note_id")
         .annotate(likes=Sum("likes"), collects=Sum("collects"), comments=Sum("comments"))
     )
