@@ -9,6 +9,7 @@ passed as bound parameters — never user syntax.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,18 @@ from django.db import connection
 from hongshu.search.pipeline import QueryTerm
 
 _PG_MAX_POSITION = 16383
+# The every-word tier on PostgreSQL looks through this many of the newest notes first (see `_PG_EVERY_WORD`).
+RECENT_WINDOW = 40_000
+_RECENT_FLOOR_SECONDS = 60.0
+
+
+@dataclass
+class _Floor:
+    read_at: float = float("-inf")  # time.monotonic()
+    note_id: int = 0
+
+
+_recent_floor = _Floor()  # this process's, see _pg_recent_floor
 
 
 @dataclass(frozen=True)
@@ -143,6 +156,41 @@ def _tiers(terms: Sequence[QueryTerm], *, quote: str, any_of: str, all_of: str) 
     return tiers
 
 
+def _pg_recent_floor() -> int:
+    """The id below the newest RECENT_WINDOW indexed notes (0 when there are fewer), re-read once a minute
+    per process: new notes only make the window a little wider until then, never the answer wrong."""
+    if time.monotonic() - _recent_floor.read_at > _RECENT_FLOOR_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT note_id FROM search_note_pg ORDER BY note_id DESC OFFSET %s LIMIT 1", [RECENT_WINDOW]
+            )
+            row = cursor.fetchone()
+        _recent_floor.note_id, _recent_floor.read_at = (int(row[0]) if row else 0), time.monotonic()
+    return _recent_floor.note_id
+
+
+# The newest notes matching every word, in two steps that do not hang on the planner's estimate. It estimates a
+# conjunction as if the words were independent, so it picked a backward primary-key scan through 100,000
+# notes for words that rarely meet (50-80 ms) and a bitmap over 36,000 matches for words that nearly always
+# do (60 ms). Here a backward scan of the newest RECENT_WINDOW notes comes first (it stops early when the words
+# often meet); only when it finds fewer than the limit are the older notes read through the GIN bitmap
+# (`note_id + 0` keeps the planner off the primary-key order), which is cheap exactly then: the words meet in
+# fewer than limit / RECENT_WINDOW of the notes. Same rows as the plain query; on 300 two-word queries over
+# 1M notes the tier's mean went from 7.4 to 6.1 ms, its p99 from 77 to 19 ms.
+_PG_EVERY_WORD = (
+    "(WITH recent AS MATERIALIZED (SELECT note_id FROM search_note_pg "
+    "WHERE note_id > %s AND document @@ CAST(%s AS tsquery) ORDER BY note_id DESC LIMIT %s) "
+    "SELECT note_id FROM recent UNION ALL (SELECT note_id FROM search_note_pg "
+    "WHERE note_id <= %s AND document @@ CAST(%s AS tsquery) AND (SELECT count(*) FROM recent) < %s "
+    "ORDER BY note_id + 0 DESC LIMIT %s - (SELECT count(*) FROM recent)))"
+)
+
+
+def _pg_every_word_params(tier: str, limit: int) -> list[str | int]:
+    floor = _pg_recent_floor()
+    return [floor, tier, limit, floor, tier, limit, limit]
+
+
 def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
     """A bounded candidate set: the newest `limit` notes of the first tier and `limit // 2` of the others,
     merged (at most 2 × `limit` rows).
@@ -151,7 +199,8 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
     about the subject still competes with newer passing mentions); notes matching every word of the query.
     Newest-first is what both engines can stop early on (note ids are time-ordered): FTS5 walks its doclists
     backwards, PostgreSQL scans the primary key backwards checking `@@` when matches are common, or takes
-    the GIN bitmap when they are rare — either way no query scores every match.
+    the GIN bitmap when they are rare (for the every-word tier it decides by a bounded probe of the newest
+    notes, `_PG_EVERY_WORD`) — either way no query scores every match.
     One statement.
     """
     if not terms:
@@ -175,12 +224,16 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
                 "WHERE {column} @@ CAST(%s AS tsquery) ORDER BY note_id DESC LIMIT %s)"
             )
             outer = "SELECT note_id, title, topics, body FROM search_note_pg WHERE note_id IN ({tiers})"
-            columns = ["document", "headline", "document"][: len(tiers)]
-            parts = [part.format(column=column) for column in columns]
+            parts = [part.format(column="document"), part.format(column="headline"), _PG_EVERY_WORD]
+            parts = parts[: len(tiers)]
         sql = outer.format(tiers=" UNION ".join(parts))
         # The title and every-word tiers are narrower, so half as many of theirs suffice; on PostgreSQL a
         # backward scan's cost grows with the limit (limit / share of notes matching).
         limits = [limit] + [max(1, limit // 2)] * (len(tiers) - 1)
-        cursor.execute(sql, [v for tier, n in zip(tiers, limits, strict=True) for v in (tier, n)])
+        postgres = _vendor() != "sqlite"
+        params: list[str | int] = []
+        for index, (tier, n) in enumerate(zip(tiers, limits, strict=True)):
+            params += _pg_every_word_params(tier, n) if postgres and index == 2 else [tier, n]
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [Candidate.of(int(r[0]), r[1], r[2], r[3]) for r in rows]
