@@ -47,3 +47,23 @@ def test_the_index_is_a_weighted_tsvector_under_gin(
     assert headline == "'#火锅' '火锅' '🔥'"  # title + topics, the title tier's own GIN-indexed column
     assert [n.pk for n in search_notes(viewer=None, query="#火锅").items] == [note.pk]
     assert [n.pk for n in search_notes(viewer=None, query="🔥").items] == [note.pk]
+
+
+def test_orm_statements_are_prepared_and_the_candidate_tiers_never(db: None) -> None:
+    """Repeated fixed queries are planned once per connection (settings.py); the candidate tiers are planned
+    for their words every time (search.backends._unprepared), so a common word keeps its backward scan."""
+    from hongshu.search import backends
+    from hongshu.search.pipeline import QueryTerm
+
+    backends.index_put([backends.IndexRow(1, "火锅 咖啡", "", "")])
+    terms = [QueryTerm("火锅", 1.0, 0), QueryTerm("咖啡", 1.0, 1)]
+    for _ in range(4):
+        assert [c.note_id for c in backends.candidates(terms, limit=10)] == [1]
+        assert backends.contains("火锅")
+        assert list(Note.objects.filter(pk=1).values_list("pk", flat=True)) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "notes_note"' in statement for statement in prepared)
+    reads = [s for s in prepared if "FROM search_note_pg" in s]  # writes may be prepared: one plan fits all
+    assert reads == []

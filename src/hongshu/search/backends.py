@@ -10,7 +10,8 @@ passed as bound parameters — never user syntax.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -57,6 +58,22 @@ class Candidate:
 
 def _vendor() -> str:
     return connection.vendor
+
+
+@contextmanager
+def _unprepared() -> Iterator[None]:
+    """Statements run here are planned for their values every time, never prepared (see settings.py's
+    `prepare_threshold`): whether a tier scans the primary key backwards or takes the GIN bitmap depends on
+    how common the words are, and PostgreSQL's generic plan for a prepared statement would pick one for all."""
+    raw = connection.connection if _vendor() == "postgresql" else None
+    if raw is None:
+        yield
+        return
+    threshold, raw.prepare_threshold = raw.prepare_threshold, None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 def _tsvector_literal(row: IndexRow) -> str:
@@ -127,7 +144,7 @@ def index_optimize() -> None:
 
 def contains(token: str) -> bool:
     """Whether any indexed note has `token` (a pipeline token: letters, digits, emoji, `#`, `_` only)."""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _unprepared():
         if _vendor() == "sqlite":
             cursor.execute(
                 "SELECT 1 FROM search_note_fts WHERE search_note_fts MATCH %s LIMIT 1", [f'"{token}"']
@@ -207,7 +224,7 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
         return []
     # The tiers select ids only; the token columns are read for the merged ids alone (reading them for
     # every row a tier looks at decompressed long bodies: 80 ms instead of 22 ms for 1,600 matches).
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _unprepared():
         if _vendor() == "sqlite":
             tiers = _tiers(terms, quote='"', any_of=" OR ", all_of=" AND ")
             tiers[1] = "{title topics} : " + tiers[1]  # FTS5's column filter
