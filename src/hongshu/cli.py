@@ -44,10 +44,12 @@ def _setup() -> None:
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    # Python work holds the GIL, so processes (2 per core) serve more than threads: on 2 cores, 4 workers × 2
-    # threads answered search at 39 req/s where 2 × 4 answered 23 (bench/search_bench.py, docs/benchmarks.md).
-    parser.add_argument("--workers", type=int, default=min(8, 2 * (os.cpu_count() or 1)))
-    parser.add_argument("--threads", type=int, default=2)
+    # Python work holds the GIL, so processes serve more than threads, and one request per process waits
+    # less for a core than two: on 2 cores, 6 workers × 1 thread answered search at 231-236 req/s with a p99
+    # of 169-185 ms on the Zipf mix where 4 × 2 answered 200 with 589 ms and 8 × 1 201
+    # (bench/search_bench.py, docs/benchmarks.md). Waiting on slow clients is the proxy's job.
+    parser.add_argument("--workers", type=int, default=min(12, 3 * (os.cpu_count() or 1)))
+    parser.add_argument("--threads", type=int, default=1)
 
 
 def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:
