@@ -291,7 +291,7 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
-    members = User.objects.filter(pk__in=ids, is_active=True)
+    members = User.objects.filter(pk__in_ids=ids, is_active=True)
     if (me := _member(viewer)) is not None:
         # Blocks are mutual invisibility, in search as everywhere.
         members = members.exclude(
@@ -322,12 +322,12 @@ def search_topics(*, query: str, limit: int = 20, offset: int = 0) -> SearchPage
     limit, offset = _bounds(limit, offset)
     scores = _term_scores(SearchTerm.Kind.TOPIC, query)
     uses = dict(
-        NoteTopic.objects.filter(topic_id__in=list(scores))
+        NoteTopic.objects.filter(topic_id__in_ids=list(scores))
         .values("topic_id")
         .annotate(n=Count("id"))
         .values_list("topic_id", "n")
     )
-    topics = Topic.objects.filter(pk__in=list(scores))
+    topics = Topic.objects.filter(pk__in_ids=list(scores))
     ordered = sorted(
         topics, key=lambda t: (-scores[t.pk] * (1 + 0.1 * math.log1p(uses.get(t.pk, 0))), t.name)
     )
