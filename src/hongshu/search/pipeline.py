@@ -182,10 +182,13 @@ def query_terms(query: str, *, expand: bool = True, hints: QueryHints = NO_HINTS
     for index, piece in enumerate(pieces):
         following = pieces[index + 1] if index + 1 < len(pieces) else None
         # A Han run is several words (台湾火锅 → 台湾, 火锅): each is a group with its own translations.
-        words = tokens(piece) if chinese.has_han(piece) and not piece.startswith("#") else [piece]
+        segmented = chinese.has_han(piece) and not piece.startswith("#")
+        words = tokens(piece) if segmented else [piece]
         piece_groups: list[int] = []
         for word in words:
-            own = [t for t in tokens(word) if t not in typed]
+            # A segmented word is already a document token; cut alone it may split differently
+            # (湾湾锅 in 湾湾锅火台 → 湾, 湾, 锅), and those pieces are not in the document.
+            own = [t for t in ([word] if segmented else tokens(word)) if t not in typed]
             for token in own:
                 group += 1
                 typed.add(token)
