@@ -43,3 +43,7 @@ def test_in_ids_on_a_foreign_key(make_member: Callable[..., User]) -> None:
 def test_in_ids_rejects_what_is_not_an_id(db: None) -> None:
     with pytest.raises((TypeError, ValueError)):
         Topic.objects.filter(pk__in_ids=["not a number"])
+    with pytest.raises(TypeError):
+        Topic.objects.filter(pk__in_ids="123")  # a string is not read as the ids 1, 2, 3
+    with pytest.raises(TypeError):
+        Topic.objects.filter(pk__in_ids=123)

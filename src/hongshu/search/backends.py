@@ -247,10 +247,9 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
         # The title and every-word tiers are narrower, so half as many of theirs suffice; on PostgreSQL a
         # backward scan's cost grows with the limit (limit / share of notes matching).
         limits = [limit] + [max(1, limit // 2)] * (len(tiers) - 1)
-        postgres = _vendor() != "sqlite"
         params: list[str | int] = []
-        for index, (tier, n) in enumerate(zip(tiers, limits, strict=True)):
-            params += _pg_every_word_params(tier, n) if postgres and index == 2 else [tier, n]
+        for part, tier, n in zip(parts, tiers, limits, strict=True):
+            params += _pg_every_word_params(tier, n) if part is _PG_EVERY_WORD else [tier, n]
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [Candidate.of(int(r[0]), r[1], r[2], r[3]) for r in rows]
