@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.language import chinese
@@ -198,6 +199,16 @@ def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     return ordered
 
 
+def _listed_with_counts_query(ids: list[int], viewer: Viewer) -> QuerySet[Note]:
+    listed = Note.objects.listed_for(viewer).filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
+    return with_counts(listed).values_list(*VERSION_FIELDS, *COUNT_FIELDS)
+
+
+# The policy query of every search request, compiled once per kind of viewer (building and compiling it
+# through the ORM took about 1 ms of CPU per request, as long as PostgreSQL took to answer it).
+_listed_with_counts = CompiledValues(_listed_with_counts_query)
+
+
 def _visible_in_order(
     viewer: Viewer, ranked: Sequence[int], *, need: int
 ) -> tuple[list[NoteVersion], dict[int, NoteCounts]]:
@@ -211,9 +222,7 @@ def _visible_in_order(
         chunk = ranked[start:end]
         if not chunk or len(visible) >= need:
             break
-        rows = with_counts(
-            Note.objects.listed_for(viewer).filter(pk__in_ids=chunk, status=Note.Status.PUBLISHED)
-        ).values_list(*VERSION_FIELDS, *COUNT_FIELDS)
+        rows = _listed_with_counts.rows(ids=chunk, viewer=viewer)
         found: dict[int, NoteVersion] = {}
         for pk, revision, author_revision, *counted in rows:
             found[pk] = NoteVersion(pk, revision, author_revision)
