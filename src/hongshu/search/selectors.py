@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -168,6 +168,21 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     return ordered
 
 
+def _published_at_query(ids: list[int], *, photo: bool) -> QuerySet[Any]:
+    """Ranking facts only, no content: live published notes (the policy narrows them per request)."""
+    live = Note.objects.alive().filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
+    if photo:
+        live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
+    return live.values_list("pk", "published_at")
+
+
+# By "photos only": compiled once each (core.compiled), as every new ranking reads them for its shortlist.
+_published_at = {
+    photo: CompiledValues(lambda ids, photo=photo: _published_at_query(ids, photo=photo))
+    for photo in (False, True)
+}
+
+
 def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     """`_ranked` computed afresh."""
     scores = _text_scores(query, deep=deep, relevance=sort == "relevance")
@@ -182,11 +197,7 @@ def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
         rough = {i: ranking.first_pass_score(s, note_id=i, now=now) for i, s in scores.items()}
         first = sorted(scores, key=lambda i: (-rough[i], -i))
     shortlist = first if deep else first[:SHORTLIST]
-    # Ranking facts only, no content: live published notes (the policy narrows them per request).
-    live = Note.objects.alive().filter(pk__in_ids=shortlist, status=Note.Status.PUBLISHED)
-    if media == "photo":
-        live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
-    published = dict(live.values_list("pk", "published_at"))
+    published = dict(_published_at[media == "photo"].rows(ids=shortlist))
     if sort == "relevance":
         counts = note_counts(note_ids=list(published))
         final = {

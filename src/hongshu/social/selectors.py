@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.accounts.selectors import account_by_handle
+from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
 from hongshu.notes.models import Note
@@ -163,20 +164,25 @@ def mutes_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) ->
     return _accounts_page(Mute.objects.filter(muter=user), "muted", cursor=cursor, limit=limit)
 
 
+def _note_counts_query(ids: list[int]) -> QuerySet[Any]:
+    grouped = NoteCounter.objects.filter(note_id__in_ids=ids).values("note_id")
+    sums = grouped.annotate(likes=Sum("likes"), collects=Sum("collects"), comments=Sum("comments"))
+    return sums.values_list("note_id", "likes", "collects", "comments")
+
+
+# Compiled once (core.compiled): every note read and every new search ranking asks for counts.
+_note_counts_rows = CompiledValues(_note_counts_query)
+
+
 def note_counts(*, note_ids: list[int]) -> dict[int, NoteCounts]:
     """Like, collect and comment counts of many notes in one grouped query over their counter shards."""
-    rows = (
-        NoteCounter.objects.filter(note_id__in_ids=note_ids)
-        .values("note_id")
-        .annotate(likes=Sum("likes"), collects=Sum("collects"), comments=Sum("comments"))
-    )
+    if not note_ids:
+        return {}
     found = {
-        row["note_id"]: NoteCounts(
-            likes=max(row["likes"] or 0, 0),
-            collects=max(row["collects"] or 0, 0),
-            comments=max(row["comments"] or 0, 0),
+        note_id: NoteCounts(
+            likes=max(likes or 0, 0), collects=max(collects or 0, 0), comments=max(comments or 0, 0)
         )
-        for row in rows
+        for note_id, likes, collects, comments in _note_counts_rows.rows(ids=note_ids)
     }
     return {note_id: found.get(note_id, NoteCounts()) for note_id in note_ids}
 
