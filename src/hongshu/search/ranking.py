@@ -9,7 +9,7 @@ freshness then scale it — gently, so a popular note never outranks a much bett
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from hongshu.core.ids import id_timestamp_ms
@@ -25,22 +25,41 @@ FRESH_SHARE = 0.3  # how much of the score freshness can take away from an old n
 MIN_COVERAGE = 0.5
 
 
+def text_scorer(terms: Sequence[QueryTerm]) -> Callable[[Candidate], float]:
+    """`text_score` for one query, prepared once for its whole candidate set (a cold search scores a few
+    hundred candidates: the needles and weights are built once, not per candidate)."""
+    groups = list(dict.fromkeys(term.group for term in terms))
+    slot = {group: i for i, group in enumerate(groups)}
+    # tokens hold no spaces; columns are space-separated (Candidate)
+    needles = [(slot[term.group], f" {term.token} ", term.weight) for term in terms]
+    needed = max(1, math.ceil(len(groups) * MIN_COVERAGE))
+    title_w, topics_w, body_w = COLUMN_WEIGHTS["title"], COLUMN_WEIGHTS["topics"], COLUMN_WEIGHTS["body"]
+
+    def score(candidate: Candidate) -> float:
+        if not groups:
+            return 0.0
+        best = [0.0] * len(groups)
+        for group, needle, weight in needles:
+            # Columns by falling weight: the first that holds the token is this term's best.
+            if needle in candidate.title:
+                column = title_w
+            elif needle in candidate.topics:
+                column = topics_w
+            elif needle in candidate.body:
+                column = body_w
+            else:
+                continue
+            best[group] = max(best[group], column * weight)
+        if sum(1 for value in best if value > 0) < needed:
+            return 0.0
+        return sum(best) / len(best)
+
+    return score
+
+
 def text_score(candidate: Candidate, terms: Sequence[QueryTerm]) -> float:
     """0 when the note matches too few of the query's words, else the mean best match per word."""
-    best: dict[int, float] = {}
-    for term in terms:
-        best.setdefault(term.group, 0.0)
-        needle = f" {term.token} "  # tokens hold no spaces; columns are space-separated (Candidate)
-        for column, weight in COLUMN_WEIGHTS.items():
-            if needle in getattr(candidate, column):
-                best[term.group] = max(best[term.group], weight * term.weight)
-    if not best:
-        return 0.0
-    matched = sum(1 for score in best.values() if score > 0)
-    needed = max(1, math.ceil(len(best) * MIN_COVERAGE))
-    if matched < needed:
-        return 0.0
-    return sum(best.values()) / len(best)
+    return text_scorer(terms)(candidate)
 
 
 def freshness(published_at: datetime | None, now: datetime) -> float:

@@ -247,7 +247,8 @@ def _text_scores(query: str, *, deep: bool, relevance: bool) -> dict[int, float]
     """note id → text score of the bounded candidate set."""
     terms = pipeline.query_terms(query, hints=query_hints(query))
     found = backends.candidates(terms, limit=MAX_OFFSET + MAX_LIMIT + 1 if deep else CANDIDATES)
-    scores = {c.note_id: s for c in found if (s := ranking.text_score(c, terms)) > 0}
+    score = ranking.text_scorer(terms)
+    scores = {c.note_id: s for c in found if (s := score(c)) > 0}
     if relevance:  # + semantic hits (embeddings app; no-op when off), still policy-filtered afterwards
         scores = hybrid_scores(query=query, keyword_scores=scores)
     return scores
