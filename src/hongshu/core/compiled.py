@@ -7,8 +7,10 @@ finds the markers among the compiled parameters, and from then on binds the real
 and runs the SQL directly, with the compiler's own converters applied to the rows. The SQL is the ORM's
 own, so the rules (the visibility policy) still live in one place; a test checks the rows against the ORM.
 
-Only values that reach the SQL as parameters can vary: the queryset's SHAPE must depend on nothing but the
-`key` the caller passes (e.g. anonymous or member viewer). Markers are integers no real row has.
+Only values that reach the SQL as parameters can vary. The SQL is compiled again for each SHAPE of the
+arguments (None or an anonymous viewer, a model instance, an integer), so an anonymous and a member viewer
+get their own; anything else the queryset depends on must not change while the process runs. Markers are
+integers no real row has.
 """
 
 from __future__ import annotations
