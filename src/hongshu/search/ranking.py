@@ -26,7 +26,8 @@ MIN_COVERAGE = 0.5
 
 
 def text_scorer(terms: Sequence[QueryTerm]) -> Callable[[Candidate], float]:
-    """`text_score` for one query, prepared once for its whole candidate set (a cold search scores a few
+    """A candidate's text score for this query: 0 when the note matches too few of the query's words, else
+    the mean best match per word. Prepared once for the whole candidate set (a cold search scores a few
     hundred candidates: the needles and weights are built once, not per candidate)."""
     groups = list(dict.fromkeys(term.group for term in terms))
     slot = {group: i for i, group in enumerate(groups)}
@@ -55,11 +56,6 @@ def text_scorer(terms: Sequence[QueryTerm]) -> Callable[[Candidate], float]:
         return sum(best) / len(best)
 
     return score
-
-
-def text_score(candidate: Candidate, terms: Sequence[QueryTerm]) -> float:
-    """0 when the note matches too few of the query's words, else the mean best match per word."""
-    return text_scorer(terms)(candidate)
 
 
 def freshness(published_at: datetime | None, now: datetime) -> float:
