@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
-import orjson
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+
+from hongshu.core.lookups import ids_parameter
 
 # Far below any id this project issues (ids are positive, time-ordered).
 _MARKER_BASE = -(2**62)
@@ -37,17 +38,28 @@ class _Compiled:
     compiler: SQLCompiler
 
 
-def _stand_in(value: Any, n: int) -> tuple[str, Any]:
-    """(what the shape depends on, the marker `build` is given) for an argument: None and anonymous
-    viewers are passed as they are (they change the shape); a saved model instance becomes an unsaved one
-    of its class with a marker pk; an integer a marker integer."""
+def _kind(value: Any) -> str:
+    """What the compiled SQL's shape depends on for an argument: None and anonymous viewers change the
+    shape (they have nothing to rebind); a model instance or an integer is one rebound parameter."""
     if value is None or getattr(value, "is_authenticated", True) is False:
-        return f"none:{type(value).__name__}", value
+        return f"none:{type(value).__name__}"
     if isinstance(value, Model):
-        return f"model:{type(value).__name__}", type(value)(pk=_MARKER_BASE - 100 - n)
+        return f"model:{type(value).__name__}"
     if type(value) is int:
-        return "int", _MARKER_BASE - 100 - n
+        return "int"
     raise TypeError(f"CompiledValues takes ids, integers and model instances, not {type(value).__name__}")
+
+
+def _stand_in(value: Any, marker: int) -> tuple[Any, int | None]:
+    """(what `build` is given, the marker to find among the compiled parameters) for an argument: None and
+    anonymous viewers as they are; a model instance an unsaved one of its class with a marker pk; an
+    integer a marker integer."""
+    kind = _kind(value)
+    if kind.startswith("none:"):
+        return value, None
+    if kind == "int":
+        return marker, marker
+    return type(value)(pk=marker), marker
 
 
 def _bound(value: Any) -> Any:
@@ -64,20 +76,24 @@ class CompiledValues:
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
         self._lock = Lock()
 
-    def _compile(self, using: str, stand_ins: dict[str, Any]) -> _Compiled:
+    def _compile(self, using: str, args: dict[str, Any]) -> _Compiled:
+        stand_ins: dict[str, Any] = {}
+        markers: dict[int, str] = {}
+        for n, (name, value) in enumerate(sorted(args.items()), start=1):
+            stand_ins[name], marker = _stand_in(value, _MARKER_BASE - 100 - n)
+            if marker is not None:
+                markers[marker] = name
         queryset = self._build(MARKER_IDS, **stand_ins)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        vendor = connections[using].vendor
-        ids_param = MARKER_IDS if vendor == "postgresql" else orjson.dumps(MARKER_IDS).decode()
-        names = {_bound(v): name for name, v in stand_ins.items() if v is not None}
+        ids_param = ids_parameter(MARKER_IDS, vendor=connections[using].vendor)
         slots: list[tuple[str, Any]] = []
         for param in params:
             if param == ids_param:
                 slots.append(("ids", None))
-            elif isinstance(param, int) and not isinstance(param, bool) and param in names:
+            elif isinstance(param, int) and not isinstance(param, bool) and param in markers:
                 # Kept in the class the backend wrapped it in (PostgreSQL's server-side binding: Int8).
-                slots.append(("arg", (names[param], type(param))))
+                slots.append(("arg", (markers[param], type(param))))
             else:
                 slots.append(("const", param))
         if str(_MARKER_BASE)[:-4] in sql:  # a marker inlined into the SQL text could not be rebound
@@ -85,20 +101,14 @@ class CompiledValues:
         return _Compiled(sql, slots, compiler)
 
     def rows(self, *, ids: Sequence[int], using: str = "default", **args: Any) -> list[tuple[Any, ...]]:
-        shape: list[Any] = [using]
-        stand_ins: dict[str, Any] = {}
-        for n, (name, value) in enumerate(sorted(args.items()), start=1):
-            kind, stand_ins[name] = _stand_in(value, n)
-            shape.append((name, kind))
-        key = tuple(shape)
+        key = (using, *((name, _kind(value)) for name, value in sorted(args.items())))
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(key) or self._compile(using, stand_ins)
+                compiled = self._compiled.get(key) or self._compile(using, args)
                 self._compiled[key] = compiled
         connection = connections[using]
-        id_list = [int(i) for i in ids]
-        ids_param = id_list if connection.vendor == "postgresql" else orjson.dumps(id_list).decode()
+        ids_param = ids_parameter([int(i) for i in ids], vendor=connection.vendor)
         bound = [
             ids_param if kind == "ids" else arg[1](_bound(args[arg[0]])) if kind == "arg" else arg
             for kind, arg in compiled.slots

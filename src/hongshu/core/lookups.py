@@ -19,6 +19,11 @@ from django.db.models import Lookup
 from django.db.models.sql.compiler import SQLCompiler
 
 
+def ids_parameter(ids: list[int], *, vendor: str) -> Any:
+    """The one parameter a list of ids is bound as: an array on PostgreSQL, JSON text on SQLite."""
+    return ids if vendor == "postgresql" else orjson.dumps(ids).decode()
+
+
 class InIds(Lookup):  # type: ignore[type-arg]
     lookup_name = "in_ids"
     prepare_rhs = False
@@ -29,9 +34,7 @@ class InIds(Lookup):  # type: ignore[type-arg]
         return [int(value) for value in self.rhs]
 
     def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-        if connection.vendor == "postgresql":
-            return "%s", [value]
-        return "%s", [orjson.dumps(value).decode()]
+        return "%s", [ids_parameter(value, vendor=connection.vendor)]
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
