@@ -27,6 +27,8 @@ class NoteQuerySet(models.QuerySet["Note"]):
         - followers-only notes: their author and accounts whose follow the author ACCEPTED (no block).
 
         One SQL statement: the graph is consulted through correlated EXISTS subqueries, never in Python.
+        It reads the viewer only through `pk` and `is_authenticated`: search compiles it once per kind of
+        viewer and binds the pk per request (`core.compiled`; tests/core/test_compiled.py checks the rows).
         """
         # Imported here: social's models import the notes app, which imports this module.
         from hongshu.social.models import Block, Follow
