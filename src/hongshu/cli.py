@@ -3,7 +3,7 @@
 hongshu run [--host H] [--port P] [--workers N] [--demo-photos-max N]
                            migrate, load the demo content the first time, serve (embedded jobs)
 hongshu serve [--host H] [--port P] [--workers N] [--threads N]
-                           serve with gunicorn (gthread) on hongshu.config.wsgi:application
+                           serve with gunicorn (sync workers; gthread with --threads > 1)
 hongshu demo [--photos-per-note-max N]
                            load the demo members and notes (once)
 hongshu worker [celery options]
@@ -54,13 +54,18 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
 
 def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:
     """Replace this process by gunicorn, so signals (Ctrl+C, SIGTERM) reach the server directly."""
+    # Sync workers: an idle worker takes the next connection, so requests queue once, in arrival order, in
+    # the listen backlog. A gthread worker accepts while its thread is busy and queues connections behind
+    # its current request (seen: 7, 4, 3, 1, 1 and 0 of 16 connections on its 6 workers), which tripled the
+    # tail: the note read's p95 at 16 clients was 115-135 ms under gthread, 51-57 ms under sync
+    # (bench/search_bench.py, docs/benchmarks.md, T4 eighth pass). Sync workers do not keep connections
+    # alive, and slow clients are the proxy's to absorb.
+    worker_class = "sync" if options.threads == 1 else "gthread"
     command = [
         sys.executable, "-m", "gunicorn", WSGI_APP,
         "--bind", f"{options.host}:{options.port}",
-        "--worker-class", "gthread", "--workers", str(options.workers), "--threads", str(options.threads),
-        # No keep-alive: a gthread worker keeps every connection it accepted, so a few busy clients pile
-        # onto one worker (one core at 100%, a third of the box idle: search served 47 req/s instead of 99,
-        # bench/search_bench.py). A proxy in front keeps its own client connections alive.
+        "--worker-class", worker_class, "--workers", str(options.workers), "--threads", str(options.threads),
+        # No keep-alive under gthread either: it keeps every connection it accepted on that worker.
         "--keep-alive", "0",
         "--access-logfile", "-",
         # Import the app (and its dictionaries, see wsgi.py) once before forking: workers share the memory.
@@ -113,7 +118,7 @@ def run(argv: Sequence[str]) -> NoReturn:
 
 
 def serve(argv: Sequence[str]) -> NoReturn:
-    parser = argparse.ArgumentParser(prog="hongshu serve", description="Serve with gunicorn (gthread).")
+    parser = argparse.ArgumentParser(prog="hongshu serve", description="Serve with gunicorn.")
     _server_options(parser)
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
