@@ -1,10 +1,11 @@
 """`backends.candidates` returns exactly its three tiers' newest matches, on either engine, whichever way the
-engine reaches them (PostgreSQL's every-word tier probes the newest notes first, then falls back to the GIN
-bitmap for older ones: a small RECENT_WINDOW here makes both steps run)."""
+engine reaches them (PostgreSQL's every-word tier reads its copy of the newest notes first, then falls back to
+the GIN bitmap for older ones: a small RECENT_WINDOW here makes both steps run)."""
 
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,17 +38,38 @@ def expected(indexed: list[backends.IndexRow], groups: list[list[str]], limit: i
     return {note_id for tier in tiers for note_id in tier}
 
 
+def _assert_recent_copy_is_the_newest(*, window: int) -> None:
+    """PostgreSQL: search_note_recent holds every indexed note at or above its floor, and at most `window`."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note_id FROM search_note_recent_floor")
+        (floor,) = cursor.fetchone()
+        cursor.execute("SELECT note_id FROM search_note_recent WHERE note_id >= %s ORDER BY 1", [floor])
+        recent = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT note_id FROM search_note_pg WHERE note_id >= %s ORDER BY 1", [floor])
+        assert recent == [row[0] for row in cursor.fetchall()]
+    assert len(recent) <= window
+
+
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(data=st.data())
 def test_candidates_are_each_tiers_newest_matches(
     db: None, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
 ) -> None:
     monkeypatch.setattr(backends, "RECENT_WINDOW", data.draw(st.integers(1, 30), label="window"))
-    monkeypatch.setattr(backends, "_recent_floor", backends._Floor())  # read the floor again
     drawn = data.draw(rows, label="rows")
     indexed = [backends.IndexRow(i + 1, *texts) for i, texts in enumerate(drawn)]
     backends.index_clear()
-    backends.index_put(indexed)
+    # Indexed in any order and in batches (an old note edited, a draft published late), some removed again.
+    order = data.draw(st.permutations(indexed), label="order")
+    batch = data.draw(st.integers(1, 20), label="batch")
+    for start in range(0, len(order), batch):
+        backends.index_put(order[start : start + batch])
+    removed = data.draw(st.sets(st.sampled_from([r.note_id for r in indexed])), label="removed")
+    backends.index_remove(sorted(removed))
+    indexed = [r for r in indexed if r.note_id not in removed]
+    _assert_recent_copy_is_the_newest(window=backends.RECENT_WINDOW)
     groups = data.draw(query, label="query")
     limit = data.draw(st.integers(2, 12), label="limit")
     terms = [QueryTerm(token, 1.0, g) for g, tokens in enumerate(groups) for token in tokens]
@@ -62,7 +84,6 @@ def test_every_word_matches_older_than_the_probe_are_found(
 ) -> None:
     """The newest notes mention one word; only older ones have both, below the PostgreSQL probe's window."""
     monkeypatch.setattr(backends, "RECENT_WINDOW", window)
-    monkeypatch.setattr(backends, "_recent_floor", backends._Floor())
     both = [backends.IndexRow(i, "火锅 咖啡", "", "") for i in range(1, 6)]
     one = [backends.IndexRow(i, "火锅", "", "") for i in range(6, 41)]
     backends.index_put([*both, *one])
