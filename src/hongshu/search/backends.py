@@ -127,24 +127,30 @@ def index_clear() -> None:
         else:
             cursor.execute("DELETE FROM search_note_pg")
             cursor.execute("DELETE FROM search_note_recent")
-            # Every note indexed from now on is recent until the window fills (a rebuild indexes oldest first).
-            cursor.execute(
-                "INSERT INTO search_note_recent_floor (note_id) VALUES (0) "
-                "ON CONFLICT (only_row) DO UPDATE SET note_id = 0"
-            )
+            # Nothing is recent until `index_optimize` copies the newest notes at the end of the rebuild: copying
+            # every batch and trimming it again left a million dead rows in the small table (24 ms a query).
+            _pg_set_floor(cursor, "9223372036854775807")
+
+
+def _pg_set_floor(cursor: CursorWrapper, value_sql: str, params: Sequence[int] = ()) -> None:
+    """Set the floor (taking its row lock until commit, which every put waits for, see `_pg_recent_put`)."""
+    cursor.execute(
+        f"INSERT INTO search_note_recent_floor (note_id) VALUES ({value_sql}) "  # noqa: S608 - our constants
+        "ON CONFLICT (only_row) DO UPDATE SET note_id = EXCLUDED.note_id",
+        list(params),
+    )
 
 
 # search_note_recent holds EXACTLY the indexed notes whose id is at least the floor (search_note_recent_floor's
 # one row), so a query reads notes >= floor there and notes < floor in search_note_pg, and finds each once.
-# A put copies the rows at or above the floor; then the floor rises so that only the newest RECENT_WINDOW stay,
-# and the rows below it go. A note indexed late with an old id (a draft published) lands below the floor, in
-# search_note_pg only. The floor only rises (except on a clear), so a row a concurrent put copied under the old
-# floor is just below the new one: queries ignore it (`note_id + 0 >= floor`) and the next trim deletes it.
+# A put copies its rows at or above the floor, then raises the floor so that only the newest RECENT_WINDOW stay
+# and deletes the rows below it; puts take the floor's row lock first, so they and floor changes serialize. A
+# note indexed late with an old id (a draft published) lands below the floor, in search_note_pg only. A
+# rebuild sets the floor above every id (nothing recent) and `index_optimize` copies the newest at the end.
 # Without the floor row (never after the migration), nothing is recent and every query reads search_note_pg.
 _PG_RECENT_COPY = """
 INSERT INTO search_note_recent (note_id, document)
-SELECT note_id, document FROM search_note_pg
-WHERE note_id = ANY(%s) AND note_id >= coalesce((SELECT note_id FROM search_note_recent_floor), 9223372036854775807)
+SELECT note_id, document FROM search_note_pg WHERE note_id = ANY(%s) AND note_id >= %s
 ON CONFLICT (note_id) DO UPDATE SET document = EXCLUDED.document
 """
 _PG_RECENT_RAISE_FLOOR = """
@@ -159,7 +165,13 @@ _PG_RECENT_TRIM = (
 
 def _pg_recent_put(cursor: CursorWrapper, note_ids: list[int]) -> None:
     """Copy the just written rows that belong to the recent notes, then keep only the newest RECENT_WINDOW."""
-    cursor.execute(_PG_RECENT_COPY, [note_ids])
+    # The floor row is locked first: a put waits for a concurrent floor change (a trim, `index_optimize`'s
+    # refill) to commit, then copies by the new floor the rows that change could not see yet.
+    cursor.execute("SELECT note_id FROM search_note_recent_floor FOR UPDATE")
+    row = cursor.fetchone()
+    if row is None:
+        return
+    cursor.execute(_PG_RECENT_COPY, [note_ids, row[0]])
     cursor.execute(_PG_RECENT_RAISE_FLOOR, [RECENT_WINDOW])
     if cursor.rowcount:
         cursor.execute(_PG_RECENT_TRIM)
@@ -172,6 +184,14 @@ def index_optimize() -> None:
         if _vendor() == "sqlite":
             cursor.execute("INSERT INTO search_note_fts (search_note_fts) VALUES ('optimize')")
         else:
+            with transaction.atomic():
+                newest = "coalesce((SELECT note_id FROM search_note_pg ORDER BY note_id DESC OFFSET %s LIMIT 1), 0)"
+                _pg_set_floor(cursor, newest, [RECENT_WINDOW - 1])
+                cursor.execute("DELETE FROM search_note_recent")
+                cursor.execute(
+                    "INSERT INTO search_note_recent (note_id, document) SELECT note_id, document "
+                    "FROM search_note_pg WHERE note_id >= (SELECT note_id FROM search_note_recent_floor)"
+                )
             cursor.execute("ANALYZE search_note_pg")
             cursor.execute("ANALYZE search_note_recent")
 
