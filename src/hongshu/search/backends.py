@@ -148,6 +148,8 @@ def _pg_set_floor(cursor: CursorWrapper, value_sql: str, params: Sequence[int] =
 # note indexed late with an old id (a draft published) lands below the floor, in search_note_pg only. A
 # rebuild sets the floor above every id (nothing recent) and `index_optimize` copies the newest at the end.
 # Without the floor row (never after the migration), nothing is recent and every query reads search_note_pg.
+# A removal racing a refill can leave a removed note's row in the copy alone: harmless, as candidates are
+# read back from search_note_pg (and the visibility policy decides what shows).
 _PG_RECENT_COPY = """
 INSERT INTO search_note_recent (note_id, document)
 SELECT note_id, document FROM search_note_pg WHERE note_id = ANY(%s) AND note_id >= %s
@@ -235,8 +237,8 @@ def _tiers(terms: Sequence[QueryTerm], *, quote: str, any_of: str, all_of: str) 
 # table and GIN index (search_note_recent, see `_PG_RECENT_COPY`); only when they hold fewer than the limit
 # are the older notes read through the big GIN bitmap (`note_id + 0` keeps the planner off the primary key:
 # its order, or a bitmap of 960,000 ids), which is cheap exactly then: the words meet in fewer than
-# limit / RECENT_WINDOW of the notes. Same rows as the plain query; on 148 two-word queries over 1M notes the tier's mean went from 6.0 to 2.7 ms (the
-# whole candidates statement 7.1 to 4.3 ms).
+# limit / RECENT_WINDOW of the notes. Same rows as the plain query; on 148 two-word queries over 1M notes the
+# tier's mean went from 6.0 to 2.7 ms (the whole candidates statement from 7.1 to 4.3 ms).
 _PG_EVERY_WORD = (
     "(WITH floor AS MATERIALIZED (SELECT "
     "coalesce((SELECT note_id FROM search_note_recent_floor), 9223372036854775807) AS note_id), "
