@@ -180,8 +180,9 @@ def _pg_recent_put(cursor: CursorWrapper, note_ids: list[int]) -> None:
 
 
 def index_optimize() -> None:
-    """After a bulk rebuild: FTS5 merges its segments; PostgreSQL refreshes the statistics its planner uses to
-    choose between the GIN bitmap (rare terms) and the backward primary-key scan (common terms)."""
+    """After a bulk rebuild: FTS5 merges its segments; PostgreSQL copies the newest RECENT_WINDOW notes into
+    search_note_recent (empty since `index_clear`) and refreshes the statistics its planner uses to choose
+    between the GIN bitmap (rare terms) and the backward primary-key scan (common terms)."""
     with connection.cursor() as cursor:
         if _vendor() == "sqlite":
             cursor.execute("INSERT INTO search_note_fts (search_note_fts) VALUES ('optimize')")
