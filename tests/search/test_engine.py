@@ -16,6 +16,7 @@ from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, Place, note_create, note_delete, note_update
 from hongshu.search import backends, pipeline
 from hongshu.search.selectors import (
+    query_hints,
     ranked_cache_key,
     search_members,
     search_notes,
@@ -258,6 +259,28 @@ class TestNotes:
         assert search_notes(viewer=None, query="ramen").items == []
         cache.clear()
         assert titles(search_notes(viewer=None, query="ramen")) == ["More ramen"]
+
+    def test_hints_are_worked_out_once_per_piece_and_shared_by_queries(
+        self, after_commit: AfterCommit, post_note: PostNote, settings: Any, count_queries: Any
+    ) -> None:
+        nina = _member("nina")
+        with after_commit():
+            post_note(nina, title="Weekend dinner", body="#火锅 with friends")
+            post_note(nina, title="Morning", body="coffee first")
+        uncached = query_hints("huoguo coffe")  # search_cache_seconds is 0 in the tests: nothing kept
+        assert uncached.sound_alikes == {"huoguo": ["火锅"]}
+        assert uncached.corrections == {"coffe": "coffee"}
+        settings.HONGSHU = settings.HONGSHU.model_copy(update={"search_cache_seconds": 60})
+        cache.clear()
+        with count_queries() as cold:
+            assert query_hints("huoguo coffe") == uncached
+        assert cold.captured_queries  # the topics query and the index probe of the unknown word
+        with count_queries() as warm:  # another query with the same pieces: from the cache, no query
+            hints = query_hints("coffe huoguo")
+        assert warm.captured_queries == []
+        assert hints.sound_alikes == uncached.sound_alikes
+        assert hints.corrections == uncached.corrections
+        assert titles(search_notes(viewer=None, query="huoguo")) == ["Weekend dinner"]
 
     def test_a_stale_order_is_ranked_again_by_one_request_while_others_serve_it(
         self, after_commit: AfterCommit, post_note: PostNote, settings: Any, monkeypatch: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -191,8 +192,9 @@ def note_counts(*, note_ids: list[int]) -> dict[int, NoteCounts]:
 COUNT_FIELDS = ("counted_likes", "counted_collects", "counted_comments")
 
 
-def with_counts(notes: QuerySet[Note]) -> QuerySet[Note]:
-    """`notes` annotated with their counts (COUNT_FIELDS; read them with `counts_of`): the sums over the
+def with_counts(notes: QuerySet[Note], *, fields: Sequence[str] = COUNT_FIELDS) -> QuerySet[Note]:
+    """`notes` annotated with their counts (`fields` of COUNT_FIELDS, all by default; read all with
+    `counts_of`; each field is a subquery per note, so ask only for those needed): the sums over the
     counter shards that `note_counts` reads, inside the notes' own query, so a list that already queries
     its notes (search's policy query) gets the counters without a second round trip.
 
@@ -211,6 +213,7 @@ def with_counts(notes: QuerySet[Note]) -> QuerySet[Note]:
                 output_field=IntegerField(),
             )
             for name, column in zip(COUNT_FIELDS, ("likes", "collects", "comments"), strict=True)
+            if name in fields
         }
     )
 
