@@ -168,6 +168,9 @@ def _ranked(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     return ordered
 
 
+_LIKES = COUNT_FIELDS[:1]  # ("counted_likes",)
+
+
 def _ranking_facts_query(ids: list[int], *, photo: bool) -> QuerySet[Any]:
     """Ranking facts only, no content: live published notes (the policy narrows them per request), their
     publication time and likes, in one round trip (the likes in a second query, with the other counts,
@@ -175,7 +178,7 @@ def _ranking_facts_query(ids: list[int], *, photo: bool) -> QuerySet[Any]:
     live = Note.objects.alive().filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
     if photo:
         live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
-    return with_counts(live, fields=["counted_likes"]).values_list("pk", "published_at", "counted_likes")
+    return with_counts(live, fields=_LIKES).values_list("pk", "published_at", *_LIKES)
 
 
 # By "photos only": compiled once each (core.compiled), as every new ranking reads them for its shortlist.
