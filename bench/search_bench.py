@@ -135,7 +135,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument(
-        "--workers", type=int, default=min(12, 3 * (os.cpu_count() or 1))
+        "--workers", type=int, default=min(12, 2 * (os.cpu_count() or 1))
     )  # as `hongshu serve`
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)

@@ -44,11 +44,13 @@ def _setup() -> None:
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    # Python work holds the GIL, so processes serve more than threads, and one request per process waits
-    # less for a core than two: on 2 cores, 6 workers × 1 thread answered search at 231-236 req/s with a p99
-    # of 169-185 ms on the Zipf mix where 4 × 2 answered 200 with 589 ms and 8 × 1 201
-    # (bench/search_bench.py, docs/benchmarks.md). Waiting on slow clients is the proxy's job.
-    parser.add_argument("--workers", type=int, default=min(12, 3 * (os.cpu_count() or 1)))
+    # Python work holds the GIL, so processes serve more than threads. Two per core: the app and its
+    # PostgreSQL backends share the cores, and every worker more than that only adds switching. On 2 cores,
+    # 3-4 sync workers answered the uniform search mix at 16 clients at 313-394 req/s (p95 77-93 ms) where 6
+    # answered 198-291 (p95 115-158) and 8 or 10 fewer still (bench/search_bench.py, docs/benchmarks.md, T4
+    # eighth and ninth passes). Raise it when requests wait on remote services (a hosted translation
+    # provider); waiting on slow clients is the proxy's job.
+    parser.add_argument("--workers", type=int, default=min(12, 2 * (os.cpu_count() or 1)))
     parser.add_argument("--threads", type=int, default=1)
 
 
