@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
+import orjson
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -118,10 +119,11 @@ class NoteOut(Schema):
         )
 
 
-def note_out_data(note: Note) -> dict[str, Any]:
-    """A note's API form without its counts, as plain data to cache (`notes_rendered`): counts change on
-    every like, the rest only with a new revision."""
-    return NoteOut.of(note, NoteCounts()).model_dump(exclude={"counts"})
+def note_out_json(note: Note) -> bytes:
+    """A note's API form without its counts, as the JSON object to cache (`notes_rendered`): counts change
+    on every like, the rest only with a new revision. Bytes, so a cached page is spliced, not decoded:
+    unpickling 20 notes as dicts was a tenth of a cached search's CPU."""
+    return orjson.dumps(NoteOut.of(note, NoteCounts()).model_dump(exclude={"counts"}))
 
 
 class NotePage(Schema):
