@@ -265,7 +265,7 @@ def query_hints(query: str) -> pipeline.QueryHints:
 
     Each piece's hints are worked out once per `search_cache_seconds` and shared by every query holding
     the piece (a new pair of common words is a cold ranking, but its words are not new: the topics query
-    cost a cold ranking 1.3 ms). A new topic or a new word in the index shows in hints that much later.
+    cost a cold ranking about 0.6 ms). A new topic or a new word in the index shows in hints that much later.
     """
     pieces = list(dict.fromkeys(pipeline.query_pieces(query)))[:MAX_HINT_PIECES]
     seconds = settings.HONGSHU.search_cache_seconds
