@@ -98,7 +98,8 @@ class HongshuSettings(BaseSettings):
         description="How long the viewer-independent part of a note search (the candidates ranked by text, "
         "freshness and likes) is reused for the same query; the visibility policy still runs per request. "
         "0 turns the cache off. New notes show in search about this much later at most (a stale order is "
-        "served while one request ranks it again).",
+        "served while one request ranks it again). Each query word's hints (sound-alike topics, spelling "
+        "correction) are kept as long, so a new topic shows in them this much later.",
     )
     note_cache_seconds: int = Field(
         default=600,
