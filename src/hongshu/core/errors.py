@@ -23,12 +23,14 @@ class ProblemError(Exception):
         *,
         code: str | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(str(detail or self.title))
         self.detail = detail
         if code:
             self.code = code
         self.extra = extra or {}
+        self.headers = headers or {}  # HTTP response headers, e.g. Retry-After
 
 
 class InvalidInput(ProblemError):
