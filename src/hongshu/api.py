@@ -76,7 +76,7 @@ api = HongshuAPI(
 
 @api.exception_handler(ProblemError)
 def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
-    return problem_response(
+    response = problem_response(
         request,
         status=exc.status,
         code=exc.code,
@@ -84,6 +84,9 @@ def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
         detail=str(exc.detail) if exc.detail else None,
         **exc.extra,
     )
+    for name, value in exc.headers.items():  # e.g. Retry-After of a 429
+        response[name] = value
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
