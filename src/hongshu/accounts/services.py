@@ -148,12 +148,15 @@ def account_change_password(*, user: User, current_password: str, new_password: 
 def account_delete(*, user: User, password: str) -> None:
     """Delete the member with their notes, media, tokens, likes and comments; files go after commit.
 
-    The cascade bypasses the services that keep per-note counters, so the counts of notes they commented on
-    are recomputed after commit (like and collect counters are repaired by the periodic drift job).
+    The cascade bypasses the services that keep per-note and per-comment counters, so right after commit
+    the counts they touched are recomputed from the tables of record, in bounded batches: comments on
+    others' notes, likes and collects of others' notes, likes of others' comments.
     """
     from hongshu.comments.models import Comment
+    from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
     from hongshu.comments.tasks import reconcile_comment_counts_task
     from hongshu.media.services import media_delete_files_on_commit
+    from hongshu.social.services import counter_reconcile_member_on_commit
 
     if not user.check_password(password):
         raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")
@@ -161,6 +164,8 @@ def account_delete(*, user: User, password: str) -> None:
         commented = Comment.objects.filter(author=user).exclude(note__author=user)
         note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
         media_delete_files_on_commit(media=list(user.media.all()))
+        counter_reconcile_member_on_commit(member_id=user.pk)
+        comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
         user.delete()
         if note_ids:
             enqueue_on_commit(reconcile_comment_counts_task, note_ids)

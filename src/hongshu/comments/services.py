@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from hongshu.accounts.models import User
 from hongshu.comments.models import Comment, CommentLike, CommentMention
 from hongshu.comments.selectors import access_comment, blocked_among, comment_not_found, is_live
 from hongshu.core.errors import Conflict, Forbidden, NotFound, field_error
+from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import clean_text, grapheme_length
 from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
@@ -184,3 +185,61 @@ def comment_counts_reconcile(*, note_ids: Iterable[int]) -> int:
                 NoteCounter.objects.filter(note_id=note_id, shard=0).update(comments=F("comments") + delta)
                 drifted += 1
     return drifted
+
+
+LIKE_RECONCILE_BATCH = 500
+
+
+def comment_like_counts_reconcile(*, comment_ids: Iterable[int]) -> int:
+    """Recount comments' likes from the comment like table; returns how many had drifted.
+
+    The comments are locked first (in ID order): a liker that already raised a count holds its row, so we
+    wait until it commits and the count below sees its like; one that has not yet is not counted, and adds
+    its own 1 after we commit. Comments that no longer exist are skipped.
+    """
+    ids = sorted(set(comment_ids))
+    with transaction.atomic():
+        stored = dict(
+            Comment.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "like_count")
+        )
+        exact = dict(
+            CommentLike.objects.filter(comment_id__in=list(stored))
+            .values("comment_id")
+            .annotate(n=Count("id"))
+            .values_list("comment_id", "n")
+        )
+        drifted = [
+            Comment(pk=pk, like_count=exact.get(pk, 0))
+            for pk, count in stored.items()
+            if count != exact.get(pk, 0)
+        ]
+        Comment.objects.bulk_update(drifted, ["like_count"])
+    return len(drifted)
+
+
+def comment_like_counts_reconcile_member_on_commit(
+    *, member_id: int, batch_size: int = LIKE_RECONCILE_BATCH
+) -> None:
+    """Queue, for after commit, recounting the likes of every comment `member_id` liked.
+
+    Call it in the transaction that deletes the member, before the deletion, whose cascade takes their
+    comment likes without `comment_unlike`. Read in keyset batches on the (user, comment) unique index, one
+    job per `batch_size` comments, so a member with many likes costs bounded jobs.
+    """
+    from hongshu.comments.tasks import reconcile_comment_like_counts_task  # the tasks module imports us
+
+    after = 0
+    while True:
+        comment_ids = list(
+            CommentLike.objects.filter(user_id=member_id, comment_id__gt=after)
+            .exclude(comment__author_id=member_id)
+            .order_by("comment_id")
+            .values_list("comment_id", flat=True)[:batch_size]
+        )
+        if not comment_ids:
+            return
+        enqueue_on_commit(reconcile_comment_like_counts_task, [str(i) for i in comment_ids])
+        after = comment_ids[-1]

@@ -1,6 +1,11 @@
 """Social writes, one module per concern; import them from here: `from hongshu.social import services`."""
 
-from hongshu.social.services.counters import counter_add, counter_reconcile, counter_reconcile_drifted
+from hongshu.social.services.counters import (
+    counter_add,
+    counter_reconcile,
+    counter_reconcile_drifted,
+    counter_reconcile_member_on_commit,
+)
 from hongshu.social.services.graph import (
     account_set_privacy,
     block_create,
@@ -39,6 +44,7 @@ __all__ = [
     "counter_add",
     "counter_reconcile",
     "counter_reconcile_drifted",
+    "counter_reconcile_member_on_commit",
     "follow_create",
     "follow_delete",
     "follow_request_approve",

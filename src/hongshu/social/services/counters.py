@@ -3,7 +3,9 @@
 A like adds 1 to one of COUNTER_SHARDS rows chosen at random, so thousands of concurrent likers of one
 viral note spread over 16 row locks instead of queueing on one. Reading a count sums at most 16 rows.
 The like and collect tables stay the source of truth: `counter_reconcile` recomputes from them, folds the
-shards back into one row, and repairs any drift (an account deletion cascading its likes away, say).
+shards back into one row, and repairs any drift. An account deletion cascades its likes and collects away
+without the services, so it queues the reconciliation of the notes they touched
+(`counter_reconcile_member_on_commit`); the periodic drift job catches whatever else slips.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Literal
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 
+from hongshu.core.jobs import enqueue_on_commit
+from hongshu.notes.models import Note
 from hongshu.social.models import COUNTER_SHARDS, Collect, Like, NoteCounter
 
 CounterField = Literal["likes", "collects", "comments"]
@@ -90,8 +94,39 @@ def _reconcile_one(note_id: int) -> bool:
 
 
 def counter_reconcile(*, note_ids: Iterable[int]) -> int:
-    """Recompute the exact like and collect counts of `note_ids`; returns how many had drifted."""
-    return sum(_reconcile_one(note_id) for note_id in dict.fromkeys(note_ids))
+    """Recompute the exact like and collect counts of `note_ids`; returns how many had drifted.
+
+    Notes that no longer exist are skipped: a queued reconciliation may run after a note went with its
+    author's account, and a counter row for it would break the foreign key.
+    """
+    wanted = list(dict.fromkeys(note_ids))
+    existing = set(Note.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    return sum(_reconcile_one(note_id) for note_id in wanted if note_id in existing)
+
+
+def counter_reconcile_member_on_commit(*, member_id: int, batch_size: int = RECONCILE_BATCH) -> None:
+    """Queue, for after commit, the reconciliation of every note `member_id` liked or collected.
+
+    Call it in the transaction that deletes the member, before the deletion: the cascade removes their likes
+    and collects without `like_delete`/`collect_delete`, so their notes' counters would stay inflated. Their
+    own notes are left out (they go too). Bounded for a member with many likes: the note IDs are read in
+    keyset batches on the (user, note) unique index and each batch is its own job of `batch_size` notes.
+    """
+    from hongshu.social.tasks import reconcile_counters_task  # the tasks module imports the services
+
+    for model in (Like, Collect):
+        after = 0
+        while True:
+            note_ids = list(
+                model.objects.filter(user_id=member_id, note_id__gt=after)
+                .exclude(note__author_id=member_id)
+                .order_by("note_id")
+                .values_list("note_id", flat=True)[:batch_size]
+            )
+            if not note_ids:
+                break
+            enqueue_on_commit(reconcile_counters_task, [str(note_id) for note_id in note_ids])
+            after = note_ids[-1]
 
 
 def counter_reconcile_drifted(*, batch_size: int = RECONCILE_BATCH) -> int:
