@@ -18,7 +18,7 @@ from hongshu.core.errors import field_error
 from hongshu.core.pagination import MAX_LIMIT
 
 M = TypeVar("M", bound=Model)
-_PART = r"-?\d{1,19}"
+_PART = r"-?[0-9]{1,19}"  # ASCII only: `\d` would take any script's digits
 _ONE = regex.compile(rf"^{_PART}$")
 _TWO = regex.compile(rf"^({_PART})\.({_PART})$")
 _INT64 = 2**63

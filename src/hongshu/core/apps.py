@@ -8,9 +8,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Importing the Celery app here registers @shared_task functions with it in every process.
         from django.db.models import Field, ForeignKey
+        from django.urls import register_converter
 
         from hongshu.config import celery  # noqa: F401
+        from hongshu.core.converters import IdConverter
         from hongshu.core.lookups import InIds
 
         Field.register_lookup(InIds)
         ForeignKey.register_lookup(InIds)  # relations keep their own lookup table
+        # Before any URLconf is imported: every urls.py writes its IDs as `<id:…>`.
+        register_converter(IdConverter, "id")

@@ -12,6 +12,10 @@ import random
 import threading
 import time
 
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.core.errors import field_error
+
 EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
 NODE_BITS = 10
 SEQUENCE_BITS = 12
@@ -68,3 +72,30 @@ def id_at(ms_timestamp: int, sequence: int) -> int:
     return ((ms_timestamp - EPOCH_MS) << (NODE_BITS + SEQUENCE_BITS)) | (
         sequence & ((1 << (NODE_BITS + SEQUENCE_BITS)) - 1)
     )
+
+
+MAX_ID = 2**63 - 1  # the largest value a signed 64-bit column (and so every ID) can hold
+_MAX_ID_DIGITS = len(str(MAX_ID))
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """`raw` as an ID when it is one to nineteen ASCII digits naming a value in 1..2**63-1, else None.
+
+    The one parser for IDs that come from a request (path, query, form, cursor). `str.isdigit()` is not
+    enough: it accepts `²` and other Unicode digits that `int()` then refuses (or reads, for `٣`), and a
+    nineteen-digit number can still overflow a 64-bit column; the length is checked before `int()` so a
+    huge string costs nothing.
+    """
+    if not raw or len(raw) > _MAX_ID_DIGITS or not _ASCII_DIGITS.issuperset(raw):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def require_id(raw: str | None, *, field: str) -> int:
+    """`raw` as an ID, or an `InvalidInput` (422, code `invalid_id`) naming `field`."""
+    value = parse_id(raw)
+    if value is None:
+        raise field_error(field, _("This is not a valid ID."), code="invalid_id")
+    return value

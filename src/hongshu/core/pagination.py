@@ -9,6 +9,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.core.errors import field_error
+from hongshu.core.ids import parse_id
 
 M = TypeVar("M", bound=Model)
 DEFAULT_LIMIT = 20
@@ -22,11 +23,23 @@ class Page(Generic[M]):
 
 
 def parse_cursor(cursor: str | None) -> int | None:
-    if cursor in (None, ""):
+    """None for no cursor (the first page); the ID it names; else a 422 (`invalid_cursor`)."""
+    if not cursor:
         return None
-    if not cursor.isdigit() or len(cursor) > 19:
+    before = parse_id(cursor)
+    if before is None:
         raise field_error("cursor", _("This cursor is not valid."), code="invalid_cursor")
-    return int(cursor)
+    return before
+
+
+def parse_offset(raw: str | None, *, maximum: int) -> int:
+    """A page offset from a page's query string: ASCII digits, capped at `maximum`; anything else is 0.
+
+    `"²".isdigit()` is true and `int("²")` then fails, hence the ASCII check (before `int()`, as the length).
+    """
+    if not raw or len(raw) > len(str(maximum)) or not raw.isascii() or not raw.isdigit():
+        return 0
+    return min(int(raw), maximum)
 
 
 def paginate_by_id(queryset: QuerySet[M], *, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[M]:

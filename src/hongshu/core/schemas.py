@@ -3,7 +3,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja import Path, Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, Field
+
+from hongshu.core import ids
+
+MAX_ID = ids.MAX_ID
 
 
 class FieldProblem(Schema):
@@ -25,6 +29,16 @@ class Problem(Schema):
     errors: list[FieldProblem] | None = None
 
 
-MAX_ID = 2**63 - 1
 # A path ID bounded to the 64-bit range, so an overlong number is a 422, not a database error.
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _id_in_range(value: str) -> str:
+    if ids.parse_id(value) is None:
+        raise ValueError("not an ID in 1..2**63-1")
+    return value
+
+
+# An ID in a request body, as the API renders IDs (a string of ASCII digits). The pattern says so in the
+# schema (`[0-9]`, as `\d` would take any script's digits); the validator adds the 64-bit range.
+IdStr = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,18}$"), AfterValidator(_id_in_range)]

@@ -3,5 +3,5 @@ from django.urls import path
 from hongshu.media import views
 
 urlpatterns = [
-    path("media/<int:media_id>/<int:width>.webp", views.media_variant, name="media-variant"),
+    path("media/<id:media_id>/<int:width>.webp", views.media_variant, name="media-variant"),
 ]

@@ -11,7 +11,7 @@ from pydantic import Field
 from hongshu.accounts.api import AccountOut
 from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.pagination import Page
-from hongshu.core.schemas import PathId
+from hongshu.core.schemas import IdStr, PathId
 from hongshu.media.schemas import MediaOut
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
@@ -19,11 +19,10 @@ from hongshu.social.schemas import NoteCountsOut
 from hongshu.social.selectors import NoteCounts, access_account, note_counts
 
 router = Router(tags=["notes"])
-ID = r"^\d{1,19}$"
 
 
 class ImageIn(Schema):
-    media_id: str = Field(pattern=ID)
+    media_id: IdStr
     alt_text: str = Field(default="", max_length=5000)
 
 

@@ -12,10 +12,10 @@ from pydantic import Field
 from hongshu.accounts.api import AccountOut
 from hongshu.accounts.models import User
 from hongshu.core.pagination import Page
+from hongshu.core.schemas import IdStr
 from hongshu.social.models import Board, Collect, Follow, Like
 from hongshu.social.selectors import AccountSocial, NoteCounts
 
-ID = r"^\d{1,19}$"
 FollowState = Literal["pending", "accepted"]
 
 
@@ -140,11 +140,11 @@ class LikeOut(Schema):
 
 
 class CollectIn(Schema):
-    board_id: str | None = Field(default=None, pattern=ID)
+    board_id: IdStr | None = None
 
 
 class CollectMoveIn(Schema):
-    board_id: str = Field(pattern=ID)
+    board_id: IdStr
 
 
 class CollectOut(Schema):

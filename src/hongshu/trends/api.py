@@ -10,6 +10,7 @@ from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.core.auth import current_member, member_auth, request_user
+from hongshu.core.schemas import PathId
 from hongshu.trends import selectors, services
 
 router = Router(tags=["trends"])
@@ -92,6 +93,6 @@ def history_clear(request: HttpRequest) -> Status[None]:
 
 
 @router.delete("/me/search-history/{entry_id}", response={204: None}, auth=member_auth, summary="Delete one")
-def history_delete(request: HttpRequest, entry_id: Annotated[int, Path(ge=1)]) -> Status[None]:
+def history_delete(request: HttpRequest, entry_id: PathId) -> Status[None]:
     services.history_delete(member=current_member(request), entry_id=entry_id)
     return Status(204, None)
