@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from hongshu.notes.models import Topic
+
 
 class SearchTerm(models.Model):
     """One searchable key of a member or topic: a name token, a handle, or the pinyin (full, initials).
@@ -45,3 +47,32 @@ class PendingNoteIndex(models.Model):
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["claimed_at", "id"], name="search_pending_claim")]
+
+
+class PublicNoteTopic(models.Model):
+    """A topic carried by a note that everyone may see (`Note.objects.visible_to(None)`), as of the note's
+    last indexing: what the note counts towards its topics' `PublicTopic.notes`.
+
+    Kept by the index job beside the note's index row (`search.services.notes_index`). No foreign key to the
+    note: a note purged or hard-deleted leaves its rows until the job sees it gone, and takes its count back.
+    `author_id` lets the member job take back (or give back) a deactivated (reactivated) author's topics.
+    """
+
+    note_id = models.BigIntegerField()
+    author_id = models.BigIntegerField()
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["note_id", "topic"], name="search_public_note_topic_unique")
+        ]
+        indexes: ClassVar = [models.Index(fields=["author_id"], name="search_public_topic_author")]
+
+
+class PublicTopic(models.Model):
+    """How many notes everyone may see carry this topic. Topic search, suggestions and sound-alike hints
+    offer a topic only while this is above zero (its `SearchTerm` rows exist only then): a topic named
+    only on drafts, "only me" or followers-only notes, or on deleted ones, is nobody else's business."""
+
+    topic = models.OneToOneField(Topic, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    notes = models.IntegerField(default=0)

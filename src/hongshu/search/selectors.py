@@ -19,7 +19,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,10 +28,10 @@ from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.language import chinese
-from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
+from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import VERSION_FIELDS, NoteVersion, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
-from hongshu.search.models import SearchTerm
+from hongshu.search.models import PublicTopic, SearchTerm
 from hongshu.social.models import Block
 from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, counts_of, note_counts, with_counts
 
@@ -301,7 +301,9 @@ def _piece_hints(pieces: list[str]) -> dict[str, tuple[tuple[str, ...], str | No
     sound_alikes: dict[str, list[str]] = defaultdict(list)
     if sound_keys:
         rows = SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC, term__in=list(sound_keys))
-        for topic in Topic.objects.filter(pk__in=rows.values("object_id"))[:MAX_SOUND_ALIKES]:
+        # Only topics a note everyone may see carries (their keys exist only then; the count says it again).
+        listed = PublicTopic.objects.filter(notes__gt=0, topic_id__in=rows.values("object_id"))
+        for topic in Topic.objects.filter(pk__in=listed.values("topic_id"))[:MAX_SOUND_ALIKES]:
             typed = sound_keys.get(chinese.pinyin_full(topic.name))
             if typed is not None and pipeline.normalise(topic.name) != typed:
                 sound_alikes[typed].append(topic.name)
@@ -372,20 +374,17 @@ def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int =
 
 
 def search_topics(*, query: str, limit: int = 20, offset: int = 0) -> SearchPage[Topic]:
-    """Topics by name or pinyin; among equal matches the more used topic first."""
+    """Topics by name or pinyin that some note everyone may see carries; among equal matches the topic of
+    more such notes first. The same for every viewer: a topic named only on drafts, "only me",
+    followers-only or deleted notes is never offered (`PublicTopic`, kept by the index job through the
+    visibility policy). Two indexed queries: the key rows, then the listed topics with their counts."""
     limit, offset = _bounds(limit, offset)
     scores = _term_scores(SearchTerm.Kind.TOPIC, query)
-    uses = dict(
-        NoteTopic.objects.filter(topic_id__in_ids=list(scores))
-        .values("topic_id")
-        .annotate(n=Count("id"))
-        .values_list("topic_id", "n")
-    )
-    topics = Topic.objects.filter(pk__in_ids=list(scores))
+    listed = PublicTopic.objects.filter(topic_id__in_ids=list(scores), notes__gt=0).select_related("topic")
     ordered = sorted(
-        topics, key=lambda t: (-scores[t.pk] * (1 + 0.1 * math.log1p(uses.get(t.pk, 0))), t.name)
+        listed, key=lambda p: (-scores[p.topic_id] * (1 + 0.1 * math.log1p(p.notes)), p.topic.name)
     )
-    return _page(ordered, limit, offset)
+    return _page([p.topic for p in ordered], limit, offset)
 
 
 def suggest_terms(*, viewer: Viewer, prefix: str, limit: int = 8) -> list[Suggestion]:

@@ -4,20 +4,21 @@ and topics one at a time, or everything at once (rebuild)."""
 from __future__ import annotations
 
 import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.language import chinese
-from hongshu.notes.models import Note, Topic
+from hongshu.notes.models import Note, NoteTopic, Topic
 from hongshu.search import backends, pipeline
-from hongshu.search.models import PendingNoteIndex, SearchTerm
+from hongshu.search.models import PendingNoteIndex, PublicNoteTopic, PublicTopic, SearchTerm
 
 TERM_MAX = 100
 # Notes indexed per drain round: one read of the notes, one upsert, one commit, whatever the batch holds.
@@ -82,7 +83,8 @@ def _member_terms(user: User) -> dict[str, float]:
 
 
 def topics_index(*, topics: Iterable[Topic]) -> None:
-    """Index topics not indexed yet (a topic's name never changes, so once is enough)."""
+    """Index topics not indexed yet (a topic's name never changes, so once is enough). Only for topics some
+    note everyone may see carries (`public_topics_sync` decides which)."""
     topics = list(topics)
     known = set(
         SearchTerm.objects.filter(
@@ -92,6 +94,101 @@ def topics_index(*, topics: Iterable[Topic]) -> None:
     for topic in topics:
         if topic.pk not in known:
             _replace_terms(SearchTerm.Kind.TOPIC, topic.pk, _topic_terms(topic))
+
+
+def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = None) -> None:
+    """Bring the public topics of these notes (or of all of this author's notes) in line with the notes.
+
+    Which notes count is asked of the visibility policy itself (`Note.objects.visible_to(None)`: what a
+    visitor may read), never decided here. Each note's topics are compared with what it counted for at its
+    last indexing (`PublicNoteTopic`), so a topic dropped in an edit, or the topics of a note deleted, made
+    private, unpublished or purged, are taken back too. A topic's count (`PublicTopic.notes`) changes by
+    atomic increments under its row lock, so two drains changing the same topic never lose an update, and
+    whichever commits last sees the final count: its search keys exist exactly while the count is above 0.
+    Queries: a fixed handful plus one UPDATE per distinct change size, and the keys of newly listed topics.
+    """
+    scope = Q(author_id=author_id) if author_id is not None else Q(pk__in=list(note_ids))
+    public = Note.objects.visible_to(None).filter(scope).values("pk")
+    want = {
+        (note_id, topic_id): author
+        for note_id, author, topic_id in NoteTopic.objects.filter(note__in=public).values_list(
+            "note_id", "note__author_id", "topic_id"
+        )
+    }
+    counted = (
+        PublicNoteTopic.objects.filter(author_id=author_id)
+        if author_id is not None
+        else PublicNoteTopic.objects.filter(note_id__in=list(note_ids))
+    )
+    have = {(n, t): pk for pk, n, t in counted.values_list("pk", "note_id", "topic_id")}
+    gone = [pair for pair in have if pair not in want]
+    new = [pair for pair in want if pair not in have]
+    if not gone and not new:
+        return
+    PublicNoteTopic.objects.filter(pk__in=[have[pair] for pair in gone]).delete()
+    PublicNoteTopic.objects.bulk_create(
+        [PublicNoteTopic(note_id=n, author_id=want[n, t], topic_id=t) for n, t in new]
+    )
+    change: Counter[int] = Counter(t for _, t in new)
+    change.subtract(t for _, t in gone)
+    _public_topics_count(change)
+
+
+def _public_topics_count(change: Counter[int]) -> None:
+    """Apply count changes to topics; list (index) the topics now above 0, unlist those at 0."""
+    changed = sorted(t for t, d in change.items() if d)
+    if not changed:
+        return
+    # Rows at 0 are kept (never deleted): a concurrent drain waiting on a row must still find it.
+    PublicTopic.objects.bulk_create([PublicTopic(topic_id=t) for t in changed], ignore_conflicts=True)
+    # Locked in one order: two drains sharing topics wait for each other instead of deadlocking.
+    list(PublicTopic.objects.select_for_update().filter(pk__in=changed).order_by("pk").values_list("pk"))
+    by_size: defaultdict[int, list[int]] = defaultdict(list)
+    for topic_id in changed:
+        by_size[change[topic_id]].append(topic_id)
+    for size, topic_ids in by_size.items():
+        PublicTopic.objects.filter(pk__in=topic_ids).update(notes=F("notes") + size)
+    counts = dict(PublicTopic.objects.filter(pk__in=changed).values_list("pk", "notes"))
+    SearchTerm.objects.filter(
+        kind=SearchTerm.Kind.TOPIC, object_id__in=[t for t in changed if counts.get(t, 0) <= 0]
+    ).delete()
+    topics_index(topics=Topic.objects.filter(pk__in=[t for t in changed if counts.get(t, 0) > 0]))
+
+
+def public_topics_rebuild(*, batch: int = 500) -> int:
+    """Every topic's public count and search keys afresh from the policy, in one transaction (no moment
+    without topics); returns how many topics are listed."""
+    with transaction.atomic():
+        PublicNoteTopic.objects.all().delete()
+        PublicTopic.objects.all().delete()
+        SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC).delete()
+        public = Note.objects.visible_to(None).values("pk")
+        pairs = (
+            NoteTopic.objects.filter(note__in=public)
+            .values_list("note_id", "note__author_id", "topic_id")
+            .order_by("pk")
+        )
+        counts: Counter[int] = Counter()
+        rows: list[PublicNoteTopic] = []
+        for note_id, author_id, topic_id in pairs.iterator(chunk_size=batch):
+            rows.append(PublicNoteTopic(note_id=note_id, author_id=author_id, topic_id=topic_id))
+            counts[topic_id] += 1
+            if len(rows) >= batch:
+                PublicNoteTopic.objects.bulk_create(rows)
+                rows = []
+        PublicNoteTopic.objects.bulk_create(rows)
+        PublicTopic.objects.bulk_create(
+            [PublicTopic(topic_id=t, notes=n) for t, n in counts.items()], batch_size=batch
+        )
+        terms: list[SearchTerm] = []
+        listed = Topic.objects.filter(pk__in=PublicTopic.objects.values("topic_id")).only("name")
+        for topic in listed.iterator(chunk_size=batch):
+            terms += [
+                SearchTerm(kind=SearchTerm.Kind.TOPIC, object_id=topic.pk, term=t, weight=w)
+                for t, w in _topic_terms(topic).items()
+            ]
+        SearchTerm.objects.bulk_create(terms, batch_size=batch)
+    return len(counts)
 
 
 def notes_index_later(*, note_ids: Sequence[int]) -> None:
@@ -118,7 +215,7 @@ def notes_index(*, note_ids: Sequence[int]) -> None:
         live_ids = {n.pk for n in live}
         backends.index_remove([i for i in note_ids if i not in live_ids])
         backends.index_put([_row(n) for n in live])
-        topics_index(topics={t.pk: t for n in live for t in n.topics.all()}.values())
+        public_topics_sync(note_ids=note_ids)
 
 
 def _claim(batch: int) -> list[PendingNoteIndex]:
@@ -151,9 +248,12 @@ def notes_index_pending(*, batch: int = DRAIN_BATCH) -> int:
 
 
 def member_index(*, user_id: int) -> None:
-    """Replace a member's search keys (removed when the account is no longer active)."""
+    """Replace a member's search keys (removed when the account is no longer active), and what their notes
+    count for their topics: an author deactivated or deleted takes their topics back (a writer that
+    deactivates or deletes an account enqueues this job), one reactivated gives them back."""
     user = User.objects.filter(pk=user_id).first()
     with transaction.atomic():
+        public_topics_sync(author_id=user_id)
         if user is None or not user.is_active:
             SearchTerm.objects.filter(kind=SearchTerm.Kind.MEMBER, object_id=user_id).delete()
             return
@@ -188,15 +288,8 @@ def search_rebuild(*, batch: int = 500, notes: bool = True, members: bool = True
             note_count += len(chunk)
             last = chunk[-1].pk
         backends.index_optimize()
-        SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC).delete()
-        topic_rows: list[SearchTerm] = []
-        for topic in Topic.objects.order_by("pk").iterator(chunk_size=batch):
-            topic_rows += [
-                SearchTerm(kind=SearchTerm.Kind.TOPIC, object_id=topic.pk, term=t, weight=w)
-                for t, w in _topic_terms(topic).items()
-            ]
-            topic_count += 1
-        SearchTerm.objects.bulk_create(topic_rows, batch_size=batch)
+        # Topics only of notes everyone may see: drafts, "only me" and followers-only notes name none.
+        topic_count = public_topics_rebuild(batch=batch)
     if members:
         SearchTerm.objects.filter(kind=SearchTerm.Kind.MEMBER).delete()
         rows: list[SearchTerm] = []
