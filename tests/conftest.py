@@ -47,8 +47,8 @@ class _ResponseCheckRequest(DjangoOpenAPIRequest):
 class ApiClient:
     """Django's test client for /api/v1 that checks each response against the OpenAPI document."""
 
-    def __init__(self, openapi: OpenAPI, token: str | None = None) -> None:
-        self.client = Client()
+    def __init__(self, openapi: OpenAPI, token: str | None = None, client: Client | None = None) -> None:
+        self.client = client or Client()  # a client signed in by the web form calls with its session cookie
         self.openapi = openapi
         self.token = token
 
@@ -81,6 +81,12 @@ class ApiClient:
 @pytest.fixture
 def api(openapi: OpenAPI, db: None) -> ApiClient:
     return ApiClient(openapi)
+
+
+@pytest.fixture
+def cookie_api(openapi: OpenAPI, db: None) -> Callable[[Client], ApiClient]:
+    """`cookie_api(client)`: an API client that calls with the session cookie of a signed-in web client."""
+    return lambda client: ApiClient(openapi, client=client)
 
 
 @pytest.fixture

@@ -232,3 +232,25 @@ def test_translate_gloss_show_original_and_chinese_name_studio(
     page.screenshot(path=str(artifacts / "language-4-profile-390.png"), full_page=True)
     assert watched.problems == []
     context.close()
+
+
+def test_a_signed_in_member_searches_and_finds(
+    *, site: dict[str, Any], chromium: Any, artifacts: Path, watch: Any
+) -> None:
+    # Issue 20 item 1: every signed-in search with a hit answered 500 (the lazy request.user reached the
+    # compiled policy query); visitors were fine, so the journeys above, as visitors, never saw it.
+    url = site["url"]
+    context = chromium.new_context(**PHONE, locale="en-US")
+    context.set_default_timeout(60_000)  # the first search loads the embedding model
+    watched = watch(context)
+    page = watched.page
+    _sign_in(page, url, "michael_r")
+    page.goto(url + "/search/?q=hotpot")
+    cards = page.locator("ol.waterfall > li.waterfall__item")
+    assert cards.locator(".card__title").all_inner_texts() == [HOTPOT_TITLE]
+    page.goto(url + "/search/?q=coffee")
+    assert page.locator(".card__title").all_inner_texts() == [COFFEE_TITLE]
+    watched.load_every_image()
+    page.screenshot(path=str(artifacts / "search-5-signed-in-390.png"), full_page=True)
+    assert watched.problems == []
+    context.close()

@@ -84,3 +84,22 @@ def test_what_cannot_be_rebound_is_refused(db: None) -> None:
         CompiledValues(inlined).rows(ids=[1], number=5)
     with pytest.raises(TypeError):
         CompiledValues(_policy).rows(ids=[1], viewer="ann")
+
+
+def test_a_lazy_viewer_is_read_through_its_proxy(
+    make_member: Callable[..., User], post_note: Callable[..., Note]
+) -> None:
+    # Issue 20 item 1: Django hands views `request.user` as a SimpleLazyObject, whose own class cannot be
+    # built with a pk; the compiled query must see the member behind it.
+    from django.utils.functional import SimpleLazyObject
+
+    nina, ann = make_member("nina"), make_member("ann")
+    Follow.objects.create(follower=ann, followee=nina, state=Follow.State.ACCEPTED)
+    notes = [post_note(nina, "public"), post_note(nina, "followers", visibility="followers")]
+    ids = [n.pk for n in notes]
+    compiled = CompiledValues(_policy)
+    lazy = SimpleLazyObject(lambda: ann)
+    assert sorted(compiled.rows(ids=ids, viewer=lazy)) == sorted(_policy(ids, ann))
+    assert {row[1] for row in compiled.rows(ids=ids, viewer=lazy)} == {"public", "followers"}
+    anonymous = SimpleLazyObject(AnonymousUser)
+    assert {row[1] for row in compiled.rows(ids=ids, viewer=anonymous)} == {"public"}

@@ -42,9 +42,9 @@ def _kind(value: Any) -> str:
     """What the compiled SQL's shape depends on for an argument: None and anonymous viewers change the
     shape (they have nothing to rebind); a model instance or an integer is one rebound parameter."""
     if value is None or getattr(value, "is_authenticated", True) is False:
-        return f"none:{type(value).__name__}"
+        return f"none:{value.__class__.__name__}"
     if isinstance(value, Model):
-        return f"model:{type(value).__name__}"
+        return f"model:{value.__class__.__name__}"
     if type(value) is int:
         return "int"
     raise TypeError(f"CompiledValues takes ids, integers and model instances, not {type(value).__name__}")
@@ -53,13 +53,14 @@ def _kind(value: Any) -> str:
 def _stand_in(value: Any, marker: int) -> tuple[Any, int | None]:
     """(what `build` is given, the marker to find among the compiled parameters) for an argument: None and
     anonymous viewers as they are; a model instance an unsaved one of its class with a marker pk; an
-    integer a marker integer."""
+    integer a marker integer. `__class__`, not `type()`: Django hands views `request.user` as a lazy proxy,
+    which reports the class of the member behind it while its own type cannot be built with a pk."""
     kind = _kind(value)
     if kind.startswith("none:"):
         return value, None
     if kind == "int":
         return marker, marker
-    return type(value)(pk=marker), marker
+    return value.__class__(pk=marker), marker
 
 
 def _bound(value: Any) -> Any:
