@@ -74,6 +74,8 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         "--preload",
         # The control socket has one default path per user, which two instances on a host would share.
         "--no-control-socket",
+        # Server hooks: a worker runs the periodic jobs unless Celery beat does (core.periodic).
+        "--config", "python:hongshu.config.gunicorn",
     ]  # fmt: skip
     sys.stdout.flush()
     os.execve(sys.executable, command, env)  # noqa: S606 - our own interpreter, fixed arguments

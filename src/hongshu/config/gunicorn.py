@@ -1,0 +1,14 @@
+"""Gunicorn settings that the command line cannot carry: server hooks. `hongshu run` and `hongshu serve`
+load this module (`--config python:hongshu.config.gunicorn`); their flags override anything set here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def post_worker_init(worker: Any) -> None:
+    """Each worker offers to run the periodic jobs; one per host gets the lock (core.periodic). Not in the
+    master: the app is preloaded there before forking, and a thread using the database must not be forked."""
+    from hongshu.core.periodic import periodic_start
+
+    periodic_start()
