@@ -10,11 +10,15 @@ from django.utils import timezone
 
 from hongshu.core.ids import next_id
 from hongshu.core.models import SnowflakeModel
+from hongshu.core.text import is_storable
 
 
 class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
-        # Handles are unique without regard to case, so sign-in accepts any casing.
+        # Handles are unique without regard to case, so sign-in accepts any casing. Text PostgreSQL cannot
+        # compare (NUL) is no member's handle: authenticate() then fails as for any unknown handle.
+        if username is None or not is_storable(username):
+            raise self.model.DoesNotExist
         return self.get(handle__iexact=username)
 
     def create_user(self, handle: str, password: str | None = None, **fields: Any) -> User:

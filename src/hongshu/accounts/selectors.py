@@ -4,13 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import NotFound
+from hongshu.core.text import is_storable
 
 
 def account_by_handle(*, handle: str) -> User:
+    # A handle from a URL may hold NUL (`/@a%00b`), which PostgreSQL cannot compare: no member has it.
     user = (
         User.objects.select_related("avatar")
         .filter(handle__iexact=handle.lstrip("@"), is_active=True)
         .first()
+        if is_storable(handle)
+        else None
     )
     if user is None:
         raise NotFound(_("No member has this handle."), code="account_not_found")

@@ -14,37 +14,42 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import ApiToken, User
+from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, field_error
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.core.text import clean_text, grapheme_length
+from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.language.detection import detect_language
 from hongshu.search.tasks import index_member_task
 
 HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
-RESERVED_HANDLES = frozenset(
-    {"admin", "api", "about", "help", "hongshu", "login", "logout", "me", "media", "moderator", "notes",
-     "search", "settings", "signup", "static", "support", "system"}
-)  # fmt: skip
 DISPLAY_NAME_MAX = 30
 BIO_MAX = 200
 REGION_MAX = 64
+# Code points, beside the limits in graphemes: one grapheme may carry hundreds of combining marks.
+# The varchar columns bound them (User.display_name is 400); the bio (text) gets 16 per grapheme.
+DISPLAY_NAME_CODE_POINTS = 400
+BIO_CODE_POINTS = 16 * BIO_MAX
 
 
 def _clean_handle(handle: str) -> str:
+    refuse_nul(handle, field="handle")
     handle = handle.strip().lstrip("@")
-    if not HANDLE_PATTERN.match(handle):
+    if not HANDLE_PATTERN.fullmatch(handle):
         raise field_error(
             "handle",
             _("Handles are 3 to 30 characters: English letters, digits and underscores."),
             code="invalid_handle",
         )
-    if handle.lower() in RESERVED_HANDLES:
+    if is_reserved_handle(handle):  # the list and its variants: hongshu.accounts.reserved
         raise field_error("handle", _("This handle is reserved."), code="handle_reserved")
     return handle
 
 
 def _clean_password(password: str, *, user: User | None = None) -> None:
+    """AUTH_PASSWORD_VALIDATORS (settings), with `user` so a password like the handle or name is refused.
+    Django's validators' messages come translated in the active language."""
+    refuse_nul(password, field="password")
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
@@ -52,10 +57,22 @@ def _clean_password(password: str, *, user: User | None = None) -> None:
 
 
 def _clean_display_name(name: str) -> str:
-    name = clean_text(name).replace("\n", " ")
-    if grapheme_length(name) > DISPLAY_NAME_MAX:
-        raise field_error("display_name", _("Display names are at most 30 characters."), code="too_long")
+    # Format characters go (a right-to-left override or a zero-width space can make "Hongshu Staff" of
+    # something else); emoji ZWJ sequences keep their joiners.
+    name = clean_input(name, field="display_name", single_line=True, strip_format=True)
+    check_length(
+        name,
+        field="display_name",
+        graphemes=DISPLAY_NAME_MAX,
+        code_points=DISPLAY_NAME_CODE_POINTS,
+        message=_("Display names are at most 30 characters."),
+        code="too_long",
+    )
     return name
+
+
+def _clean_region(region: str) -> str:
+    return clean_input(region, field="region", single_line=True)[:REGION_MAX]
 
 
 def _clean_languages(languages: Sequence[str]) -> list[str]:
@@ -77,7 +94,7 @@ def account_create(
     handle = _clean_handle(handle)
     display_name = _clean_display_name(display_name) or handle
     user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages))
-    user.region = clean_text(region)[:REGION_MAX]
+    user.region = _clean_region(region)
     _clean_password(password, user=user)
     user.set_password(password)
     if User.objects.filter(handle__iexact=handle).exists():
@@ -116,16 +133,22 @@ def account_update_profile(
         user.display_name = _clean_display_name(display_name) or user.handle
         changed.append("display_name")
     if bio is not None:
-        bio = clean_text(bio)
-        if grapheme_length(bio) > BIO_MAX:
-            raise field_error("bio", _("Bios are at most 200 characters."), code="too_long")
+        bio = clean_input(bio, field="bio")
+        check_length(
+            bio,
+            field="bio",
+            graphemes=BIO_MAX,
+            code_points=BIO_CODE_POINTS,
+            message=_("Bios are at most 200 characters."),
+            code="too_long",
+        )
         user.bio, user.bio_language = bio, detect_language(bio) if bio else ""
         changed += ["bio", "bio_language"]
     if languages is not None:
         user.languages = _clean_languages(languages)
         changed.append("languages")
     if region is not None:
-        user.region = clean_text(region)[:REGION_MAX]
+        user.region = _clean_region(region)
         changed.append("region")
     if avatar_id is not None:
         user.avatar = media_owned_ready(owner=user, media_id=avatar_id, field="avatar_id")
@@ -173,6 +196,7 @@ def account_delete(*, user: User, password: str) -> None:
 
 def token_create(*, handle: str, password: str, name: str = "") -> tuple[ApiToken, str]:
     """Exchange credentials for a bearer token. Returns the row and the secret, which is shown only once."""
+    refuse_nul(handle, field="handle")  # PostgreSQL cannot even compare text with NUL: 422, not a 500
     user = authenticate(username=handle.strip().lstrip("@"), password=password)
     if not isinstance(user, User):
         raise NotAuthenticated(_("The handle or password is not correct."), code="invalid_credentials")
@@ -203,7 +227,7 @@ def member_set_chinese_name(*, member: User, name: str) -> User:
     """Set (or clear, with "") the Chinese name shown beside the display name; search re-indexes it."""
     from hongshu.language.names import is_valid_chinese_name
 
-    name = clean_text(name).replace(" ", "")
+    name = clean_input(name, field="chinese_name").replace(" ", "")
     if name and not is_valid_chinese_name(name):
         raise field_error(
             "chinese_name",

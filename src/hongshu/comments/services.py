@@ -16,7 +16,7 @@ from hongshu.comments.models import Comment, CommentLike, CommentMention
 from hongshu.comments.selectors import access_comment, blocked_among, comment_not_found, is_live
 from hongshu.core.errors import Conflict, Forbidden, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.core.text import clean_text, grapheme_length
+from hongshu.core.text import check_length, clean_input
 from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
@@ -27,17 +27,24 @@ from hongshu.social.models import NoteCounter
 from hongshu.social.services import counter_add
 
 COMMENT_MAX = 500
+COMMENT_CODE_POINTS = 16 * COMMENT_MAX  # a grapheme can carry many combining marks
 # Linked (and notified) mentions per comment: more than this is how mention spam looks.
 MENTIONS_MAX = 10
 Kind = Notification.Kind
 
 
 def _clean_body(body: str) -> str:
-    body = clean_text(body)
+    body = clean_input(body, field="body")
     if not body:
         raise field_error("body", _("Write something first."), code="comment_required")
-    if grapheme_length(body) > COMMENT_MAX:
-        raise field_error("body", _("Comments are at most 500 characters."), code="comment_too_long")
+    check_length(
+        body,
+        field="body",
+        graphemes=COMMENT_MAX,
+        code_points=COMMENT_CODE_POINTS,
+        message=_("Comments are at most 500 characters."),
+        code="comment_too_long",
+    )
     return body
 
 

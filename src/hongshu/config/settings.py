@@ -121,10 +121,20 @@ PASSWORD_HASHERS = (
     if HONGSHU.fast_password_hasher
     else ["hongshu.accounts.hashers.OwaspArgon2PasswordHasher"]
 )
+# Sign-up and password changes (API and web) call `validate_password` with the member, so a password
+# like the handle or display name is refused too; eight spaces or "aaaaaaaa" fail the last one.
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("handle", "display_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "hongshu.accounts.password_validation.VariedCharactersValidator",
+        "OPTIONS": {"min_distinct": 4},
+    },
 ]
 
 LANGUAGE_CODE = "en"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, field_error
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.core.text import clean_text, grapheme_length
+from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
 from hongshu.embeddings.tasks import embed_note_task
 from hongshu.language.codes import CONTENT_LANGUAGES
 from hongshu.language.detection import detect_language
@@ -33,6 +33,14 @@ TOPICS_MAX = 10
 TOPIC_MAX = 20
 PLACE_MAX = 50
 ALT_TEXT_MAX = 1500
+# Code points, beside the limits in graphemes above: one grapheme can carry hundreds of combining marks, and
+# NFKC can expand a topic's key (U+FDFA is 18 letters). Varchar fields get their column's length (Note.title
+# 500, place_name 600, Topic.name and key 200); text fields 16 per grapheme.
+TITLE_CODE_POINTS = 500
+BODY_CODE_POINTS = 16 * BODY_MAX
+TOPIC_CODE_POINTS = 200
+PLACE_CODE_POINTS = 600
+ALT_TEXT_CODE_POINTS = 16 * ALT_TEXT_MAX
 # `#topic` ends at whitespace, punctuation or a second `#` (RedNote writes topics as `#话题#`).
 INLINE_TOPIC = regex.compile(r"(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_\p{M}]{1,20})")
 MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
@@ -57,27 +65,41 @@ def topic_key(name: str) -> str:
 
 
 def _clean_title(title: str, *, required: bool) -> str:
-    title = clean_text(title).replace("\n", " ")
+    title = clean_input(title, field="title", single_line=True, strip_format=True)
     if required and not title:
         raise field_error("title", _("Give your note a title."), code="title_required")
-    if grapheme_length(title) > TITLE_MAX:
-        raise field_error("title", _("Titles are at most 20 characters."), code="title_too_long")
+    check_length(
+        title,
+        field="title",
+        graphemes=TITLE_MAX,
+        code_points=TITLE_CODE_POINTS,
+        message=_("Titles are at most 20 characters."),
+        code="title_too_long",
+    )
     return title
 
 
 def _clean_body(body: str) -> str:
-    body = clean_text(body)
-    if grapheme_length(body) > BODY_MAX:
-        raise field_error("body", _("The text is at most 1,000 characters."), code="body_too_long")
+    body = clean_input(body, field="body")
+    check_length(
+        body,
+        field="body",
+        graphemes=BODY_MAX,
+        code_points=BODY_CODE_POINTS,
+        message=_("The text is at most 1,000 characters."),
+        code="body_too_long",
+    )
     return body
 
 
 def _clean_topics(explicit: Sequence[str], *texts: str) -> list[str]:
     names: list[str] = []
     for raw in [*explicit, *(m for text in texts for m in INLINE_TOPIC.findall(text))]:
-        name = clean_text(raw).lstrip("#").strip()
+        name = clean_input(raw, field="topics", single_line=True, strip_format=True).lstrip("#").strip()
         if not name or grapheme_length(name) > TOPIC_MAX or not regex.fullmatch(r"[\p{L}\p{N}_\p{M}]+", name):
             raise field_error("topics", _("Topics are 1 to 20 letters or digits."), code="invalid_topic")
+        if max(len(name), len(topic_key(name))) > TOPIC_CODE_POINTS:
+            raise code_points_error("topics", TOPIC_CODE_POINTS)
         if topic_key(name) not in {topic_key(n) for n in names}:
             names.append(name)
     if len(names) > TOPICS_MAX:
@@ -91,8 +113,14 @@ def _clean_images(images: Sequence[ImageSpec], *, required: bool) -> None:
     if len(images) > IMAGES_MAX:
         raise field_error("images", _("A note has at most 18 photos."), code="too_many_images")
     for image in images:
-        if grapheme_length(image.alt_text) > ALT_TEXT_MAX:
-            raise field_error("images", _("Alt text is at most 1,500 characters."), code="alt_text_too_long")
+        check_length(
+            clean_input(image.alt_text, field="images"),
+            field="images",
+            graphemes=ALT_TEXT_MAX,
+            code_points=ALT_TEXT_CODE_POINTS,
+            message=_("Alt text is at most 1,500 characters."),
+            code="alt_text_too_long",
+        )
 
 
 def _coarse(value: float | None, limit: int, field: str) -> Decimal | None:
@@ -107,9 +135,15 @@ def _apply_place(note: Note, place: Place | None) -> None:
     if place is None:
         note.place_name, note.place_lat, note.place_lng = "", None, None
         return
-    name = clean_text(place.name).replace("\n", " ")
-    if grapheme_length(name) > PLACE_MAX:
-        raise field_error("place", _("Place names are at most 50 characters."), code="place_too_long")
+    name = clean_input(place.name, field="place", single_line=True, strip_format=True)
+    check_length(
+        name,
+        field="place",
+        graphemes=PLACE_MAX,
+        code_points=PLACE_CODE_POINTS,
+        message=_("Place names are at most 50 characters."),
+        code="place_too_long",
+    )
     note.place_name = name
     note.place_lat = _coarse(place.lat, 90, "place.lat")
     note.place_lng = _coarse(place.lng, 180, "place.lng")

@@ -18,6 +18,7 @@ from hongshu.accounts.services import (
     member_set_reading,
 )
 from hongshu.core.errors import ProblemError, field_error
+from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page
@@ -158,7 +159,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:  # noqa: PLR0911 - one 
 @require_POST
 def unblock(request: HttpRequest, handle: str) -> HttpResponse:
     member = member_of(request)
-    blocked = User.objects.filter(handle__iexact=handle).first()
+    # A handle from the URL may hold NUL, which PostgreSQL cannot compare: nobody has it.
+    blocked = User.objects.filter(handle__iexact=handle).first() if is_storable(handle) else None
     if blocked is not None:
         try:
             social.block_delete(blocker=member, blocked=blocked)

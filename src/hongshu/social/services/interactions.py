@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
-from hongshu.core.text import clean_text, grapheme_length
+from hongshu.core.text import check_length, clean_input
 from hongshu.notes.models import Note
 from hongshu.notifications.services import notify_after_commit
 from hongshu.social.models import Board, Collect, Like
@@ -15,6 +15,7 @@ from hongshu.social.selectors import board_of_owner
 from hongshu.social.services.counters import counter_add
 
 BOARD_NAME_MAX = 20
+BOARD_NAME_CODE_POINTS = 400  # Board.name's column: a grapheme can carry many combining marks
 BOARDS_MAX = 200
 
 
@@ -52,11 +53,17 @@ def like_delete(*, user: User, note_id: int) -> None:
 
 
 def _clean_board_name(name: str) -> str:
-    name = clean_text(name).replace("\n", " ")
+    name = clean_input(name, field="name", single_line=True, strip_format=True)
     if not name:
         raise field_error("name", _("Give your board a name."), code="board_name_required")
-    if grapheme_length(name) > BOARD_NAME_MAX:
-        raise field_error("name", _("Board names are at most 20 characters."), code="board_name_too_long")
+    check_length(
+        name,
+        field="name",
+        graphemes=BOARD_NAME_MAX,
+        code_points=BOARD_NAME_CODE_POINTS,
+        message=_("Board names are at most 20 characters."),
+        code="board_name_too_long",
+    )
     return name
 
 
