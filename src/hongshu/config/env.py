@@ -62,7 +62,35 @@ class HongshuSettings(BaseSettings):
         default=None, ge=0, le=1023, description="10-bit node number for 64-bit IDs; default random."
     )
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest accepted upload.")
-    image_max_pixels: int = Field(default=50_000_000, description="Largest accepted image (width×height).")
+    # 40 megapixels: phones save 12–24 MP by default (their 48–200 MP sensors bin pixels), and the largest
+    # variant is 1080 px wide (~1.2 MP). Decoding costs 4 bytes per pixel per copy (160 MB for 40 MP) in
+    # the image child (`image_memory_limit_mb`). Full-resolution 48–50 MP shots are refused with a 413
+    # saying the limit; raise both settings together (~16 bytes per pixel) to accept them.
+    image_max_pixels: int = Field(
+        default=40_000_000, ge=1, description="Largest accepted image (width×height), checked at upload."
+    )
+    image_max_aspect_ratio: float = Field(
+        default=20.0,
+        ge=1,
+        description="Longest accepted side as a multiple of the shortest (a long phone screenshot is ~10).",
+    )
+    # 768 MB: the most a 40 MP image needs is ~650 MB, for WebP (libwebp's two canvases, the frame it
+    # hands over and Pillow's copy: 4 bytes per pixel each); PNG, GIF and HEIC need 300–450 MB, JPEG
+    # ~130 MB thanks to reduced-scale decoding (measured 2026-12-07; docs/configuration.md).
+    image_memory_limit_mb: int = Field(
+        default=768,
+        ge=64,
+        description="Memory ceiling of the child process that decodes and encodes one image (at upload "
+        "and in processing); an image needing more fails with code image_memory_limit.",
+    )
+    upload_member_hourly_limit: int = Field(
+        default=60, ge=1, description="Photos one member may upload per hour (429 with Retry-After beyond)."
+    )
+    upload_member_pending_limit: int = Field(
+        default=40,
+        ge=1,
+        description="Uploads of one member not yet on a note or avatar (and not failed) at any time.",
+    )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )
