@@ -74,7 +74,7 @@ def test_private_account_approves_or_declines_requests(member_api, problem):
     assert priya_client.get("/follow-requests").json()["items"] == []
 
 
-def test_going_public_accepts_pending_requests_and_going_private_keeps_followers(member_api):
+def test_going_public_with_pending_requests_asks_what_becomes_of_them(member_api, problem):
     _priya, priya = member_api("priya")
     assert priya.patch("/accounts/me/privacy", json={"is_private": True}).json() == {
         "is_private": True,
@@ -85,7 +85,16 @@ def test_going_public_accepts_pending_requests_and_going_private_keeps_followers
     _bob, bob = member_api("bob")
     ann.post("/accounts/priya/follow")
     bob.post("/accounts/priya/follow")
-    priya.patch("/accounts/me/privacy", json={"is_private": False})
+    body = problem(
+        priya.patch("/accounts/me/privacy", json={"is_private": False}),
+        422,
+        "pending_requests_choice_required",
+    )
+    assert body["errors"][0]["field"] == "pending_requests"
+    assert priya.patch("/accounts/me/privacy", json={}).json()["is_private"] is True  # nothing changed
+    assert len(priya.get("/follow-requests").json()["items"]) == 2
+    answer = priya.patch("/accounts/me/privacy", json={"is_private": False, "pending_requests": "accept"})
+    assert answer.status_code == 200, answer.content
     assert sorted(handles(priya.get("/accounts/priya/followers"))) == ["ann", "bob"]
     assert priya.get("/follow-requests").json()["items"] == []
     priya.patch("/accounts/me/privacy", json={"is_private": True})

@@ -159,16 +159,32 @@ class VisibilityMachine(RuleBasedStateMachine):
             self.expect(error, lambda: services.mute_delete(muter=self.users[a], muted=self.users[b]))
             m.mutes.discard((a, b))
 
-    @rule(u=member, private=st.booleans())
-    def set_privacy(self, u: int, private: bool) -> None:
-        services.account_set_privacy(user=self.users[u], is_private=private)
+    @rule(u=member, private=st.booleans(), choice=st.sampled_from([None, "accept", "decline"]))
+    def set_privacy(self, u: int, private: bool, choice: str | None = None) -> None:
+        m = self.model
+        pending = [pair for pair, state in m.follows.items() if pair[1] == u and state == "pending"]
+        going_public = not private and u in m.private
+        # Going public with requests pending needs a choice; requests of deactivated accounts do not count.
+        refused = going_public and choice is None and any(a not in m.inactive for a, _b in pending)
+        self.expect(
+            InvalidInput if refused else None,
+            lambda: services.account_set_privacy(
+                user=self.users[u],
+                is_private=private,
+                pending_requests=choice,  # type: ignore[arg-type]
+            ),
+        )
+        if refused:
+            return
         if private:
-            self.model.private.add(u)
-        else:
-            self.model.private.discard(u)
-            for pair, state in self.model.follows.items():
-                if pair[1] == u and state == "pending":
-                    self.model.follows[pair] = "accepted"
+            m.private.add(u)
+        elif going_public:
+            m.private.discard(u)
+            for pair in pending:
+                if choice == "accept":
+                    m.follows[pair] = "accepted"
+                else:
+                    del m.follows[pair]
 
     @rule(u=member, active=st.booleans())
     def set_active(self, u: int, active: bool) -> None:

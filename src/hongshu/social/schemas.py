@@ -113,6 +113,15 @@ class PrivacyIn(Schema):
     is_private: bool | None = None
     hide_follow_lists: bool | None = None
     likes_public: bool | None = None
+    pending_requests: Literal["accept", "decline"] | None = Field(
+        default=None,
+        description=(
+            "What becomes of pending follow requests when a private account turns public: `accept` makes "
+            "every requester a follower, `decline` drops every request. Required (else 422 "
+            "`pending_requests_choice_required`) when `is_private` goes from true to false while requests "
+            "are pending; ignored otherwise."
+        ),
+    )
 
 
 class PrivacyOut(Schema):

@@ -157,6 +157,13 @@ def follow_requests_page(*, owner: User, cursor: str | None, limit: int = DEFAUL
     return paginate_by_id(rows.select_related("follower", "follower__avatar"), cursor=cursor, limit=limit)
 
 
+def follow_requests_pending(*, owner: User) -> bool:
+    """Whether anyone (still active) waits for `owner` to approve their request to follow."""
+    return Follow.objects.filter(
+        followee=owner, state=Follow.State.PENDING, follower__is_active=True
+    ).exists()
+
+
 def blocks_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[User]:
     return _accounts_page(Block.objects.filter(blocker=user), "blocked", cursor=cursor, limit=limit)
 

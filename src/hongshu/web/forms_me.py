@@ -97,6 +97,20 @@ class PrivacyForm(ProblemForm):
     )
     hide_follow_lists = forms.BooleanField(label=_("Hide who I follow and who follows me"), required=False)
     likes_public = forms.BooleanField(label=_("Show the notes I like on my profile"), required=False)
+    # Asked for only when a private account with pending follow requests turns public (the service decides).
+    pending_requests = forms.ChoiceField(
+        label=_("Pending follow requests"),
+        required=False,
+        choices=[("accept", _("Accept them all")), ("decline", _("Decline them all"))],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Required if you make your account public while people are waiting for your approval: accept "
+            "all their requests, or decline all of them."
+        ),
+    )
+
+    def clean_pending_requests(self) -> str | None:
+        return self.cleaned_data["pending_requests"] or None
 
 
 class ReadingForm(ProblemForm):

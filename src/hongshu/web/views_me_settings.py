@@ -21,7 +21,7 @@ from hongshu.core.errors import ProblemError, field_error
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.social import services as social
-from hongshu.social.selectors import blocks_page
+from hongshu.social.selectors import blocks_page, follow_requests_pending
 from hongshu.web.csp import csp
 from hongshu.web.forms_me import (
     DeleteAccountForm,
@@ -98,6 +98,7 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
             }
         ),
         "reading_form": ReadingForm(initial={"script": member.script, "show_pinyin": member.show_pinyin}),
+        "pending_requests": member.is_private and follow_requests_pending(owner=member),
         "password_form": PasswordForm(),
         "delete_form": DeleteAccountForm(),
         "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
@@ -129,9 +130,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:  # noqa: PLR0911 - one 
     if action == "privacy":
         privacy = PrivacyForm(request.POST)
         if privacy.is_valid():
-            social.account_set_privacy(user=member, **privacy.cleaned_data)
-            messages.success(request, _("Your privacy settings are saved."))
-            return redirect("me-settings")
+            try:
+                social.account_set_privacy(user=member, **privacy.cleaned_data)
+            except ProblemError as problem:  # going public with requests pending, and no choice made
+                privacy.add_problem(problem)
+            else:
+                messages.success(request, _("Your privacy settings are saved."))
+                return redirect("me-settings")
         return _settings_page(request, member, privacy_form=privacy)
     if action == "reading":
         return _reading_save(request, member)

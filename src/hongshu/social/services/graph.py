@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Conflict, InvalidInput, NotFound
+from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
 from hongshu.notifications.services import notify_after_commit
 from hongshu.social.models import Block, Follow, Mute
-from hongshu.social.selectors import account_not_found, blocked_pair
+from hongshu.social.selectors import account_not_found, blocked_pair, follow_requests_pending
 
 
 def follow_create(*, follower: User, followee: User) -> Follow:
@@ -84,34 +86,55 @@ def follower_remove(*, owner: User, follower: User) -> None:
         raise NotFound(_("This account does not follow you."), code="not_a_follower")
 
 
+PendingRequestsChoice = Literal["accept", "decline"]
+
+
 def account_set_privacy(
     *,
     user: User,
     is_private: bool | None = None,
     hide_follow_lists: bool | None = None,
     likes_public: bool | None = None,
+    pending_requests: PendingRequestsChoice | None = None,
 ) -> User:
     """Change privacy settings; None leaves a setting as it is.
 
-    Making the account public accepts every pending follow request at once: nobody is left waiting on a
-    decision that no longer exists. Going private keeps the followers already accepted.
+    A private account that turns public while requests to follow it are pending must say what becomes of
+    them (`pending_requests`): "accept" makes every requester a follower, "decline" drops every request.
+    Without a choice it is refused (422 `pending_requests_choice_required`): accepting them silently used to
+    hand people the member never approved a follower's access, which stayed when the account went private
+    again. Going private keeps the accepted followers, who are exactly the ones the member approved: one by
+    one, all at once by choosing "accept", or by being followed while the account was public.
     """
-    changed: list[str] = []
-    for field, value in (
-        ("is_private", is_private),
-        ("hide_follow_lists", hide_follow_lists),
-        ("likes_public", likes_public),
-    ):
-        if value is not None and getattr(user, field) != value:
-            setattr(user, field, value)
-            changed.append(field)
     with transaction.atomic():
+        # Locked, so a concurrent switch cannot act on requests this one has not seen.
+        locked = User.objects.select_for_update().only("pk", "is_private").get(pk=user.pk)
+        pending = Follow.objects.filter(followee=user, state=Follow.State.PENDING)
+        if is_private is False and locked.is_private:
+            if pending_requests is None and follow_requests_pending(owner=user):
+                raise field_error(
+                    "pending_requests",
+                    _(
+                        "People are waiting for your approval to follow you. Choose whether to accept "
+                        "or decline all their requests before making your account public."
+                    ),
+                    code="pending_requests_choice_required",
+                )
+            if pending_requests == "accept":
+                pending.update(state=Follow.State.ACCEPTED, accepted_at=timezone.now())
+            else:  # declined, or only requests of deactivated accounts were left
+                pending.delete()
+        changed: list[str] = []
+        for field, value in (
+            ("is_private", is_private),
+            ("hide_follow_lists", hide_follow_lists),
+            ("likes_public", likes_public),
+        ):
+            if value is not None and getattr(user, field) != value:
+                setattr(user, field, value)
+                changed.append(field)
         if changed:
             user.save(update_fields=changed)
-        if is_private is False:
-            Follow.objects.filter(followee=user, state=Follow.State.PENDING).update(
-                state=Follow.State.ACCEPTED, accepted_at=timezone.now()
-            )
     return user
 
 
