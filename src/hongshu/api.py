@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import orjson
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 
@@ -18,7 +23,7 @@ from hongshu.core.schemas import Problem
 
 logger = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
-_DOCUMENTED_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "500"}
+_DOCUMENTED_ERRORS = {"400", "401", "403", "404", "405", "409", "413", "415", "422", "429", "500"}
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -48,6 +53,45 @@ class HongshuAPI(NinjaAPI):
                         "content": problem_content,
                     }
         return schema
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        """Ninja's URLs, answering a wrong method and an unknown path under the API as problems too.
+
+        Ninja answers a method an operation lacks with a plain-text 405 and Django an unknown path with its
+        HTML 404 page; a client of the API reads problem details for every error instead.
+        """
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _method_problem(pattern.callback)
+        patterns.append(re_path(r"^", _unknown_path))
+        return patterns, app_name, namespace
+
+
+def _method_problem(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)  # keeps Ninja's `csrf_exempt` mark
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:  # Ninja's root view (`/api/v1/`); operations map theirs through `_not_found`
+            return _unknown_path(request)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = problem_response(
+                request,
+                status=405,
+                code="method_not_allowed",
+                title=_("This address does not accept that method."),
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+def _unknown_path(request: HttpRequest) -> HttpResponse:
+    return problem_response(request, status=404, code="not_found", title=_("We could not find that."))
 
 
 def problem_response(
@@ -103,6 +147,38 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         code="invalid_input",
         title=_("Some of the information you sent is not valid."),
         errors=errors,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja's own errors: a body it cannot parse (400), a failed CSRF check (403).
+    if exc.status_code == 403:
+        return problem_response(
+            request, status=403, code="forbidden", title=_("You are not allowed to do that.")
+        )
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code="malformed_request",
+        title=_("The request could not be understood."),
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(
+        request, status=413, code="payload_too_large", title=_("That request is too large.")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(UnreadablePostError)
+@api.exception_handler(SuspiciousOperation)
+def _malformed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A multipart body without a boundary or with too many fields, a body cut off in transit.
+    return problem_response(
+        request, status=400, code="malformed_request", title=_("The request could not be understood.")
     )
 
 

@@ -18,7 +18,7 @@ from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, field_error
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
-from hongshu.language.codes import READABLE_LANGUAGES
+from hongshu.language.codes import readable_language
 from hongshu.language.detection import detect_language
 from hongshu.search.tasks import index_member_task
 
@@ -76,10 +76,11 @@ def _clean_region(region: str) -> str:
 
 
 def _clean_languages(languages: Sequence[str]) -> list[str]:
-    unknown = [code for code in languages if code not in READABLE_LANGUAGES]
-    if unknown:
+    # BCP 47 tags as clients send them (`zh`, `zh-TW`, `en-GB`), stored as the codes the UI offers.
+    codes = [readable_language(tag) for tag in languages]
+    if None in codes:
         raise field_error("languages", _("Unknown language code."), code="unknown_language")
-    return list(dict.fromkeys(languages))
+    return list(dict.fromkeys(code for code in codes if code is not None))
 
 
 def account_create(

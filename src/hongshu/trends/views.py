@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.core.errors import ProblemError
+from hongshu.core.pagination import parse_offset
 from hongshu.feeds.selectors import viewer_marks
 from hongshu.search import selectors as search
 from hongshu.trends import selectors, services
@@ -19,8 +20,7 @@ PAGE = 20
 
 
 def _offset(request: HttpRequest) -> int:
-    raw = request.GET.get("offset", "0")
-    return min(int(raw), search.MAX_OFFSET) if raw.isdigit() else 0
+    return parse_offset(request.GET.get("offset"), maximum=search.MAX_OFFSET)
 
 
 @csp

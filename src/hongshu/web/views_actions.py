@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hongshu.core.ids import parse_id
 from hongshu.social import services
 from hongshu.social.selectors import access_account, board_of_owner, boards_of, note_counts
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
@@ -63,11 +64,11 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     """Collect into the chosen board, or into a new board named in `new_board`."""
     member = member_of(request)
     new_board = request.POST.get("new_board", "").strip()
-    board_id = request.POST.get("board", "")
+    board_id = parse_id(request.POST.get("board"))  # anything but a valid ID means the default board
     if new_board:
         board = services.board_create(owner=member, name=new_board)
-    elif board_id.isdigit() and len(board_id) <= 19:
-        board = board_of_owner(owner=member, board_id=int(board_id))
+    elif board_id is not None:
+        board = board_of_owner(owner=member, board_id=board_id)
     else:
         board = services.board_default(owner=member)
     services.collect_create(user=member, note_id=note_id, board_id=board.pk)

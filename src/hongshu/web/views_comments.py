@@ -12,15 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.comments import services
 from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
-from hongshu.core.errors import field_error
+from hongshu.core.ids import require_id
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
 from hongshu.web.csp import csp
-
-
-def _id(value: str, field: str) -> int:
-    if not value.isdigit() or len(value) > 19:
-        raise field_error(field, _("This is not a valid ID."), code="invalid_id")
-    return int(value)
 
 
 @csp
@@ -40,7 +34,9 @@ def comment_post(request: HttpRequest, note_id: int) -> HttpResponse:
     body = request.POST.get("body", "")
     reply_to = request.POST.get("reply_to", "")
     if reply_to:
-        comment = services.comment_reply(author=member, comment_id=_id(reply_to, "reply_to"), body=body)
+        comment = services.comment_reply(
+            author=member, comment_id=require_id(reply_to, field="reply_to"), body=body
+        )
     else:
         comment = services.comment_create(author=member, note_id=note_id, body=body)
     view = comment_detail(viewer=member, comment_id=comment.pk)

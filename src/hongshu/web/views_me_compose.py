@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import ProblemError
+from hongshu.core.ids import parse_id
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
 from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
@@ -36,9 +37,9 @@ def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[Pi
     """The photo IDs (in order) and their alt texts as posted; IDs that are not numbers are dropped."""
     ids, alts = request.POST.getlist("photo"), request.POST.getlist("alt")
     specs = [
-        ImageSpec(media_id=int(raw), alt_text=alts[i] if i < len(alts) else "")
+        ImageSpec(media_id=media_id, alt_text=alts[i] if i < len(alts) else "")
         for i, raw in enumerate(ids)
-        if raw.isdigit()
+        if (media_id := parse_id(raw)) is not None
     ]
     # Only the member's own uploads are shown back; note_create refuses the others with a field error.
     assets = {a.pk: a for a in MediaAsset.objects.filter(owner=owner, pk__in=[s.media_id for s in specs])}

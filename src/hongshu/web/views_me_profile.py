@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, NotFound, ProblemError
+from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
 from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.notes.models import Note
@@ -39,10 +40,10 @@ def _board_page(
     request: HttpRequest, viewer: User | None, account: User
 ) -> tuple[list[Board], Board | None, Page[Note]]:
     boards = boards_of(viewer=viewer, owner=account)
-    chosen = request.GET.get("board", "")
+    chosen = parse_id(request.GET.get("board"))  # anything but a valid ID shows the first board
     board = None
-    if chosen.isdigit():
-        board = access_board(viewer=viewer, board_id=int(chosen))
+    if chosen is not None:
+        board = access_board(viewer=viewer, board_id=chosen)
         if board.owner_id != account.pk:
             raise NotFound(code="board_not_found")
     elif boards:
