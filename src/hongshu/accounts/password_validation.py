@@ -1,17 +1,48 @@
-"""A password validator Django lacks, listed in AUTH_PASSWORD_VALIDATORS beside Django's own."""
+"""Password validators listed in AUTH_PASSWORD_VALIDATORS beside Django's own."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.password_validation import UserAttributeSimilarityValidator
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 # Spaces of every kind (U+0020, NBSP, ideographic space...), invisible format characters and controls:
 # none of them makes a password harder to guess, and some are typed by accident or pasted invisibly.
 _BLANK_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cf", "Cc"})
+
+
+class MemberAttributeSimilarityValidator(UserAttributeSimilarityValidator):
+    """Django's check that a password is not like the member's handle or name, naming the attribute in the
+    reader's language: Django names it by the model field's verbose name, which for `handle` is untranslated
+    ("密码跟 handle 太相似了")."""
+
+    LABELS: ClassVar[dict[str, Promise]] = {
+        "handle": gettext_lazy("handle"),
+        "display_name": gettext_lazy("display name"),
+        "email": gettext_lazy("email address"),
+    }
+
+    def validate(self, password: str, user: Any = None) -> None:
+        try:
+            super().validate(password, user)
+        except ValidationError as exc:
+            labels = {_verbose_name(user, name): label for name, label in self.LABELS.items()}
+            params = dict(exc.params or {})
+            params["verbose_name"] = labels.get(str(params.get("verbose_name")), params.get("verbose_name"))
+            raise ValidationError(exc.message, code=exc.code, params=params) from None
+
+
+def _verbose_name(user: Any, attribute: str) -> str:
+    """The name Django's validator reports for `attribute` (the field's verbose name, else the attribute)."""
+    try:
+        return str(user._meta.get_field(attribute).verbose_name)
+    except FieldDoesNotExist:
+        return attribute
 
 
 class VariedCharactersValidator:

@@ -125,7 +125,7 @@ PASSWORD_HASHERS = (
 # like the handle or display name is refused too; eight spaces or "aaaaaaaa" fail the last one.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "NAME": "hongshu.accounts.password_validation.MemberAttributeSimilarityValidator",
         "OPTIONS": {"user_attributes": ("handle", "display_name", "email")},
     },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
