@@ -3,14 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.accounts import services
-from hongshu.accounts.models import User
-from hongshu.core.auth import current_member, member_auth, request_user
+from hongshu.accounts.models import ApiToken, User
+from hongshu.accounts.selectors import tokens_page
+from hongshu.core.auth import current_member, member_auth, request_token, request_user
 from hongshu.core.schemas import PathId
 from hongshu.media.schemas import MediaOut
 from hongshu.social.selectors import access_account
@@ -58,12 +60,51 @@ class CredentialsIn(Schema):
     handle: str = Field(max_length=64)
     password: str = Field(max_length=256)
     name: str = Field(default="", max_length=64)
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=services.TOKEN_MAX_DAYS, description="the token expires after this many days"
+    )
+    expires_at: datetime | None = Field(
+        default=None, description="or at this moment (UTC if no offset); neither: valid until revoked"
+    )
 
 
 class TokenOut(Schema):
     id: str
-    token: str
+    token: str = Field(description="the secret, shown only this once")
+    expires_at: datetime | None = None
     account: AccountOut
+
+
+class TokenInfoOut(Schema):
+    """A token as its member sees it in the list: never the secret (only its digest is stored)."""
+
+    id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="to within about a minute")
+    expires_at: datetime | None = Field(description="null: valid until revoked")
+    current: bool = Field(description="the token this request is authenticated by")
+
+    @classmethod
+    def of(cls, token: ApiToken, *, current: ApiToken | None) -> TokenInfoOut:
+        return cls(
+            id=str(token.pk),
+            name=token.name,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+            expires_at=token.expires_at,
+            current=current is not None and current.pk == token.pk,
+        )
+
+
+class TokenPageOut(Schema):
+    items: list[TokenInfoOut]
+    next_cursor: str | None
+
+
+class TokenPageIn(Schema):
+    cursor: str | None = Field(default=None, max_length=48)
+    limit: int = Field(default=20, ge=1, le=50)
 
 
 class ProfileIn(Schema):
@@ -95,8 +136,20 @@ def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
 
 @router.post("/tokens", response={201: TokenOut}, summary="Sign in: exchange handle and password for a token")
 def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOut]:
-    token, secret = services.token_create(handle=payload.handle, password=payload.password, name=payload.name)
-    return Status(201, TokenOut(id=str(token.pk), token=secret, account=AccountOut.of(token.user)))
+    token, secret = services.token_create(**payload.dict())
+    out = TokenOut(
+        id=str(token.pk), token=secret, expires_at=token.expires_at, account=AccountOut.of(token.user)
+    )
+    return Status(201, out)
+
+
+@router.get("/tokens", response=TokenPageOut, auth=member_auth, summary="Your tokens (never their secrets)")
+def list_tokens(request: HttpRequest, page: Query[TokenPageIn]) -> TokenPageOut:
+    tokens = tokens_page(user=current_member(request), cursor=page.cursor, limit=page.limit)
+    current = request_token(request)
+    return TokenPageOut(
+        items=[TokenInfoOut.of(t, current=current) for t in tokens.items], next_cursor=tokens.next_cursor
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=member_auth, summary="Revoke a token")
@@ -130,13 +183,22 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
     return AccountOut.of(user)
 
 
-@router.post("/accounts/me/password", response={204: None}, auth=member_auth)
+@router.post(
+    "/accounts/me/password",
+    response={204: None},
+    auth=member_auth,
+    summary="Change your password (signs out every other session and token)",
+)
 def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status[None]:
+    member, token = current_member(request), request_token(request)
     services.account_change_password(
-        user=current_member(request),
+        user=member,
         current_password=payload.current_password,
         new_password=payload.new_password,
+        keep_token_id=token.pk if token else None,
     )
+    if token is None:  # asked with the session cookie: that session stays signed in
+        update_session_auth_hash(request, member)
     return Status(204, None)
 
 

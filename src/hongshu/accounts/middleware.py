@@ -2,39 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
-from hongshu.accounts.models import ApiToken
-
-# Writing last_used_at on every request would turn every read into a write; once a minute is plenty.
-_TOUCH_INTERVAL = timedelta(minutes=1)
+from hongshu.accounts.models import User
+from hongshu.accounts.services import token_authenticate
+from hongshu.core.errors import NotAuthenticated
 
 
 class BearerTokenMiddleware:
+    """Runs after AuthenticationMiddleware and before CsrfViewMiddleware checks the view.
+
+    A valid token authenticates the request by itself: `request.user` is its member whatever session cookie
+    came along, and CSRF does not apply (a cross-site form cannot attach a header with the secret). A token
+    that is not valid (unknown, revoked, expired) changes nothing: the API answers 401 for it
+    (`hongshu.core.auth.request_user`) and pages keep the cookie's member with CSRF checks, so a made-up
+    header can never switch CSRF off.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         header = request.headers.get("Authorization", "")
         if header[:7].lower() == "bearer ":
-            request.auth_via_token = True  # type: ignore[attr-defined]
-            # A token request carries no cookie credentials, so CSRF does not apply to it.
-            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-            token = (
-                ApiToken.objects.select_related("user")
-                .filter(digest=ApiToken.digest_of(header[7:].strip()), user__is_active=True)
-                .first()
-            )
-            if token is None:
-                request.bad_token = True  # type: ignore[attr-defined]
+            try:
+                token = token_authenticate(secret=header[7:].strip())
+            except NotAuthenticated as refused:
+                request.bad_token = refused  # type: ignore[attr-defined]
             else:
-                request.user = token.user
-                now = timezone.now()
-                if token.last_used_at is None or now - token.last_used_at > _TOUCH_INTERVAL:
-                    token.last_used_at = now
-                    token.save(update_fields=["last_used_at"])
+                member = token.user
+                request.api_token = token  # type: ignore[attr-defined]
+                request.user = member
+                request.auser = _constant(member)
+                request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+def _constant(member: User) -> Callable[[], Awaitable[User | AnonymousUser]]:
+    async def auser() -> User | AnonymousUser:
+        return member
+
+    return auser

@@ -79,13 +79,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class ApiToken(SnowflakeModel):
-    """A bearer token for the API. Only a SHA-256 digest is stored; the secret is shown once."""
+    """A bearer token for the API. Only a SHA-256 digest is stored; the secret is shown once.
+
+    Changing the password deletes every other token of the member (`account_revoke_credentials`)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=64, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # None: valid until revoked. An expired token is refused (401 `token_expired`), and listed until deleted.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     @staticmethod
     def digest_of(secret: str) -> str:

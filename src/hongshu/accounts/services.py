@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import regex
 from django.contrib.auth import authenticate
@@ -11,11 +12,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.reserved import is_reserved_handle
-from hongshu.core.errors import Conflict, NotAuthenticated, field_error
+from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.language.codes import readable_language
@@ -161,12 +163,34 @@ def account_update_profile(
     return user
 
 
-def account_change_password(*, user: User, current_password: str, new_password: str) -> None:
+def account_change_password(
+    *, user: User, current_password: str, new_password: str, keep_token_id: int | None = None
+) -> None:
+    """Change the password and sign out every other session and token (`account_revoke_credentials`).
+
+    `keep_token_id` is the token that asked, if any; a web caller keeps its session with
+    `update_session_auth_hash`.
+    """
     if not user.check_password(current_password):
         raise NotAuthenticated(_("The current password is not correct."), code="invalid_credentials")
     _clean_password(new_password, user=user)
     user.set_password(new_password)
-    user.save(update_fields=["password"])
+    with transaction.atomic():
+        user.save(update_fields=["password"])
+        account_revoke_credentials(user=user, keep_token_id=keep_token_id)
+
+
+def account_revoke_credentials(*, user: User, keep_token_id: int | None = None) -> int:
+    """Sign the member out everywhere but the credential that asked; for a password change or reset.
+
+    Tokens: every token but `keep_token_id` is deleted. Sessions: Django signs out, on its next request, any
+    session whose stored auth hash (an HMAC of the password hash, `get_session_auth_hash`) no longer matches
+    (`django.contrib.auth.get_user`), so call this once the new password is saved. Returns how many tokens went.
+    """
+    tokens = ApiToken.objects.filter(user=user)
+    if keep_token_id is not None:
+        tokens = tokens.exclude(pk=keep_token_id)
+    return tokens.delete()[0]
 
 
 def account_delete(*, user: User, password: str) -> None:
@@ -195,23 +219,87 @@ def account_delete(*, user: User, password: str) -> None:
             enqueue_on_commit(reconcile_comment_counts_task, note_ids)
 
 
-def token_create(*, handle: str, password: str, name: str = "") -> tuple[ApiToken, str]:
-    """Exchange credentials for a bearer token. Returns the row and the secret, which is shown only once."""
+TOKEN_MAX_DAYS = 3650
+# Writing last_used_at on every request would turn every read into a write; once a minute is plenty.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _token_expiry(*, expires_in_days: int | None, expires_at: datetime | None) -> datetime | None:
+    """When a new token expires: in a number of days, at a moment (naive means UTC), or never (None)."""
+    if expires_in_days is not None and expires_at is not None:
+        raise field_error(
+            "expires_at", _("Give an expiry date or a number of days, not both."), code="invalid_expiry"
+        )
+    now = timezone.now()
+    if expires_in_days is not None:
+        if not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+            raise field_error(
+                "expires_in_days", _("A token lasts between 1 and 3650 days."), code="invalid_expiry"
+            )
+        return now + timedelta(days=expires_in_days)
+    if expires_at is not None:
+        if timezone.is_naive(expires_at):
+            expires_at = expires_at.replace(tzinfo=UTC)
+        if not now < expires_at <= now + timedelta(days=TOKEN_MAX_DAYS):
+            raise field_error(
+                "expires_at",
+                _("Choose an expiry in the future, at most 10 years away."),
+                code="invalid_expiry",
+            )
+    return expires_at
+
+
+def token_create(
+    *,
+    handle: str,
+    password: str,
+    name: str = "",
+    expires_in_days: int | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Exchange credentials for a bearer token, valid until revoked or until the expiry asked for (at most
+    one of `expires_in_days` and `expires_at`). Returns the row and the secret, which is shown only once."""
+    expires_at = _token_expiry(expires_in_days=expires_in_days, expires_at=expires_at)  # before the slow hash
     refuse_nul(handle, field="handle")  # PostgreSQL cannot even compare text with NUL: 422, not a 500
     user = authenticate(username=handle.strip().lstrip("@"), password=password)
     if not isinstance(user, User):
         raise NotAuthenticated(_("The handle or password is not correct."), code="invalid_credentials")
-    return token_issue(user=user, name=name)
+    return token_issue(user=user, name=name, expires_at=expires_at)
 
 
-def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+def token_issue(*, user: User, name: str = "", expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     secret = "hs_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=clean_text(name)[:64], digest=ApiToken.digest_of(secret))
+    token = ApiToken.objects.create(
+        user=user, name=clean_text(name)[:64], digest=ApiToken.digest_of(secret), expires_at=expires_at
+    )
     return token, secret
 
 
+def token_authenticate(*, secret: str) -> ApiToken:
+    """The live token with this secret, its member attached; notes its use at most once a minute.
+
+    Raises `NotAuthenticated`: `invalid_token` (unknown, revoked, or its member deactivated) or `token_expired`.
+    """
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        raise NotAuthenticated(_("This token is not valid. Please sign in again."), code="invalid_token")
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated(_("This token has expired. Please sign in again."), code="token_expired")
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
+    return token
+
+
 def token_revoke(*, user: User, token_id: int) -> None:
-    ApiToken.objects.filter(user=user, pk=token_id).delete()
+    """Delete one of the member's tokens (404 `token_not_found` if they have none with this ID)."""
+    if not ApiToken.objects.filter(user=user, pk=token_id).delete()[0]:
+        raise NotFound(_("You have no token with this ID."), code="token_not_found")
 
 
 def account_set_interests(*, user: User, interests: Sequence[str]) -> User:

@@ -8,16 +8,18 @@ from django.http import HttpRequest
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
-from hongshu.accounts.models import User
+from hongshu.accounts.models import ApiToken, User
 from hongshu.core.errors import Forbidden, NotAuthenticated
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def request_user(request: HttpRequest) -> User | None:
-    """The signed-in member or None. A presented but unknown token is an error, never anonymous."""
-    if getattr(request, "bad_token", False):
-        raise NotAuthenticated(code="invalid_token")
+    """The signed-in member or None. A presented token that is not valid is an error (401), never anonymous,
+    and never falls back to the session cookie."""
+    refused = getattr(request, "bad_token", None)
+    if isinstance(refused, NotAuthenticated):
+        raise refused
     user = request.user
     return user if isinstance(user, User) and user.is_authenticated else None
 
@@ -32,13 +34,22 @@ class MemberAuth(AuthBase):
         user = request_user(request)
         if user is None:
             raise NotAuthenticated
-        cookie_auth = not getattr(request, "auth_via_token", False)
-        if cookie_auth and request.method not in _SAFE_METHODS and check_csrf(request) is not None:
+        if (
+            request_token(request) is None
+            and request.method not in _SAFE_METHODS
+            and check_csrf(request) is not None
+        ):
             raise Forbidden(code="csrf_failed")
         return user
 
 
 member_auth = MemberAuth()
+
+
+def request_token(request: HttpRequest) -> ApiToken | None:
+    """The valid bearer token the request is authenticated by; None for a session cookie (or no one)."""
+    token = getattr(request, "api_token", None)
+    return token if isinstance(token, ApiToken) else None
 
 
 def current_member(request: HttpRequest) -> User:

@@ -17,6 +17,7 @@ from hongshu.accounts.services import (
     account_update_profile,
     member_set_reading,
 )
+from hongshu.core.auth import request_token
 from hongshu.core.errors import ProblemError, field_error
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
@@ -109,6 +110,28 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
     return render(request, "web/me/settings.html", context, status=422 if failed else 200)
 
 
+def _password_save(request: HttpRequest, member: User) -> HttpResponse:
+    """Change the password; every other session and token of the member is signed out, this one stays."""
+    password = PasswordForm(request.POST)
+    if password.is_valid():
+        token = request_token(request)
+        try:
+            account_change_password(
+                user=member,
+                current_password=password.cleaned_data["current_password"],
+                new_password=password.cleaned_data["new_password"],
+                keep_token_id=token.pk if token else None,
+            )
+        except ProblemError as problem:
+            password.add_problem(problem)
+        else:
+            if token is None:  # changed through this session: it stays signed in
+                update_session_auth_hash(request, member)
+            messages.success(request, _("Your password is changed. You are signed out everywhere else."))
+            return redirect("me-settings")
+    return _settings_page(request, member, password_form=password)
+
+
 def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
     reading = ReadingForm(request.POST)
     if reading.is_valid():
@@ -121,7 +144,7 @@ def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
 @csp
 @members_only
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:  # noqa: PLR0911 - one branch per form
+def settings_page(request: HttpRequest) -> HttpResponse:
     """One page, several forms; the `action` field says which one was sent."""
     member = member_of(request)
     if request.method == "GET":
@@ -141,21 +164,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:  # noqa: PLR0911 - one 
     if action == "reading":
         return _reading_save(request, member)
     if action == "password":
-        password = PasswordForm(request.POST)
-        if password.is_valid():
-            try:
-                account_change_password(
-                    user=member,
-                    current_password=password.cleaned_data["current_password"],
-                    new_password=password.cleaned_data["new_password"],
-                )
-            except ProblemError as problem:
-                password.add_problem(problem)
-            else:
-                update_session_auth_hash(request, member)  # stay signed in here, signed out elsewhere
-                messages.success(request, _("Your password is changed."))
-                return redirect("me-settings")
-        return _settings_page(request, member, password_form=password)
+        return _password_save(request, member)
     return redirect("me-settings")
 
 
