@@ -88,12 +88,18 @@ def topics_index(*, topics: Iterable[Topic]) -> None:
     topics = list(topics)
     known = set(
         SearchTerm.objects.filter(
-            kind=SearchTerm.Kind.TOPIC, object_id__in=[t.pk for t in topics]
+            kind=SearchTerm.Kind.TOPIC, object_id__in_ids=[t.pk for t in topics]
         ).values_list("object_id", flat=True)
     )
-    for topic in topics:
-        if topic.pk not in known:
-            _replace_terms(SearchTerm.Kind.TOPIC, topic.pk, _topic_terms(topic))
+    # One insert for all (a topic listed again after going private comes back in the same batch).
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(kind=SearchTerm.Kind.TOPIC, object_id=topic.pk, term=t, weight=w)
+            for topic in topics
+            if topic.pk not in known
+            for t, w in _topic_terms(topic).items()
+        ]
+    )
 
 
 def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = None) -> None:
@@ -107,7 +113,7 @@ def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = 
     whichever commits last sees the final count: its search keys exist exactly while the count is above 0.
     Queries: a fixed handful plus one UPDATE per distinct change size, and the keys of newly listed topics.
     """
-    scope = Q(author_id=author_id) if author_id is not None else Q(pk__in=list(note_ids))
+    scope = Q(author_id=author_id) if author_id is not None else Q(pk__in_ids=list(note_ids))
     public = Note.objects.visible_to(None).filter(scope).values("pk")
     want = {
         (note_id, topic_id): author
@@ -118,14 +124,14 @@ def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = 
     counted = (
         PublicNoteTopic.objects.filter(author_id=author_id)
         if author_id is not None
-        else PublicNoteTopic.objects.filter(note_id__in=list(note_ids))
+        else PublicNoteTopic.objects.filter(note_id__in_ids=list(note_ids))
     )
     have = {(n, t): pk for pk, n, t in counted.values_list("pk", "note_id", "topic_id")}
     gone = [pair for pair in have if pair not in want]
     new = [pair for pair in want if pair not in have]
     if not gone and not new:
         return
-    PublicNoteTopic.objects.filter(pk__in=[have[pair] for pair in gone]).delete()
+    PublicNoteTopic.objects.filter(pk__in_ids=[have[pair] for pair in gone]).delete()
     PublicNoteTopic.objects.bulk_create(
         [PublicNoteTopic(note_id=n, author_id=want[n, t], topic_id=t) for n, t in new]
     )
@@ -142,17 +148,18 @@ def _public_topics_count(change: Counter[int]) -> None:
     # Rows at 0 are kept (never deleted): a concurrent drain waiting on a row must still find it.
     PublicTopic.objects.bulk_create([PublicTopic(topic_id=t) for t in changed], ignore_conflicts=True)
     # Locked in one order: two drains sharing topics wait for each other instead of deadlocking.
-    list(PublicTopic.objects.select_for_update().filter(pk__in=changed).order_by("pk").values_list("pk"))
+    list(PublicTopic.objects.select_for_update().filter(pk__in_ids=changed).order_by("pk").values_list("pk"))
     by_size: defaultdict[int, list[int]] = defaultdict(list)
     for topic_id in changed:
         by_size[change[topic_id]].append(topic_id)
     for size, topic_ids in by_size.items():
-        PublicTopic.objects.filter(pk__in=topic_ids).update(notes=F("notes") + size)
-    counts = dict(PublicTopic.objects.filter(pk__in=changed).values_list("pk", "notes"))
+        PublicTopic.objects.filter(pk__in_ids=topic_ids).update(notes=F("notes") + size)
+    counts = dict(PublicTopic.objects.filter(pk__in_ids=changed).values_list("pk", "notes"))
     SearchTerm.objects.filter(
-        kind=SearchTerm.Kind.TOPIC, object_id__in=[t for t in changed if counts.get(t, 0) <= 0]
+        kind=SearchTerm.Kind.TOPIC, object_id__in_ids=[t for t in changed if counts.get(t, 0) <= 0]
     ).delete()
-    topics_index(topics=Topic.objects.filter(pk__in=[t for t in changed if counts.get(t, 0) > 0]))
+    if listed := [t for t in changed if counts.get(t, 0) > 0]:
+        topics_index(topics=Topic.objects.filter(pk__in_ids=listed).only("name"))
 
 
 def public_topics_rebuild(*, batch: int = 500) -> int:
