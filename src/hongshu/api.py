@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
@@ -115,6 +115,9 @@ api = HongshuAPI(
     urls_namespace="api-v1",
     renderer=OrjsonRenderer(),
     docs_url="/docs",
+    # Served from ninja's own copy of Swagger UI (ninja is an installed app), no CDN; no validator badge,
+    # which would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

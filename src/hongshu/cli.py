@@ -1,7 +1,8 @@
 """The `hongshu` command. Each verb is a thin wrapper around a tested service or a standard tool.
 
 hongshu run [--host H] [--port P] [--workers N] [--demo-photos-max N]
-                           migrate, load the demo content the first time, serve (embedded jobs)
+                           migrate, load the demo content the first time, serve (embedded jobs);
+                           refused in production (HONGSHU_ENVIRONMENT=production), as is `hongshu demo`
 hongshu serve [--host H] [--port P] [--workers N] [--threads N]
                            serve with gunicorn (sync workers; gthread with --threads > 1)
 hongshu demo [--photos-per-note-max N]
@@ -39,6 +40,16 @@ def _setup() -> None:
     django.setup()
     # Inline jobs log every task at INFO; one line per demo photo would bury the start-up message.
     logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
+
+
+def _refuse_demo_in_production() -> None:
+    """Exit with the reason (status 1) before anything is written, when the demo is refused here."""
+    from hongshu.demo.services import DemoRefusedError, demo_refuse_in_production
+
+    try:
+        demo_refuse_in_production()
+    except DemoRefusedError as refused:
+        sys.exit(f"hongshu: {refused}")
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +121,7 @@ def run(argv: Sequence[str]) -> NoReturn:
     # The demo photos are processed before serving (inline), so the first page is complete at once.
     os.environ["HONGSHU_JOBS"] = jobs or "inline"
     _setup()
+    _refuse_demo_in_production()
     from django.core.management import call_command
 
     from hongshu.demo.services import demo_load
@@ -136,6 +148,7 @@ def demo(argv: Sequence[str]) -> None:
     # Photos are processed in this process unless told otherwise, so avatars can be set once they are ready.
     os.environ.setdefault("HONGSHU_JOBS", "inline")
     _setup()
+    _refuse_demo_in_production()
     from hongshu.demo.services import demo_load
 
     result = demo_load(photos_per_note_max=options.photos_per_note_max)

@@ -137,7 +137,7 @@ def test_a_configured_secret_key_wins(clean_env: Path, monkeypatch: pytest.Monke
 def test_without_database_url_sqlite_lives_in_var(clean_env: Path) -> None:
     module = load_settings_module()
     database = module["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["ENGINE"] == "hongshu.config.sqlite"  # Django's, with private files (test_sqlite_private)
     assert database["NAME"] == str(clean_env / "hongshu.sqlite3")
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert module["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

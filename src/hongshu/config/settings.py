@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,22 @@ from hongshu.config.env import HongshuSettings
 
 HONGSHU = HongshuSettings()
 VAR_DIR = HONGSHU.var_dir
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _var_dir_make_private(path: Path) -> None:
+    """var/ holds the database, the uploads and maybe the secret key: only its owner may enter it (0700),
+    whatever the umask. A folder we do not own (a mount prepared by an operator) is theirs to set."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o700)
+
+
+_var_dir_make_private(VAR_DIR)
 
 DEBUG = HONGSHU.debug
+# development | test | production; production refuses what only suits a trial (the demo members).
+HONGSHU_ENVIRONMENT = HONGSHU.environment
 SECRET_KEY = HONGSHU.resolved_secret_key()
 ALLOWED_HOSTS = HONGSHU.allowed_hosts
 SITE_URL = HONGSHU.site_url.rstrip("/")
@@ -25,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Its templates and static files serve the API docs (Swagger UI) from this app, not from a CDN.
+    "ninja",
     "hongshu.core",
     "hongshu.accounts",
     "hongshu.media",
@@ -40,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response gets the policy: static files, redirects, CSRF failures, error pages.
+    "hongshu.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,12 +99,14 @@ def _database() -> dict[str, Any]:
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "hongshu.sqlite3")}
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, creating the database files readable by their owner only (config/sqlite).
+        db["ENGINE"] = "hongshu.config.sqlite"
         # WAL lets readers proceed while a writer commits; IMMEDIATE avoids lock-upgrade deadlocks.
         db["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
             "transaction_mode": "IMMEDIATE",
         }
-    if db["ENGINE"].endswith("sqlite3"):
+    if db["ENGINE"] == "hongshu.config.sqlite":
         # A file, not Django's shared-cache in-memory default: shared-cache locks tables with no busy
         # timeout ("database table is locked"), so concurrent tests would not see what production sees.
         db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,20 @@ class DemoResult:
     password: str
     notes: int
     photos: int
+
+
+class DemoRefusedError(RuntimeError):
+    """The demo was asked for where it must not exist (production)."""
+
+
+def demo_refuse_in_production() -> None:
+    """Raise DemoRefusedError in production: every demo member signs in with a published password, so on a
+    public instance anyone could sign in as them."""
+    if settings.HONGSHU_ENVIRONMENT == "production":
+        raise DemoRefusedError(
+            "Refusing to load the demo content in production (HONGSHU_ENVIRONMENT=production): its members "
+            "sign in with a published password. Use `hongshu migrate` and `hongshu serve` instead."
+        )
 
 
 def demo_loaded() -> bool:
@@ -104,7 +119,9 @@ def demo_load(*, photos_per_note_max: int = 4, seed: int = DEFAULT_SEED) -> Demo
     Everything is written in one transaction. Photo processing is queued on commit like any upload:
     with inline jobs the photos are ready when this returns, and only then can avatars be set (an avatar
     must be a processed image); with thread or Celery jobs they become ready shortly after.
+    Refused in production (`demo_refuse_in_production`).
     """
+    demo_refuse_in_production()
     handles = [member.handle for member in MEMBERS]
     if demo_loaded():
         return DemoResult(created=False, handles=handles, password=DEMO_PASSWORD, notes=0, photos=0)

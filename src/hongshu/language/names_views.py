@@ -11,11 +11,9 @@ from django.views.decorators.http import require_http_methods
 from hongshu.accounts.services import member_set_chinese_name
 from hongshu.core.errors import ProblemError
 from hongshu.language.names import names_suggest
-from hongshu.web.csp import csp
 from hongshu.web.views_me_common import member_of, members_only
 
 
-@csp
 @members_only
 @require_http_methods(["GET", "POST"])
 def chinese_name(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,6 @@ from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.service import comment_translate, note_translate, target_for
 from hongshu.notes.selectors import access_note
 from hongshu.web.common import fragment_view, member_of, viewer_of
-from hongshu.web.csp import csp
 
 KINDS = ("note", "comment")
 
@@ -38,7 +37,6 @@ def _original(request: HttpRequest, kind: str, object_id: int, *, failure: str |
     return render(request, "language/_comment_body.html", {"c": view, "translation_failure": failure})
 
 
-@csp
 @require_POST
 @fragment_view
 def translate_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
@@ -57,7 +55,6 @@ def translate_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpR
     return render(request, "language/_translated.html", context)
 
 
-@csp
 @require_GET
 @fragment_view
 def original_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
@@ -66,7 +63,6 @@ def original_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpRe
     return _original(request, kind, object_id)
 
 
-@csp
 @require_POST
 def always_translate_set(request: HttpRequest) -> HttpResponse:
     """The settings page's "Always translate" switch (a plain form post; redirects back)."""

@@ -12,7 +12,6 @@ from hongshu.feeds.selectors import viewer_marks
 from hongshu.search import selectors as search
 from hongshu.trends import selectors, services
 from hongshu.web.common import member_of, problem_page, viewer_of
-from hongshu.web.csp import csp
 from hongshu.web.presenters import card_of
 
 TYPES = ("notes", "members", "topics")
@@ -23,7 +22,6 @@ def _offset(request: HttpRequest) -> int:
     return parse_offset(request.GET.get("offset"), maximum=search.MAX_OFFSET)
 
 
-@csp
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
@@ -61,7 +59,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "trends/search.html", context)
 
 
-@csp
 @require_GET
 def search_suggest(request: HttpRequest) -> HttpResponse:
     """The dropdown under the search box, as an HTML fragment for htmx."""

@@ -23,7 +23,6 @@ from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note, notes_latest
 from hongshu.social.selectors import account_social, note_counts
 from hongshu.web.common import problem_page, viewer_of
-from hongshu.web.csp import csp
 from hongshu.web.forms import SignInForm, SignUpForm
 from hongshu.web.presenters import Card, author_of, box_for, card_of, photos_of, topics_beyond_text
 
@@ -56,7 +55,6 @@ def _explore_page(request: HttpRequest) -> Page[Note]:
     return notes_latest(viewer=viewer_of(request), cursor=request.GET.get("cursor"))
 
 
-@csp
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     try:
@@ -66,7 +64,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return _feed(request, page, "web/home.html", feed="explore", more_url="explore-more")
 
 
-@csp
 @require_GET
 def explore_more(request: HttpRequest) -> HttpResponse:
     """The next page of Explore as a fragment, loaded by htmx as the reader nears the end."""
@@ -81,7 +78,6 @@ def _following_page(request: HttpRequest, viewer: User) -> Page[Note]:
     return feed_following(viewer=viewer, cursor=request.GET.get("cursor"))
 
 
-@csp
 @require_GET
 def following(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
@@ -94,7 +90,6 @@ def following(request: HttpRequest) -> HttpResponse:
     return _feed(request, page, "web/following.html", feed="following", more_url="following-more")
 
 
-@csp
 @require_GET
 def following_more(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
@@ -127,7 +122,6 @@ def note_context(viewer: User | None, note: Note) -> dict[str, object]:
     }
 
 
-@csp
 @require_GET
 def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     """The note page; with `?overlay=1` only the note itself, for the dialog over the waterfall."""
@@ -145,7 +139,6 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     return response
 
 
-@csp
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
@@ -165,7 +158,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
 
 
-@csp
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
@@ -180,7 +172,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
 
 
-@csp
 @require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:
     # Signing out changes state, so it takes a POST with a CSRF token; GET only asks to confirm.

@@ -7,10 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from hongshu.language.cedict import ATTRIBUTION as CEDICT_ATTRIBUTION
-from hongshu.web.csp import csp
 
 
-@csp
 @require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html", {"cedict_attribution": CEDICT_ATTRIBUTION})

@@ -15,7 +15,6 @@ from hongshu.core.ids import parse_id
 from hongshu.social import services
 from hongshu.social.selectors import access_account, board_of_owner, boards_of, note_counts
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
-from hongshu.web.csp import csp
 
 
 def _like_button(request: HttpRequest, note_id: int, *, liked: bool) -> HttpResponse:
@@ -23,7 +22,6 @@ def _like_button(request: HttpRequest, note_id: int, *, liked: bool) -> HttpResp
     return render(request, "web/note/_like.html", {"note_id": note_id, "liked": liked, "count": counts.likes})
 
 
-@csp
 @require_POST
 @fragment_view
 def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -31,7 +29,6 @@ def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
     return _like_button(request, note_id, liked=True)
 
 
-@csp
 @require_POST
 @fragment_view
 def note_unlike(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -45,7 +42,6 @@ def _collect_button(request: HttpRequest, note_id: int, *, collected: bool) -> H
     return render(request, "web/note/_collect.html", context)
 
 
-@csp
 @require_GET
 @fragment_view
 def collect_sheet(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -57,7 +53,6 @@ def collect_sheet(request: HttpRequest, note_id: int) -> HttpResponse:
     return render(request, "web/note/_boards.html", {"note_id": note_id, "boards": boards})
 
 
-@csp
 @require_POST
 @fragment_view
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -76,7 +71,6 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     return with_toast(_collect_button(request, note_id, collected=True), message)
 
 
-@csp
 @require_POST
 @fragment_view
 def note_uncollect(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -88,7 +82,6 @@ def _follow_button(request: HttpRequest, handle: str, state: str) -> HttpRespons
     return render(request, "web/note/_follow.html", {"handle": handle, "following": state})
 
 
-@csp
 @require_POST
 @fragment_view
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
@@ -98,7 +91,6 @@ def follow(request: HttpRequest, handle: str) -> HttpResponse:
     return _follow_button(request, account.handle, follow.state)
 
 
-@csp
 @require_POST
 @fragment_view
 def unfollow(request: HttpRequest, handle: str) -> HttpResponse:

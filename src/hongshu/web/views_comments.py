@@ -14,10 +14,8 @@ from hongshu.comments import services
 from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
 from hongshu.core.ids import require_id
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
-from hongshu.web.csp import csp
 
 
-@csp
 @require_GET
 @fragment_view
 def comments_more(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -25,7 +23,6 @@ def comments_more(request: HttpRequest, note_id: int) -> HttpResponse:
     return render(request, "web/note/_comments_page.html", {"comments": page, "note_id": note_id})
 
 
-@csp
 @require_POST
 @fragment_view
 def comment_post(request: HttpRequest, note_id: int) -> HttpResponse:
@@ -47,7 +44,6 @@ def comment_post(request: HttpRequest, note_id: int) -> HttpResponse:
     return with_toast(response, _("Reply posted") if comment.root_id else _("Comment posted"))
 
 
-@csp
 @require_GET
 @fragment_view
 def replies_more(request: HttpRequest, comment_id: int) -> HttpResponse:
@@ -61,7 +57,6 @@ def _like_button(request: HttpRequest, comment_id: int, *, liked: bool) -> HttpR
     return render(request, "web/note/_comment_like.html", {"c": view})
 
 
-@csp
 @require_POST
 @fragment_view
 def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
@@ -69,7 +64,6 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _like_button(request, comment_id, liked=True)
 
 
-@csp
 @require_POST
 @fragment_view
 def comment_unlike(request: HttpRequest, comment_id: int) -> HttpResponse:

@@ -10,11 +10,9 @@ from hongshu.core.errors import InvalidInput
 from hongshu.notifications.selectors import notifications_page, notifications_unread
 from hongshu.notifications.services import notifications_mark_all_read
 from hongshu.web.common import fragment_view, is_htmx, member_of, problem_page, viewer_of
-from hongshu.web.csp import csp
 from hongshu.web.presenters import notification_of
 
 
-@csp
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
     member = viewer_of(request)
@@ -33,7 +31,6 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@csp
 @require_POST
 @fragment_view
 def notifications_read(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,6 @@ from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
 from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
 from hongshu.social.selectors import accounts_by_handle_prefix
-from hongshu.web.csp import csp
 from hongshu.web.forms_me import ComposeForm
 from hongshu.web.presenters import author_of
 from hongshu.web.views_me_common import member_of, members_only
@@ -53,7 +52,6 @@ def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[Pi
     return specs, shown
 
 
-@csp
 @members_only
 @require_http_methods(["GET", "POST"])
 def compose(request: HttpRequest) -> HttpResponse:

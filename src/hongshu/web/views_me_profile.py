@@ -25,7 +25,6 @@ from hongshu.social.selectors import (
     liked_notes_page,
     likes_and_collects_received,
 )
-from hongshu.web.csp import csp
 from hongshu.web.presenters import author_of, card_of
 from hongshu.web.views_me_common import member_of, members_only, problem_page, viewer_of
 
@@ -53,7 +52,6 @@ def _board_page(
     return boards, board, board_notes_page(viewer=viewer, board=board, cursor=request.GET.get("cursor"))
 
 
-@csp
 @require_GET
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
@@ -97,7 +95,6 @@ def _follow_button(request: HttpRequest, info: AccountSocial) -> HttpResponse:
     return render(request, "web/me/_follow_button.html", {"social": info, "account": info.account})
 
 
-@csp
 @members_only
 @require_POST
 def follow(request: HttpRequest, handle: str) -> HttpResponse:

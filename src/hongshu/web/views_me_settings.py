@@ -23,7 +23,6 @@ from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending
-from hongshu.web.csp import csp
 from hongshu.web.forms_me import (
     DeleteAccountForm,
     InterestsForm,
@@ -65,7 +64,6 @@ def _profile_save(member: User, form: ProfileForm) -> None:
         account_update_profile(user=member, avatar_id=avatar_id)
 
 
-@csp
 @members_only
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest) -> HttpResponse:
@@ -141,7 +139,6 @@ def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
     return _settings_page(request, member, reading_form=reading)
 
 
-@csp
 @members_only
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -168,7 +165,6 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return redirect("me-settings")
 
 
-@csp
 @members_only
 @require_POST
 def unblock(request: HttpRequest, handle: str) -> HttpResponse:
@@ -185,7 +181,6 @@ def unblock(request: HttpRequest, handle: str) -> HttpResponse:
     return redirect("me-settings")
 
 
-@csp
 @members_only
 @require_POST
 def delete_account(request: HttpRequest) -> HttpResponse:
@@ -203,7 +198,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return _settings_page(request, member, delete_form=form)
 
 
-@csp
 @members_only
 @require_http_methods(["GET", "POST"])
 def interests(request: HttpRequest) -> HttpResponse:
