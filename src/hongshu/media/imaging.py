@@ -1,4 +1,8 @@
-"""Pillow set-up shared by upload validation and processing: which formats we open, and safety limits."""
+"""Pillow set-up: which formats we open, and safety limits.
+
+Images are decoded in the image child process (isolation.py, render.py), which imports the constants
+below; `configure_pillow` sets the same limits for anything that opens an image in a web or job process.
+"""
 
 from __future__ import annotations
 
