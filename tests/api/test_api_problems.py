@@ -69,6 +69,15 @@ def test_unicode_digit_or_overlong_photo_id_is_a_422_not_a_500(
     check_problem(response, 422, "invalid_input")
 
 
+@pytest.mark.parametrize("avatar_id", ["²", "١٢", PAST_64_BITS])
+def test_unicode_digit_or_overlong_avatar_id_is_a_422_not_a_500(
+    alice: tuple[User, ApiClient], avatar_id: str
+) -> None:
+    _user, api = alice
+    body = check_problem(api.patch("/accounts/me", json={"avatar_id": avatar_id}), 422, "invalid_input")
+    assert body["errors"][0]["field"].endswith("avatar_id")
+
+
 # Item 7: IDs past 64 bits in API paths.
 
 

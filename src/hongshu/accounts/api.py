@@ -13,7 +13,7 @@ from hongshu.accounts import services
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.core.auth import current_member, member_auth, request_token, request_user
-from hongshu.core.schemas import PathId
+from hongshu.core.schemas import IdStr, PathId
 from hongshu.media.schemas import MediaOut
 from hongshu.social.selectors import access_account
 
@@ -112,7 +112,7 @@ class ProfileIn(Schema):
     bio: str | None = Field(default=None, max_length=10000)
     languages: list[str] | None = Field(default=None, max_length=10)
     region: str | None = Field(default=None, max_length=200)
-    avatar_id: str | None = Field(default=None, pattern=r"^\d{1,19}$")
+    avatar_id: IdStr | None = None
     chinese_name: str | None = Field(default=None, max_length=60, description='1-6 Han characters; "" clears')
     script: Literal["hans", "tw", "hk"] | None = Field(default=None, description="how Chinese text is shown")
     show_pinyin: bool | None = None
