@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from openapi_core import OpenAPI
 
@@ -24,6 +25,8 @@ from hongshu.notes.services import note_delete, note_update
 from hongshu.search.selectors import query_hints, search_topics, suggest_terms
 from hongshu.search.services import member_index, search_rebuild
 from hongshu.social.services.graph import follow_create
+from hongshu.trends.selectors import hot_compute
+from hongshu.trends.services import HOT_CACHE_KEY
 
 pytestmark = pytest.mark.django_db
 AfterCommit = Callable[[], AbstractContextManager[Any]]
@@ -256,3 +259,21 @@ def test_topic_search_stays_three_queries_whatever_the_topics(
     assert (small[0], large[0]) == (2, 10)  # the private notes' topics are never among them
     assert small[1:] == large[1:]
     assert large[1] == 3  # the key rows, the listed topics with their counts, the page
+
+
+def test_hot_topics_come_only_from_notes_everyone_may_see(
+    world: World, openapi: OpenAPI, after_commit: AfterCommit, post_note: PostNote, member_api: Any
+) -> None:
+    with after_commit():
+        for handle in ("amy", "ben", "cai"):  # several authors within the hour: enough to trend
+            author, _ = member_api(handle)
+            post_note(author, title="公开", body="#螺蛳粉")
+            post_note(author, title="私下", body="#臭豆腐", visibility="private")
+            post_note(author, title="好友", body="#凉皮", visibility="followers")
+            post_note(author, title="草稿", body="#肉夹馍", draft=True)
+    hot = {entry.term for entry in hot_compute()["topics"]}
+    assert "螺蛳粉" in hot
+    assert not hot & {"臭豆腐", "凉皮", "肉夹馍"}
+    cache.delete(HOT_CACHE_KEY)  # the ranking is kept a minute; this one must be computed now
+    answer = _ok(_api(openapi, world, "visitor").get("/trends/hot")).json()
+    assert {e["term"] for e in answer["topics"]} == hot
