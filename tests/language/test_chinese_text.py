@@ -58,3 +58,17 @@ def test_segment_never_returns_blank_tokens_and_folding_is_idempotent(text: str)
     once = chinese.to_simplified(text)
     assert chinese.to_simplified(once) == once
     assert len(chinese.pinyin_initials(text)) <= len(chinese.pinyin_full(text))
+
+
+def test_everyday_english_words_miss_the_common_chinese_word_regression() -> None:
+    # Issue 20: the reverse index offered only the words whose primary sense is the gloss, so hotel met
+    # 旅馆 but not 酒店 (what people write), and taxi met 的 (one of its senses) — every Chinese note.
+    dictionary = cedict.dictionary()
+    assert dictionary.chinese_for("hotel", limit=2) == ["旅馆", "酒店"]
+    assert "工作" in dictionary.chinese_for("job", limit=2)
+    assert "地铁" in dictionary.chinese_for("subway", limit=2)
+    assert "头发" in dictionary.chinese_for("hair", limit=2)
+    assert dictionary.chinese_for("taxi", limit=2) == ["出租车", "出租汽车"]
+    # A rarely used word is not promoted over the primary-sense words (cat is not 马脚, "clue").
+    assert "马脚" not in dictionary.chinese_for("cat", limit=2)
+    assert dictionary.chinese_for("hotpot", limit=1) == ["火锅"]  # the first pick is unchanged

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from relevance_corpus import MEMBER_QUERIES, MEMBERS, NOTES, QUERIES, TOPIC_QUERIES
+from relevance_corpus import MEMBER_QUERIES, MEMBERS, NAME_NOTES, NAME_QUERIES, NOTES, QUERIES, TOPIC_QUERIES
 
 from hongshu.accounts.services import account_create
 from hongshu.notes.models import Note
@@ -22,17 +22,29 @@ pytestmark = pytest.mark.django_db
 
 # (recall@10 floor, MRR floor). Measured 2026-12-03 (SQLite FTS5): chinese .967/1.0, script 1.0/1.0, english
 # .923/.923, mixed .875/1.0, crosslingual .819/.917, topics 1.0/1.0, typos .963/1.0 (0/0 before spelling and
-# sound-alike hints), pinyin 1.0/1.0 (0/0 before), overall .936/.971.
+# sound-alike hints), pinyin 1.0/1.0 (0/0 before), overall .936/.971. 2026-12-07, with names across
+# languages and the widened gloss expansion: crosslingual .944/1.0 (cat → 猫咪, dumplings → 饺子), overall
+# .957/.986, the rest unchanged.
 FLOORS: dict[str, tuple[float, float]] = {
     "chinese": (0.93, 0.95),
     "script": (0.95, 0.95),
     "english": (0.88, 0.88),
     "mixed": (0.85, 0.95),
-    "crosslingual": (0.78, 0.88),
+    "crosslingual": (0.9, 0.95),
     "topics": (0.95, 0.95),
     "typos": (0.9, 0.95),
     "pinyin": (0.95, 0.95),
-    "overall": (0.9, 0.94),
+    "overall": (0.93, 0.96),
+}
+# Names across languages (issue 20), on NOTES + NAME_NOTES, recall@10 / MRR. Measured 2026-12-07 (SQLite)
+# before → after language/aliases.py and the widened gloss expansion: places .325/.500 → .975/1.0, brands
+# .125/.167 → 1.0/1.0, abbreviations .250/.500 → 1.0/1.0, everyday .528/.667 → .944/1.0, all 112 queries
+# .693/.768 → .966/.991. The earlier categories measure the same on the larger corpus as on NOTES alone.
+NAME_FLOORS: dict[str, tuple[float, float]] = {
+    "places": (0.93, 0.95),
+    "brands": (0.95, 0.95),
+    "abbreviations": (0.95, 0.95),
+    "everyday": (0.9, 0.95),
 }
 
 
@@ -43,31 +55,58 @@ def _metrics(ranked: list[str], relevant: set[str]) -> tuple[float, float]:
     return recall, rr
 
 
-def test_relevance_floors(
-    after_commit: Callable[[], AbstractContextManager[Any]], post_note: Callable[..., Note]
-) -> None:
+def _measure(
+    post_note: Callable[..., Note],
+    after_commit: Callable[[], AbstractContextManager[Any]],
+    notes: dict[str, tuple[str, str]],
+    queries: dict[str, list[tuple[str, set[str]]]],
+) -> tuple[dict[str, tuple[float, float]], int]:
+    """Index `notes`, run `queries`: (category -> (recall@10, MRR), including "overall"), number of queries."""
     author = account_create(handle="corpus", password="a long test password 1")
     keys: dict[int, str] = {}
     with after_commit():
-        for key, (title, body) in NOTES.items():
+        for key, (title, body) in notes.items():
             keys[post_note(author, title=title, body=body).pk] = key
     results: dict[str, list[tuple[float, float]]] = {}
-    for category, queries in QUERIES.items():
-        for query, relevant in queries:
+    for category, category_queries in queries.items():
+        for query, relevant in category_queries:
             page = search_notes(viewer=None, query=query, limit=10)
             ranked = [keys.get(n.pk, "?") for n in page.items]
             results.setdefault(category, []).append(_metrics(ranked, relevant))
+            if _metrics(ranked, relevant) != (1.0, 1.0):
+                print(f"  miss {category}: {query!r} -> {ranked} (want {sorted(relevant)})")
     results["overall"] = [m for ms in results.values() for m in ms]
     report = {
         c: (sum(r for r, _ in ms) / len(ms), sum(m for _, m in ms) / len(ms)) for c, ms in results.items()
     }
     for category, (recall, mrr) in report.items():
         print(f"relevance {category:13s} n={len(results[category]):3d} recall@10={recall:.3f} MRR={mrr:.3f}")
-    assert len(results["overall"]) >= 60
+    return report, len(results["overall"])
+
+
+def _assert_floors(report: dict[str, tuple[float, float]], floors: dict[str, tuple[float, float]]) -> None:
     for category, (recall, mrr) in report.items():
-        floor_recall, floor_mrr = FLOORS[category]
+        floor_recall, floor_mrr = floors[category]
         assert recall >= floor_recall, (category, recall)
         assert mrr >= floor_mrr, (category, mrr)
+
+
+def test_relevance_floors(
+    after_commit: Callable[[], AbstractContextManager[Any]], post_note: Callable[..., Note]
+) -> None:
+    report, count = _measure(post_note, after_commit, NOTES, QUERIES)
+    assert count >= 60
+    _assert_floors(report, FLOORS)
+
+
+def test_names_across_languages_relevance(
+    after_commit: Callable[[], AbstractContextManager[Any]], post_note: Callable[..., Note]
+) -> None:
+    """Issue 20: romanised place names, brands, US city abbreviations and everyday words, across languages,
+    on the corpus with NAME_NOTES added (the earlier categories keep their floors on the larger corpus)."""
+    report, count = _measure(post_note, after_commit, NOTES | NAME_NOTES, QUERIES | NAME_QUERIES)
+    assert count >= 100
+    _assert_floors(report, FLOORS | NAME_FLOORS)
 
 
 def test_pinyin_members_and_topics(

@@ -25,8 +25,14 @@ ATTRIBUTION = (
 )
 _LINE = regex.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _PAREN = regex.compile(r"\([^)]*\)")
+_LEADING_WORD = regex.compile(r"^(to|a|an|the) ")
 _SKIP_GLOSS = regex.compile(r"^(CL:|see |variant of |old variant of |used in |surname |abbr\. for )", regex.I)
 _REVERSE_MAX_WORDS = 3
+# Widening to the common word: the senses of a word considered (0 = its primary meaning) and the frequency
+# above which a single character is a function word (的 258,000+: "taxi" is one of its senses).
+_COMMON_SENSES = 2
+_COMMON_RATIO = 10  # a widened word is at least a tenth as frequent as the first pick (cat: not 马脚)
+_FUNCTION_WORD_FREQUENCY = 100_000
 _lock = threading.Lock()
 
 
@@ -46,7 +52,7 @@ class Entry:
 def gloss_key(text: str) -> str:
     """How an English gloss is compared: lower case, no parenthetical, no leading "to ", single spaces."""
     text = _PAREN.sub(" ", text).casefold().strip()
-    text = regex.sub(r"^(to|a|an|the) ", "", text)
+    text = _LEADING_WORD.sub("", text)
     return " ".join(text.split())
 
 
@@ -77,14 +83,36 @@ class Dictionary:
             key: sorted(words, key=lambda w: (words[w] > 0, -chinese.word_frequency(w), len(w), w))
             for key, words in reverse.items()
         }
+        self._sense_of: dict[str, dict[str, int]] = dict(reverse)
 
     def lookup(self, word: str) -> list[Entry]:
         """Entries for a Chinese word written in either script (empty when unknown)."""
         return self.by_word.get(word, [])
 
     def chinese_for(self, english: str, *, limit: int = 3) -> list[str]:
-        """Simplified words glossed exactly as `english` ("hotpot" → ["火锅", …]), most common first."""
-        return self.by_gloss.get(gloss_key(english), [])[:limit]
+        """Simplified words glossed exactly as `english` ("hotpot" → ["火锅", …]), most common first.
+
+        First the most frequent word whose primary sense is the gloss; then the word people write most
+        (jieba's frequency, discounted by how far down its senses the gloss is) among words of two
+        characters or more having it as one of their first three senses and at least a tenth as frequent as
+        the first: hotel → 旅馆, 酒店; job → 营生, 工作; subway → 地下铁路, 地铁; hair → 发, 头发. A very common
+        single character is left out (taxi is a sense of 的).
+        """
+        gloss = gloss_key(english)
+        ranked = self.by_gloss.get(gloss, [])
+        if len(ranked) <= 1:
+            return ranked[:limit]
+        senses = self._sense_of[gloss]
+        usable = [w for w in ranked if len(w) > 1 or chinese.word_frequency(w) <= _FUNCTION_WORD_FREQUENCY]
+        if not usable:
+            return []
+        weight = {w: chinese.word_frequency(w) / (senses[w] + 1) for w in usable[1:] if len(w) > 1}
+        floor = max(chinese.word_frequency(usable[0]) / _COMMON_RATIO, 1)
+        common = sorted(
+            (w for w in weight if senses[w] <= _COMMON_SENSES and weight[w] >= floor),
+            key=lambda w: (-weight[w], w),
+        )
+        return list(dict.fromkeys([usable[0], *common, *usable[1:]]))[:limit]
 
     def entries(self) -> list[Entry]:
         seen: dict[int, Entry] = {}

@@ -17,7 +17,7 @@ from functools import lru_cache
 import regex
 import Stemmer
 
-from hongshu.language import cedict, chinese
+from hongshu.language import aliases, cedict, chinese
 
 QUERY_MAX_CHARS = 200
 TOKEN_MAX_CHARS = 60
@@ -107,8 +107,36 @@ def _gloss_phrases(word: str) -> list[str]:
 
 def _chinese_for(word: str) -> list[str]:
     out: list[str] = []
-    for chinese_word in cedict.dictionary().chinese_for(word, limit=_EXPANSIONS_PER_WORD):
+    found = cedict.dictionary().chinese_for(word, limit=_EXPANSIONS_PER_WORD)
+    if not found and len(word) > 3 and word.endswith("s"):  # glosses are singular: dumplings → dumpling
+        found = cedict.dictionary().chinese_for(word[:-1], limit=_EXPANSIONS_PER_WORD)
+    for chinese_word in found:
         out.extend(tokens(chinese_word))
+    return out
+
+
+def _document_words(word: str) -> list[str]:
+    """A Chinese word as documents hold it: whole when jieba knows it (a name is then one token in a note),
+    else its tokens of two characters or more (a lone character of an unknown name, 赛 of 赛百味, matches
+    unrelated notes)."""
+    return [word] if chinese.word_frequency(word) > 0 else [t for t in tokens(word) if len(t) > 1]
+
+
+def _names_chinese(words: Sequence[str]) -> list[str]:
+    """Chinese tokens for an English name given as its words: Chengdu → 成都, hong kong → 香港, LA → 洛杉矶."""
+    return [t for word in aliases.aliases().chinese_for(words) for t in _document_words(word)]
+
+
+def _names_english(word: str) -> list[str]:
+    """English tokens for a Chinese name: 成都 → chengdu, 香港 → hong, kong, hongkong, 洛杉矶 → la, los, angel.
+
+    A name of several words is also added joined (Xi'an → xian, Hong Kong → hongkong), as people write it."""
+    out: list[str] = []
+    for name in aliases.aliases().english_for(word)[:_EXPANSIONS_PER_WORD]:
+        words = [t for t in tokens(name) if len(t) > 1 and t not in _STOP_WORDS]
+        out.extend(words)
+        if len(name.split()) > 1 or "'" in name:
+            out.extend(tokens(aliases.key(name)))
     return out
 
 
@@ -127,13 +155,13 @@ def _alternatives(piece: str, following: str | None) -> list[tuple[str, float]]:
     """Dictionary translations of one query piece (and, for English, of it with the next word: "hot pot")."""
     if chinese.has_han(piece) and not piece.startswith("#"):
         phrases = _gloss_phrases(piece)
-        english = [t for phrase in phrases for t in tokens(phrase)][:3]
+        english = [t for phrase in phrases for t in tokens(phrase)][:3] + _names_english(piece)
         return [(t, EXPANSION_WEIGHT) for t in english] + [
             (t, SYNONYM_WEIGHT) for t in _synonyms_for(piece, phrases)
         ]
     if _LATIN.match(piece):
         phrase = _chinese_for(f"{piece} {following}") if following and _LATIN.match(following) else []
-        return [(t, EXPANSION_WEIGHT) for t in phrase or _chinese_for(piece)]
+        return [(t, EXPANSION_WEIGHT) for t in (phrase or _chinese_for(piece)) + _names_chinese([piece])]
     return []
 
 
@@ -163,6 +191,30 @@ def is_latin_word(piece: str) -> bool:
     return bool(_LATIN.match(piece))
 
 
+def _hinted(piece: str, hints: QueryHints) -> list[tuple[str, float]]:
+    """(token, weight) the hints give a piece: its spelling correction with the correction's translations,
+    and its sound-alike topics."""
+    out: list[tuple[str, float]] = []
+    if corrected := hints.corrections.get(piece):
+        out.extend((token, CORRECTION_WEIGHT) for token in tokens(corrected))
+        out.extend((token, weight * CORRECTION_WEIGHT) for token, weight in _alternatives(corrected, None))
+    for name in hints.sound_alikes.get(piece, ()):
+        out.extend((token, SOUND_ALIKE_WEIGHT) for token in tokens(name))
+    return out
+
+
+def _name_pairs(pieces: Sequence[str], groups_of: Sequence[Sequence[int]]) -> list[tuple[int, str]]:
+    """(group, Chinese token) for names of two English words ("hong kong", "xi'an" → xi, an; "pop mart"):
+    one word in Chinese, it joins the groups of both words, so a note that has it matches the whole query."""
+    out: list[tuple[int, str]] = []
+    for index in range(len(pieces) - 1):
+        pair = pieces[index : index + 2]
+        if all(_LATIN.match(p) for p in pair):
+            for token in _names_chinese(pair):
+                out.extend((target, token) for target in [*groups_of[index], *groups_of[index + 1]])
+    return out
+
+
 def query_terms(query: str, *, expand: bool = True, hints: QueryHints = NO_HINTS) -> list[QueryTerm]:
     """The query as weighted tokens: typed words (weight 1) plus dictionary translations, OR-ed in lower.
 
@@ -178,6 +230,7 @@ def query_terms(query: str, *, expand: bool = True, hints: QueryHints = NO_HINTS
         terms.setdefault((token, group), QueryTerm(token, weight, group))
 
     pieces = query_pieces(query)
+    groups_of: list[list[int]] = []  # each piece's groups
     group = -1
     for index, piece in enumerate(pieces):
         following = pieces[index + 1] if index + 1 < len(pieces) else None
@@ -198,15 +251,13 @@ def query_terms(query: str, *, expand: bool = True, hints: QueryHints = NO_HINTS
                 continue
             for token, weight in _alternatives(word, following):
                 add(token, weight, group)
+        groups_of.append(piece_groups)
         if not expand:
             continue
-        for target in piece_groups:  # a typo stands for the whole piece, so each of its groups may match it
-            if corrected := hints.corrections.get(piece):
-                for token in tokens(corrected):
-                    add(token, CORRECTION_WEIGHT, target)
-                for token, weight in _alternatives(corrected, None):
-                    add(token, weight * CORRECTION_WEIGHT, target)
-            for name in hints.sound_alikes.get(piece, ()):
-                for token in tokens(name):
-                    add(token, SOUND_ALIKE_WEIGHT, target)
+        for token, weight in _hinted(piece, hints):
+            for target in piece_groups:  # a typo stands for the whole piece: each of its groups may match it
+                add(token, weight, target)
+    if expand:
+        for target, token in _name_pairs(pieces, groups_of):
+            add(token, EXPANSION_WEIGHT, target)
     return list(terms.values())[:MAX_TERMS]
