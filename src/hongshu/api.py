@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
 from hongshu.core.errors import ProblemError
@@ -32,6 +33,19 @@ class OrjsonRenderer(BaseRenderer):
 
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> bytes:
         return orjson.dumps(data, default=str)
+
+
+class ObjectBodyParser(Parser):
+    """Every JSON body the API takes is an object: `null`, a list or a number is refused (a 400 problem).
+
+    Ninja would hand `null` on as "no fields given", so a PATCH with `null` for its body succeeded.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the JSON body is not an object")  # Ninja answers HttpError(400): `_http_error`
+        return data
 
 
 class HongshuAPI(NinjaAPI):
@@ -114,6 +128,7 @@ api = HongshuAPI(
     version="1",
     urls_namespace="api-v1",
     renderer=OrjsonRenderer(),
+    parser=ObjectBodyParser(),
     docs_url="/docs",
     # Served from ninja's own copy of Swagger UI (ninja is an installed app), no CDN; no validator badge,
     # which would send the schema's address to validator.swagger.io.

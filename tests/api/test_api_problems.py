@@ -143,6 +143,16 @@ def test_a_malformed_json_body_is_a_problem_on_every_operation_that_takes_one(
         check_problem(response, 400, "malformed_request")
 
 
+@pytest.mark.parametrize("body", [b"null", b"[]", b"12", b'"text"'])
+def test_a_json_body_that_is_not_an_object_is_a_400_not_accepted(
+    alice: tuple[User, ApiClient], body: bytes
+) -> None:
+    _user, api = alice
+    response = api.patch("/accounts/me/privacy", data=body, content_type="application/json")
+    check_problem(response, 400, "malformed_request")  # `null` was taken as "change nothing" (a 200)
+    check_problem(api.post("/boards", data=body, content_type="application/json"), 400, "malformed_request")
+
+
 def test_an_unknown_path_under_the_api_is_a_problem_not_an_html_page(api: ApiClient) -> None:
     for path in ("/api/v1/nope", "/api/v1/notes/1/nope", "/api/v1/"):
         response = Client().get(path)
