@@ -237,6 +237,19 @@ def test_a_deactivated_authors_topics_are_withdrawn_and_come_back(world: World, 
     assert PUBLIC[0] in sound_alike_hints(openapi, world, "visitor", PUBLIC[1])
 
 
+def test_a_deleted_accounts_topics_are_withdrawn(
+    world: World, openapi: OpenAPI, after_commit: AfterCommit
+) -> None:
+    # Deleting the account cascades over the notes without the note services: the deletion itself must
+    # take their topics back.
+    from hongshu.accounts.services import account_delete
+
+    assert _offered(openapi, world, *PUBLIC) == dict.fromkeys(_offered(openapi, world, *PUBLIC), True)
+    with after_commit():
+        account_delete(user=world.nina, password="correct horse battery")
+    assert not any(_offered(openapi, world, *PUBLIC).values())
+
+
 def test_topic_search_stays_three_queries_whatever_the_topics(
     world: World, after_commit: AfterCommit, post_note: PostNote, count_queries: Any
 ) -> None:

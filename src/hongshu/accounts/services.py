@@ -214,6 +214,8 @@ def account_delete(*, user: User, password: str) -> None:
         media_delete_files_on_commit(media=list(user.media.all()))
         counter_reconcile_member_on_commit(member_id=user.pk)
         comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
+        # Their notes go with the cascade: the member job takes back the topics those notes offered.
+        enqueue_on_commit(index_member_task, str(user.pk))
         user.delete()
         if note_ids:
             enqueue_on_commit(reconcile_comment_counts_task, note_ids)
