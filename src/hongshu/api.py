@@ -19,7 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
-from hongshu.core.errors import ProblemError
+from hongshu.core.errors import Forbidden, ProblemError, RateLimited
 from hongshu.core.schemas import Problem
 
 logger = logging.getLogger(__name__)
@@ -170,11 +170,11 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # Ninja's own errors: a body it cannot parse (400), a failed CSRF check (403).
-    if exc.status_code == 403:
-        return problem_response(
-            request, status=403, code="forbidden", title=_("You are not allowed to do that.")
-        )
+    # Ninja's own errors: a body it cannot parse (400), a failed CSRF check (403), throttling (429).
+    known: dict[int, type[ProblemError]] = {403: Forbidden, 429: RateLimited}
+    if exc.status_code in known:
+        error = known[exc.status_code]
+        return problem_response(request, status=error.status, code=error.code, title=str(error.title))
     return problem_response(
         request,
         status=exc.status_code,

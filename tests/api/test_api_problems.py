@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from ninja.errors import AuthorizationError, HttpError, Throttled
 
 from hongshu.accounts.models import User
+from hongshu.api import api as api_v1
 from hongshu.core.ids import MAX_ID
 from hongshu.notes.models import Note
 
@@ -151,6 +154,22 @@ def test_a_json_body_that_is_not_an_object_is_a_400_not_accepted(
     response = api.patch("/accounts/me/privacy", data=body, content_type="application/json")
     check_problem(response, 400, "malformed_request")  # `null` was taken as "change nothing" (a 200)
     check_problem(api.post("/boards", data=body, content_type="application/json"), 400, "malformed_request")
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        (HttpError(400, "Cannot parse request body"), 400, "malformed_request"),
+        (AuthorizationError(), 403, "forbidden"),
+        (Throttled(wait=3), 429, "rate_limited"),
+    ],
+)
+def test_ninjas_own_http_errors_are_problems(error: HttpError, status: int, code: str) -> None:
+    request = RequestFactory().get("/api/v1/notes")
+    response = api_v1.on_exception(request, error)
+    assert response["Content-Type"] == "application/problem+json"  # was Ninja's {"detail": ...}
+    body = json.loads(response.content)
+    assert (response.status_code, body["status"], body["code"]) == (status, status, code)
 
 
 def test_an_unknown_path_under_the_api_is_a_problem_not_an_html_page(api: ApiClient) -> None:
