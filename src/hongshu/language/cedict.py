@@ -84,6 +84,7 @@ class Dictionary:
             for key, words in reverse.items()
         }
         self._sense_of: dict[str, dict[str, int]] = dict(reverse)
+        self._widened: dict[str, list[str]] = {}
 
     def lookup(self, word: str) -> list[Entry]:
         """Entries for a Chinese word written in either script (empty when unknown)."""
@@ -99,9 +100,17 @@ class Dictionary:
         single character is left out (taxi is a sense of 的).
         """
         gloss = gloss_key(english)
-        ranked = self.by_gloss.get(gloss, [])
+        if gloss not in self.by_gloss:
+            return []
+        widened = self._widened.get(gloss)
+        if widened is None:  # once per known gloss (bounded by the dictionary): queries repeat words
+            widened = self._widened[gloss] = self._widen(gloss)
+        return widened[:limit]
+
+    def _widen(self, gloss: str) -> list[str]:
+        ranked = self.by_gloss[gloss]
         if len(ranked) <= 1:
-            return ranked[:limit]
+            return ranked
         senses = self._sense_of[gloss]
         usable = [w for w in ranked if len(w) > 1 or chinese.word_frequency(w) <= _FUNCTION_WORD_FREQUENCY]
         if not usable:
@@ -112,7 +121,7 @@ class Dictionary:
             (w for w in weight if senses[w] <= _COMMON_SENSES and weight[w] >= floor),
             key=lambda w: (-weight[w], w),
         )
-        return list(dict.fromkeys([usable[0], *common, *usable[1:]]))[:limit]
+        return list(dict.fromkeys([usable[0], *common, *usable[1:]]))
 
     def entries(self) -> list[Entry]:
         seen: dict[int, Entry] = {}

@@ -26,6 +26,8 @@ SYNONYM_WEIGHT = 0.3  # a Chinese word reached through a shared English gloss, l
 CORRECTION_WEIGHT = 0.8  # the spelling correction of a word the index does not contain
 SOUND_ALIKE_WEIGHT = 0.8  # a topic whose pinyin is exactly the typed Han run or Latin word
 _EXPANSIONS_PER_WORD = 2
+# Names of the words seen lately, per process: the lookups are pure, and popular words repeat (~100 B each).
+_NAME_CACHE = 8192
 MAX_TERMS = 40
 # A topic, a Han run, a Latin/digit word, or one emoji (with its modifiers and joiners).
 _PIECE = regex.compile(
@@ -36,6 +38,7 @@ _LATIN = regex.compile(r"^[\p{Latin}\p{N}_]+$")
 _SKIP_GLOSS = regex.compile(r"^(CL:|see |variant of |old variant of |used in |surname |abbr\. for )", regex.I)
 _STOP_WORDS = frozenset({"a", "an", "the", "of", "to", "or", "and", "in", "on", "for", "sth", "sb"})
 _GLOSS_MAX_WORDS = 3
+_GLOSS_CUT = regex.compile(r"[;,]")
 _CLEAN = regex.compile(r"[^\p{L}\p{M}\p{N}_#\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d]")
 
 
@@ -98,7 +101,7 @@ def _gloss_phrases(word: str) -> list[str]:
         if not usable:
             continue
         # "Beijing, capital of …" → "beijing"; "to search (a place)" → "search"
-        first = cedict.gloss_key(regex.split(r"[;,]", usable[0])[0])
+        first = cedict.gloss_key(_GLOSS_CUT.split(usable[0])[0])
         words = [w for w in first.split() if w not in _STOP_WORDS]
         if 0 < len(words) <= _GLOSS_MAX_WORDS:
             phrases.append(" ".join(words))
@@ -122,12 +125,14 @@ def _document_words(word: str) -> list[str]:
     return [word] if chinese.word_frequency(word) > 0 else [t for t in tokens(word) if len(t) > 1]
 
 
-def _names_chinese(words: Sequence[str]) -> list[str]:
+@lru_cache(maxsize=_NAME_CACHE)
+def _names_chinese(words: tuple[str, ...]) -> tuple[str, ...]:
     """Chinese tokens for an English name given as its words: Chengdu → 成都, hong kong → 香港, LA → 洛杉矶."""
-    return [t for word in aliases.aliases().chinese_for(words) for t in _document_words(word)]
+    return tuple(t for word in aliases.aliases().chinese_for(words) for t in _document_words(word))
 
 
-def _names_english(word: str) -> list[str]:
+@lru_cache(maxsize=_NAME_CACHE)
+def _names_english(word: str) -> tuple[str, ...]:
     """English tokens for a Chinese name: 成都 → chengdu, 香港 → hong, kong, hongkong, 洛杉矶 → la, los, angel.
 
     A name of several words is also added joined (Xi'an → xian, Hong Kong → hongkong), as people write it."""
@@ -137,7 +142,7 @@ def _names_english(word: str) -> list[str]:
         out.extend(words)
         if len(name.split()) > 1 or "'" in name:
             out.extend(tokens(aliases.key(name)))
-    return out
+    return tuple(out)
 
 
 def _synonyms_for(word: str, phrases: list[str]) -> list[str]:
@@ -155,13 +160,13 @@ def _alternatives(piece: str, following: str | None) -> list[tuple[str, float]]:
     """Dictionary translations of one query piece (and, for English, of it with the next word: "hot pot")."""
     if chinese.has_han(piece) and not piece.startswith("#"):
         phrases = _gloss_phrases(piece)
-        english = [t for phrase in phrases for t in tokens(phrase)][:3] + _names_english(piece)
+        english = [t for phrase in phrases for t in tokens(phrase)][:3] + list(_names_english(piece))
         return [(t, EXPANSION_WEIGHT) for t in english] + [
             (t, SYNONYM_WEIGHT) for t in _synonyms_for(piece, phrases)
         ]
     if _LATIN.match(piece):
         phrase = _chinese_for(f"{piece} {following}") if following and _LATIN.match(following) else []
-        return [(t, EXPANSION_WEIGHT) for t in (phrase or _chinese_for(piece)) + _names_chinese([piece])]
+        return [(t, EXPANSION_WEIGHT) for t in [*(phrase or _chinese_for(piece)), *_names_chinese((piece,))]]
     return []
 
 
@@ -210,7 +215,7 @@ def _name_pairs(pieces: Sequence[str], groups_of: Sequence[Sequence[int]]) -> li
     for index in range(len(pieces) - 1):
         pair = pieces[index : index + 2]
         if all(_LATIN.match(p) for p in pair):
-            for token in _names_chinese(pair):
+            for token in _names_chinese(tuple(pair)):
                 out.extend((target, token) for target in [*groups_of[index], *groups_of[index + 1]])
     return out
 
