@@ -63,6 +63,7 @@ def test_twenty_digit_ids_on_web_routes_are_a_404_not_a_500(
 ) -> None:
     response = getattr(browser, method)(route.format(raw))
     assert response.status_code == 404
+    assert b"site-header" in response.content  # the site's own 404 page (config.urls.handler404)
 
 
 def test_id_routes_still_reverse_and_resolve(browser: Client, note: Note) -> None:

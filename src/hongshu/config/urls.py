@@ -1,6 +1,9 @@
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from hongshu.api import api
+from hongshu.core.errors import NotFound
+from hongshu.web.common import problem_page
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -8,3 +11,14 @@ urlpatterns = [
     path("", include("hongshu.media.urls")),
     path("", include("hongshu.web.urls")),
 ]
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An unknown address, or an ID a route's `<id:…>` refuses (past 64 bits), gets the site's own 404 page.
+
+    (Unknown paths under /api/v1/ never get here: the API answers them with a problem.)
+    """
+    return problem_page(request, NotFound())
+
+
+handler404 = page_not_found
