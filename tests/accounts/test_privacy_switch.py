@@ -38,9 +38,12 @@ def followers(client):
 
 
 def can_read(client, note) -> bool:
-    status = client.get(f"/notes/{note.pk}").status_code
-    assert status in (200, 404)
-    return status == 200
+    response = client.get(f"/notes/{note.pk}")
+    if response.status_code == 404:
+        assert response.json()["code"] == "note_not_found"
+        return False
+    assert response.status_code == 200
+    return True
 
 
 def test_going_public_no_longer_accepts_pending_requests_silently(priya_setup, problem):

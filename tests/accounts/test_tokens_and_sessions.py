@@ -29,8 +29,11 @@ def browser_for(member: User, password: str = PASSWORD) -> Client:
 def signed_in(browser: Client) -> bool:
     """Whether the web still knows the browser's member (a members-only page answers instead of redirecting)."""
     response = browser.get("/me/settings")
-    assert response.status_code in (200, 302)
-    return response.status_code == 200
+    if response.status_code == 302:
+        assert response["Location"] == "/signin/?next=/me/settings"
+        return False
+    assert response.status_code == 200
+    return True
 
 
 @pytest.fixture
