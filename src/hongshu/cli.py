@@ -56,11 +56,11 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     # Python work holds the GIL, so processes serve more than threads. Two per core: the app and its
-    # PostgreSQL backends share the cores, and every worker more than that only adds switching. On 2 cores,
-    # 3-4 sync workers answered the uniform search mix at 16 clients at 313-394 req/s (p95 77-93 ms) where 6
-    # answered 198-291 (p95 115-158) and 8 or 10 fewer still (bench/search_bench.py, docs/benchmarks.md, T4
-    # eighth and ninth passes). Raise it when requests wait on remote services (a hosted translation
-    # provider); waiting on slow clients is the proxy's job.
+    # PostgreSQL backends share the cores, and every worker more than that only adds switching: measured, 3-4
+    # sync workers on 2 cores served the search mix faster than 6, 8 or 10
+    # (docs/benchmarks.md#gunicorn-workers-and-worker-class).
+    # Raise it when requests wait on remote services (a hosted translation provider); waiting on slow clients
+    # is the proxy's job.
     parser.add_argument("--workers", type=int, default=min(12, 2 * (os.cpu_count() or 1)))
     parser.add_argument("--threads", type=int, default=1)
 
@@ -69,10 +69,9 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
     """Replace this process by gunicorn, so signals (Ctrl+C, SIGTERM) reach the server directly."""
     # Sync workers: an idle worker takes the next connection, so requests queue once, in arrival order, in
     # the listen backlog. A gthread worker accepts while its thread is busy and queues connections behind
-    # its current request (seen: 7, 4, 3, 1, 1 and 0 of 16 connections on its 6 workers), which tripled the
-    # tail: the note read's p95 at 16 clients was 115-135 ms under gthread, 51-57 ms under sync
-    # (bench/search_bench.py, docs/benchmarks.md, T4 eighth pass). Sync workers do not keep connections
-    # alive, and slow clients are the proxy's to absorb.
+    # its current request, unevenly across workers, which tripled the note read's tail latency
+    # (docs/benchmarks.md#gunicorn-workers-and-worker-class). Sync workers do not keep connections alive, and
+    # slow clients are the proxy's to absorb.
     worker_class = "sync" if options.threads == 1 else "gthread"
     command = [
         sys.executable, "-m", "gunicorn", WSGI_APP,

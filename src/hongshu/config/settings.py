@@ -114,9 +114,9 @@ def _database() -> dict[str, Any]:
         db["TEST"] = {"NAME": db["NAME"] + "_test"}
         # Parameters bound by the server, and a statement run twice on a connection prepared (psycopg): the
         # database then plans the ORM's fixed queries once instead of on every request, which took as long as
-        # running them (the search policy query: 1.4 ms to plan, 1.3 to run). 0.4-0.5 ms less database time
-        # per search or note read. Statements whose best plan depends on the values opt out
-        # (search.backends, where a generic plan would read every match of a common word).
+        # running them (docs/benchmarks.md#prepared-statements-on-postgresql). Statements whose best plan
+        # depends on the values opt out (search.backends, where a generic plan would read every match of a
+        # common word).
         db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
     return db
 
@@ -125,8 +125,8 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if HONGSHU.redis_url:
-    # django-redis rather than Django's own backend: that one builds a new client (and its ~170 response
-    # callbacks) on every call, ~0.3 ms each, and a search makes two or three.
+    # django-redis rather than Django's own backend: that one builds a new client (and its response
+    # callbacks) on every call, and a search makes two or three (docs/benchmarks.md#redis-cache-client).
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",

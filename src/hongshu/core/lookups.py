@@ -1,9 +1,10 @@
 """`field__in_ids=[...]`: membership in a list of integer ids, bound as ONE parameter.
 
 `__in` prepares and binds every id on its own (Django's per-value field preparation, one placeholder each):
-for the hundred-odd candidate ids a search filters several times per request that cost about 2 ms of CPU,
-more than the database spent answering. Here the list is one array (PostgreSQL `= ANY(%s)`) or one JSON
-text (SQLite `IN (SELECT value FROM json_each(%s))`), so building the query costs the same for 3 ids or 300.
+for the hundred-odd candidate ids a search filters several times per request that cost more CPU than the
+database spent answering (docs/benchmarks.md#id-lists-bound-as-one-parameter). Here the list is one array
+(PostgreSQL `= ANY(%s)`) or one JSON text (SQLite `IN (SELECT value FROM json_each(%s))`), so building the
+query costs the same for 3 ids or 300.
 Registered on every field (and foreign key) in `CoreConfig.ready`; meant for integer keys (each id is
 passed through `int`).
 """

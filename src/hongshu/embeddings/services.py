@@ -58,7 +58,8 @@ class RebuildReport:
 
 
 def embeddings_rebuild(*, batch: int = 64) -> RebuildReport:
-    """Embed every indexable note, newest first, `batch` at a time (~14 ms per note on 2 CPU cores)."""
+    """Embed every indexable note, newest first, `batch` at a time (cost per note:
+    docs/benchmarks.md#embedding-rebuild)."""
     model = embedder()
     if model is None:
         return RebuildReport(notes=0, seconds=0.0)

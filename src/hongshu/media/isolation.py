@@ -11,7 +11,8 @@ check as well as processing — runs in a child process of its own:
 
 Children are forked from multiprocessing's fork server, a small process that has imported Pillow and
 this package's render module once (not Django, not the language data of a web worker), so each child
-starts in ~10 ms and its address space is small enough for the ceiling to mean something.
+starts quickly (docs/benchmarks.md#image-decoder-children) and its address space is small enough for the
+ceiling to mean something.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from django.urls import get_script_prefix, reverse
 
 from hongshu.media.models import MediaAsset
 
-# Reversed once per script prefix and filled in per asset: `reverse()` costs ~50 µs, and a page of 20 notes
-# asks for 60 variant paths.
+# Reversed once per script prefix and filled in per asset: `reverse()` is slow next to string formatting,
+# and a page of 20 notes asks for 60 variant paths (docs/benchmarks.md#media-url-reversal).
 _MEDIA_ID, _WIDTH = 918273645, 546372819
 
 

@@ -71,7 +71,8 @@ class Note(SnowflakeModel):
         return self.title
 
     # The read selectors' hydration (`notes.selectors.notes_hydrated`) attaches these three lists for a whole
-    # page at once, as plain lists: Django's per-note related managers cost ~0.2 ms per note and relation.
+    # page at once, as plain lists: Django's per-note related managers cost a query's worth of CPU per note
+    # and relation (docs/benchmarks.md#hydrated-note-relations).
     # A note read some other way loads them here.
     def ordered_images(self) -> list[NoteImage]:
         """The photos, in position order, each with its media."""

@@ -128,7 +128,8 @@ def index_clear() -> None:
             cursor.execute("DELETE FROM search_note_pg")
             cursor.execute("DELETE FROM search_note_recent")
             # Nothing is recent until `index_optimize` copies the newest notes at the end of the rebuild: copying
-            # every batch and trimming it again left a million dead rows in the small table (24 ms a query).
+            # every batch and trimming it again left a million dead rows in the small table, which every query
+            # then read (docs/benchmarks.md#recent-notes-table-during-a-rebuild).
             _pg_set_floor(cursor, "9223372036854775807")
 
 
@@ -232,14 +233,13 @@ def _tiers(terms: Sequence[QueryTerm], *, quote: str, any_of: str, all_of: str) 
 
 # The newest notes matching every word, in two steps that do not hang on the planner's estimate. It estimates a
 # conjunction as if the words were independent, so on the whole index it picked a backward primary-key scan
-# through 100,000 notes for words that rarely meet (50-80 ms) and a bitmap over 36,000 matches for words that
-# nearly always do (60 ms); and even a good bitmap reads each word's whole posting list (6-7 ms for two common
-# words with their translations, 1M notes). So the newest RECENT_WINDOW notes come first, from their own small
-# table and GIN index (search_note_recent, see `_PG_RECENT_COPY`); only when they hold fewer than the limit
+# for words that rarely meet and a bitmap over tens of thousands of matches for words that nearly always do;
+# and even a good bitmap reads each word's whole posting list. So the newest RECENT_WINDOW notes come first,
+# from their own small table and GIN index (search_note_recent, see `_PG_RECENT_COPY`); only when they hold fewer than the limit
 # are the older notes read through the big GIN bitmap (`note_id + 0` keeps the planner off the primary key:
 # its order, or a bitmap of 960,000 ids), which is cheap exactly then: the words meet in fewer than
-# limit / RECENT_WINDOW of the notes. Same rows as the plain query; on 148 two-word queries over 1M notes the
-# tier's mean went from 6.0 to 2.7 ms (the whole candidates statement from 7.1 to 4.3 ms).
+# limit / RECENT_WINDOW of the notes. Same rows as the plain query, in about half the time
+# (docs/benchmarks.md#every-word-candidates-on-postgresql).
 _PG_EVERY_WORD = (
     "(WITH floor AS MATERIALIZED (SELECT "
     "coalesce((SELECT note_id FROM search_note_recent_floor), 9223372036854775807) AS note_id), "
@@ -272,7 +272,8 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
     if not terms:
         return []
     # The tiers select ids only; the token columns are read for the merged ids alone (reading them for
-    # every row a tier looks at decompressed long bodies: 80 ms instead of 22 ms for 1,600 matches).
+    # every row a tier looks at decompressed long bodies, several times slower:
+    # docs/benchmarks.md#token-columns-read-for-the-merged-ids-only).
     with connection.cursor() as cursor, _unprepared():
         if _vendor() == "sqlite":
             tiers = _tiers(terms, quote='"', any_of=" OR ", all_of=" AND ")

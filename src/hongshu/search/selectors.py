@@ -174,7 +174,7 @@ _LIKES = COUNT_FIELDS[:1]  # ("counted_likes",)
 def _ranking_facts_query(ids: list[int], *, photo: bool) -> QuerySet[Any]:
     """Ranking facts only, no content: live published notes (the policy narrows them per request), their
     publication time and likes, in one round trip (the likes in a second query, with the other counts,
-    cost a ranking 0.3-0.8 ms more)."""
+    made every ranking slower: docs/benchmarks.md#ranking-facts-in-one-round-trip)."""
     live = Note.objects.alive().filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
     if photo:
         live = live.filter(Exists(NoteImage.objects.filter(note_id=OuterRef("pk"))))
@@ -222,7 +222,8 @@ def _listed_with_counts_query(ids: list[int], viewer: Viewer) -> QuerySet[Note]:
 
 
 # The policy query of every search request, compiled once per kind of viewer (building and compiling it
-# through the ORM took about 1 ms of CPU per request, as long as PostgreSQL took to answer it).
+# through the ORM took as long as PostgreSQL took to answer it:
+# docs/benchmarks.md#compiled-search-policy-query).
 _listed_with_counts = CompiledValues(_listed_with_counts_query)
 
 
@@ -264,8 +265,9 @@ def query_hints(query: str) -> pipeline.QueryHints:
     """Spelling corrections and sound-alike topics for the query's pieces (see `pipeline.QueryHints`).
 
     Each piece's hints are worked out once per `search_cache_seconds` and shared by every query holding
-    the piece (a new pair of common words is a cold ranking, but its words are not new: the topics query
-    cost a cold ranking about 0.6 ms). A new topic or a new word in the index shows in hints that much later.
+    the piece (a new pair of common words is a cold ranking, but its words are not new, and the topics query
+    was a noticeable part of a cold ranking: docs/benchmarks.md#query-hints-per-piece). A new topic or a new
+    word in the index shows in hints that much later.
     """
     pieces = list(dict.fromkeys(pipeline.query_pieces(query)))[:MAX_HINT_PIECES]
     seconds = settings.HONGSHU.search_cache_seconds

@@ -206,7 +206,8 @@ def with_counts(notes: QuerySet[Note], *, fields: Sequence[str] = COUNT_FIELDS) 
     its notes (search's policy query) gets the counters without a second round trip.
 
     Written as correlated scalar subqueries in SQL: the same subqueries built from ORM expressions took
-    1.8 ms of CPU per query to construct and compile, this takes 0.3 ms (search runs it on every request).
+    several times as much CPU to construct and compile, and search runs it on every request
+    (docs/benchmarks.md#note-counts-as-sql-subqueries).
     The SQL names the notes table itself, so `notes` must be a top-level query, not one nested in another
     (where Django would alias the table).
     """

@@ -1,5 +1,5 @@
 """HTML pages: feeds, the note page and signing in. Each view parses, calls selectors or a service, and
-renders (see ARCHITECTURE.md). The small htmx endpoints live in views_actions, views_comments, views_inbox."""
+renders (see docs/architecture.md). The small htmx endpoints live in views_actions, views_comments, views_inbox."""
 
 from __future__ import annotations
 
