@@ -1,4 +1,4 @@
-"""B4 of BENCHMARKS.md: Argon2id hashes per second on one core at the parameters Hongshu uses.
+"""B4 (docs/benchmarks.md): Argon2id hashes per second on one core at the parameters Hongshu uses.
 
 Run: .venv/bin/python bench/argon2_rate.py [--seconds 5]
 Compares the OWASP profile (what Hongshu uses) with Django's default Argon2 profile as the baseline.

@@ -1,4 +1,4 @@
-"""The benchmark dataset (BENCHMARKS.md "Dataset"), same as `hongshu bench seed`.
+"""The benchmark dataset (docs/benchmarks.md, "Dataset"), same as `hongshu bench seed`.
 
 Run: DATABASE_URL=postgres://… .venv/bin/python bench/seed.py --scale 0.01 [--seed 1]
 """

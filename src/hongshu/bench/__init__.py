@@ -1,1 +1,1 @@
-"""Benchmark dataset generation (no models): `bench_seed` builds the dataset of BENCHMARKS.md."""
+"""Benchmark dataset generation (no models): `bench_seed` builds the dataset of docs/benchmarks.md."""

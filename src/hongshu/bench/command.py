@@ -11,7 +11,9 @@ from hongshu.bench.services import bench_seed
 def bench_command(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(prog="hongshu bench", description="Benchmark tooling.")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    seed = verbs.add_parser("seed", help="generate the benchmark dataset (BENCHMARKS.md) in the database")
+    seed = verbs.add_parser(
+        "seed", help="generate the benchmark dataset in the database (docs/benchmarks.md)"
+    )
     seed.add_argument("--scale", type=float, required=True, help="1.0 = 100,000 members, 1,000,000 notes, …")
     seed.add_argument("--seed", type=int, default=1, help="random seed; members are @b<seed>_NNNNNN")
     options = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""`bench_seed`: the benchmark dataset of BENCHMARKS.md, generated in bulk.
+"""`bench_seed`: the benchmark dataset (docs/benchmarks.md, "Dataset"), generated in bulk.
 
 At scale 1.0: 100,000 members, 1,000,000 notes, a power-law follow graph, 10,000,000 likes and collects,
 2,000,000 comments; every count scales linearly. PostgreSQL gets one COPY per table on one connection
@@ -38,7 +38,7 @@ from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
 from hongshu.notes.services import topic_key
 from hongshu.social.models import Board, Collect, Follow, Like, NoteCounter
 
-# Row counts at scale 1.0. The follow count is ours (BENCHMARKS.md only asks for a power law): 30 a member.
+# Row counts at scale 1.0. The follow count is ours (the brief only asks for a power law): 30 a member.
 BASE_COUNTS = {
     "members": 100_000,
     "notes": 1_000_000,
