@@ -230,3 +230,43 @@ def test_the_setting_turns_the_fast_path_off(
     assert built == viewers  # the real viewers, once per call: nothing compiled and kept
     titles = {title for _, title in CompiledValues(_staff_see_everything).rows(ids=ids, viewer=staff)}
     assert titles == {"public", "followers", "only me"}
+
+
+def test_search_policy_query_fast_path_equals_the_orm_for_every_kind_of_viewer(
+    settings: Any, make_member: Callable[..., User], post_note: Callable[..., Note]
+) -> None:
+    # search.selectors' own compiled query, against the same built afresh with the real viewer
+    # (HONGSHU_COMPILED_QUERIES=false), staff, superusers and a lazy request.user included.
+    from hongshu.search.selectors import _listed_with_counts
+
+    nina, ann, mia = make_member("nina"), make_member("ann"), make_member("mia")
+    staff, root = make_member("stella"), make_member("rooney")
+    User.objects.filter(pk=staff.pk).update(is_staff=True)
+    User.objects.filter(pk=root.pk).update(is_staff=True, is_superuser=True)
+    staff.refresh_from_db()
+    root.refresh_from_db()
+    Follow.objects.create(follower=ann, followee=nina, state=Follow.State.ACCEPTED)
+    Follow.objects.create(follower=root, followee=nina, state=Follow.State.ACCEPTED)
+    Mute.objects.create(muter=mia, muted=nina)
+    notes = [
+        post_note(nina, "public"),
+        post_note(nina, "followers", visibility="followers"),
+        post_note(nina, "only me", visibility="private"),
+        post_note(staff, "staff's own", visibility="private"),
+    ]
+    ids = [n.pk for n in notes]
+    viewers: list[tuple[str, Any]] = [
+        ("none", None), ("anonymous", AnonymousUser()), ("nina", nina), ("ann", ann), ("mia", mia),
+        ("staff", staff), ("root", root), ("lazy staff", SimpleLazyObject(lambda: staff)),
+        ("lazy root", SimpleLazyObject(lambda: root)), ("lazy anonymous", SimpleLazyObject(AnonymousUser)),
+    ]  # fmt: skip
+    fast = {name: sorted(_listed_with_counts.rows(ids=ids, viewer=v)) for name, v in viewers}
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"compiled_queries": False})
+    for name, viewer in viewers:
+        assert fast[name] == sorted(_listed_with_counts.rows(ids=ids, viewer=viewer)), name
+    title = {n.pk: n.title for n in notes}
+    titles = {name: {title[row[0]] for row in rows} for name, rows in fast.items()}
+    assert titles["staff"] == titles["lazy staff"] == {"public", "staff's own"}
+    assert titles["root"] == titles["lazy root"] == {"public", "followers"}
+    assert titles["mia"] == set()
+    assert titles["lazy anonymous"] == titles["none"] == {"public"}
