@@ -198,6 +198,14 @@ def test_a_value_derived_from_the_viewer_is_refused(make_member: Callable[..., U
     with pytest.raises(CompiledQueryError, match="derived from a marker"):
         CompiledValues(derived).rows(ids=[1], viewer=ann)
 
+    # A rule branching in Python on the pk: the two builds' markers differ in sign and parity.
+    def by_parity(ids: list[int], viewer: Any) -> QuerySet[Any]:
+        notes = Note.objects.filter(pk__in_ids=ids)
+        return (notes.filter(status="draft") if viewer.pk % 2 else notes).values_list("pk")
+
+    with pytest.raises(CompiledQueryError, match="changes with the values"):
+        CompiledValues(by_parity).rows(ids=[1], viewer=ann)
+
 
 def test_the_setting_turns_the_fast_path_off(
     settings: Any, make_member: Callable[..., User], post_note: Callable[..., Note]

@@ -46,8 +46,18 @@ from hongshu.core.lookups import ids_parameter
 _MARKER_BASE = -(2**62)
 MARKER_IDS = [_MARKER_BASE - 1, _MARKER_BASE - 2]
 _TIME_TEXT = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\d\d:\d\d:\d\d")
-# The second build's argument markers are this far from the first's.
-_SECOND_BUILD = 1000
+
+
+def _first_marker(n: int) -> int:
+    return _MARKER_BASE - 100 - n
+
+
+def _second_marker(n: int) -> int:
+    """The second build's marker for argument `n`: positive, and of the other parity than the first's, so
+    that a rule branching in Python on the pk's sign or parity compiles differently and is refused. It is
+    only compiled, never run, so it need not be a value no row has."""
+    return 2**62 + 101 + n
+
 
 # What core.compiled uses of Django's compiler; checked before the first compile so that a Django upgrade
 # that drops one fails with this module's name rather than somewhere inside a search request.
@@ -160,12 +170,12 @@ class CompiledValues:
         self._lock = Lock()
 
     def _build_once(
-        self, using: str, args: dict[str, Any], offset: int
+        self, using: str, args: dict[str, Any], marker_of: Callable[[int], int]
     ) -> tuple[SQLCompiler, str, list[Any], dict[int, str]]:
         stand_ins: dict[str, Any] = {}
         markers: dict[int, str] = {}
         for n, (name, value) in enumerate(sorted(args.items()), start=1):
-            stand_ins[name], marker = _stand_in(value, _MARKER_BASE - 100 - offset - n)
+            stand_ins[name], marker = _stand_in(value, marker_of(n))
             if marker is not None:
                 markers[marker] = name
         compiler = self._build(MARKER_IDS, **stand_ins).query.get_compiler(using=using)
@@ -180,8 +190,9 @@ class CompiledValues:
         return compiler, sql, list(params), markers
 
     def _compile(self, using: str, args: dict[str, Any]) -> _Compiled:
-        compiler, sql, params, markers = self._build_once(using, args, 0)
-        _, sql_again, params_again, _ = self._build_once(using, args, _SECOND_BUILD)
+        compiler, sql, params, markers = self._build_once(using, args, _first_marker)
+        _, sql_again, params_again, markers_again = self._build_once(using, args, _second_marker)
+        second_marker = {name: marker for marker, name in markers_again.items()}
         if str(_MARKER_BASE)[:-4] in sql:  # a marker inlined into the SQL text could not be rebound
             raise CompiledQueryError("a marker value reached the SQL text instead of its parameters")
         if sql_again != sql or len(params_again) != len(params):
@@ -189,9 +200,9 @@ class CompiledValues:
         ids_param = ids_parameter(MARKER_IDS, vendor=connections[using].vendor)
         slots: list[tuple[str, Any]] = []
         for param, again in zip(params, params_again, strict=True):
-            if param == ids_param:
+            if param == ids_param and again == ids_param:
                 slots.append(("ids", None))
-            elif _is_int(param) and param in markers:
+            elif _is_int(param) and param in markers and again == second_marker[markers[param]]:
                 # Kept in the class the backend wrapped it in (PostgreSQL's server-side binding: Int8).
                 slots.append(("arg", (markers[param], type(param))))
             elif isinstance(param, datetime.date | datetime.time | datetime.timedelta) or (
