@@ -156,6 +156,21 @@ def test_a_json_body_that_is_not_an_object_is_a_400_not_accepted(
     check_problem(api.post("/boards", data=body, content_type="application/json"), 400, "malformed_request")
 
 
+@pytest.mark.parametrize("value", [0.0, 1, "yes", "false"])
+def test_a_switch_takes_only_true_or_false_not_a_number_or_string(
+    alice: tuple[User, ApiClient], value: object
+) -> None:
+    # Found by schemathesis: {"likes_public": 0.0} was read as false and saved.
+    user, api = alice
+    check_problem(api.patch("/accounts/me/privacy", json={"likes_public": value}), 422, "invalid_input")
+    check_problem(api.post("/boards", json={"name": "pics", "is_public": value}), 422, "invalid_input")
+    check_problem(api.patch("/accounts/me", json={"show_pinyin": value}), 422, "invalid_input")
+    from hongshu.social.models import Board
+
+    assert not Board.objects.filter(owner=user, name="pics").exists()
+    assert api.patch("/accounts/me/privacy", json={"likes_public": False}).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("error", "status", "code"),
     [

@@ -7,7 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from hongshu.accounts import services
 from hongshu.accounts.models import ApiToken, User
@@ -115,7 +115,7 @@ class ProfileIn(Schema):
     avatar_id: IdStr | None = None
     chinese_name: str | None = Field(default=None, max_length=60, description='1-6 Han characters; "" clears')
     script: Literal["hans", "tw", "hk"] | None = Field(default=None, description="how Chinese text is shown")
-    show_pinyin: bool | None = None
+    show_pinyin: StrictBool | None = None
 
 
 class PasswordChangeIn(Schema):

@@ -6,7 +6,7 @@ from typing import Literal
 import orjson
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from hongshu.accounts.api import AccountOut
 from hongshu.core.auth import current_member, member_auth, request_user
@@ -40,7 +40,7 @@ class NoteIn(Schema):
     topics: list[str] = Field(default_factory=list, max_length=11)
     place: PlaceIn | None = None
     visibility: Literal["public", "followers", "private"] = "public"
-    draft: bool = False
+    draft: StrictBool = False
     language: str | None = Field(default=None, max_length=16)
 
 
@@ -51,7 +51,7 @@ class NotePatch(Schema):
     topics: list[str] | None = Field(default=None, max_length=11)
     place: PlaceIn | None = None
     visibility: Literal["public", "followers", "private"] | None = None
-    publish: bool = False
+    publish: StrictBool = False
     language: str | None = Field(default=None, max_length=16)
 
 

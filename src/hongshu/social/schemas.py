@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from hongshu.accounts.api import AccountOut
 from hongshu.accounts.models import User
@@ -110,9 +110,9 @@ class AccountSocialOut(Schema):
 
 
 class PrivacyIn(Schema):
-    is_private: bool | None = None
-    hide_follow_lists: bool | None = None
-    likes_public: bool | None = None
+    is_private: StrictBool | None = None
+    hide_follow_lists: StrictBool | None = None
+    likes_public: StrictBool | None = None
     pending_requests: Literal["accept", "decline"] | None = Field(
         default=None,
         description=(
@@ -174,12 +174,12 @@ class CollectOut(Schema):
 
 class BoardIn(Schema):
     name: str = Field(max_length=1000)
-    is_public: bool = False
+    is_public: StrictBool = False
 
 
 class BoardPatch(Schema):
     name: str | None = Field(default=None, max_length=1000)
-    is_public: bool | None = None
+    is_public: StrictBool | None = None
 
 
 class BoardOut(Schema):
