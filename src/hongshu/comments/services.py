@@ -16,6 +16,7 @@ from hongshu.comments.models import Comment, CommentLike, CommentMention
 from hongshu.comments.selectors import access_comment, blocked_among, comment_not_found, is_live
 from hongshu.core.errors import Conflict, Forbidden, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
+from hongshu.core.pagination import id_batches
 from hongshu.core.text import check_length, clean_input
 from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
@@ -238,15 +239,6 @@ def comment_like_counts_reconcile_member_on_commit(
     """
     from hongshu.comments.tasks import reconcile_comment_like_counts_task  # the tasks module imports us
 
-    after = 0
-    while True:
-        comment_ids = list(
-            CommentLike.objects.filter(user_id=member_id, comment_id__gt=after)
-            .exclude(comment__author_id=member_id)
-            .order_by("comment_id")
-            .values_list("comment_id", flat=True)[:batch_size]
-        )
-        if not comment_ids:
-            return
+    liked = CommentLike.objects.filter(user_id=member_id).exclude(comment__author_id=member_id)
+    for comment_ids in id_batches(liked, field="comment_id", size=batch_size):
         enqueue_on_commit(reconcile_comment_like_counts_task, [str(i) for i in comment_ids])
-        after = comment_ids[-1]

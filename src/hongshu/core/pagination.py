@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,17 @@ def paginate_by_id(queryset: QuerySet[M], *, cursor: str | None, limit: int = DE
     items = rows[:limit]
     next_cursor = str(items[-1].pk) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+def id_batches(queryset: QuerySet[Any], *, field: str, size: int) -> Iterator[list[int]]:
+    """The values of the integer column `field` in `queryset`, ascending, in lists of at most `size`: each
+    list one keyset query (`field > last`, no offsets), so walking a large set costs bounded queries."""
+    after = 0
+    while True:
+        batch = list(
+            queryset.filter(**{f"{field}__gt": after}).order_by(field).values_list(field, flat=True)[:size]
+        )
+        if not batch:
+            return
+        yield batch
+        after = batch[-1]

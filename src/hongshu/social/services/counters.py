@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from hongshu.core.jobs import enqueue_on_commit
+from hongshu.core.pagination import id_batches
 from hongshu.notes.models import Note
 from hongshu.social.models import COUNTER_SHARDS, Collect, Like, NoteCounter
 
@@ -115,18 +116,9 @@ def counter_reconcile_member_on_commit(*, member_id: int, batch_size: int = RECO
     from hongshu.social.tasks import reconcile_counters_task  # the tasks module imports the services
 
     for model in (Like, Collect):
-        after = 0
-        while True:
-            note_ids = list(
-                model.objects.filter(user_id=member_id, note_id__gt=after)
-                .exclude(note__author_id=member_id)
-                .order_by("note_id")
-                .values_list("note_id", flat=True)[:batch_size]
-            )
-            if not note_ids:
-                break
+        touched = model.objects.filter(user_id=member_id).exclude(note__author_id=member_id)
+        for note_ids in id_batches(touched, field="note_id", size=batch_size):
             enqueue_on_commit(reconcile_counters_task, [str(note_id) for note_id in note_ids])
-            after = note_ids[-1]
 
 
 def counter_reconcile_drifted(*, batch_size: int = RECONCILE_BATCH) -> int:
