@@ -4,7 +4,7 @@ Serves the app with gunicorn (`hongshu serve`) on the given database, then drive
 (Debian's `wrk`: C, so the load generator takes little of the two cores) at `--clients` connections for
 `--seconds`, and prints requests/s, errors and p50/p95/p99 latency. Each request takes a random path from a
 pool: queries mix Simplified, Traditional and English words and two-word queries drawn from the dataset's
-vocabulary (hongshu.bench.vocab), so they hit common and rarer terms; every search is a first page (recorded
+vocabulary (bench/hongshu_bench/vocab.py), so they hit common and rarer terms; every search is a first page (recorded
 in the hot ranking, as a real search is).
 
 Run (on a seeded and indexed database, see docs/benchmarks.md); the server inherits the environment, so
@@ -29,8 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
-
-from hongshu.bench import vocab
+from hongshu_bench import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 POOL = 2000  # paths per scenario

@@ -14,7 +14,7 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
     django.setup()
-    from hongshu.bench.command import bench_command
+    from hongshu_bench.command import bench_command
 
     bench_command(["seed", *sys.argv[1:]])
 

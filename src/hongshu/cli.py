@@ -12,7 +12,8 @@ hongshu worker [celery options]
 hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
 hongshu bench seed --scale S [--seed N]
-                           generate the benchmark dataset (1.0 = 100k members, 1M notes)
+                           generate the benchmark dataset (1.0 = 100k members, 1M notes);
+                           dev-only: needs the repository's bench/ folder (run from a checkout)
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
 
@@ -23,6 +24,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 
 SETTINGS = "hongshu.config.settings"
 WSGI_APP = "hongshu.config.wsgi:application"
+# src/hongshu/cli.py -> the checkout's bench/ folder (absent when installed from a wheel)
+BENCH_DIR = Path(__file__).resolve().parents[2] / "bench"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 
 
@@ -181,8 +185,20 @@ def createadmin(argv: Sequence[str]) -> None:
 
 
 def bench(argv: Sequence[str]) -> None:
+    # Dev-only: the benchmark tooling lives in the repository's bench/ folder, not in the installed package,
+    # so the verb works from a checkout (editable install) and says so anywhere else.
+    tooling = BENCH_DIR / "hongshu_bench"
+    if not tooling.is_dir():
+        print(
+            f"hongshu bench is a development command: it needs the repository's bench/ folder ({tooling} "
+            "was not found). Run it from a checkout of the Hongshu repository.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    if str(BENCH_DIR) not in sys.path:
+        sys.path.insert(0, str(BENCH_DIR))
     _setup()
-    from hongshu.bench.command import bench_command
+    from hongshu_bench.command import bench_command  # type: ignore[import-not-found]  # bench/, not src/
 
     bench_command(argv)
 

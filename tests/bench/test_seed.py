@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 from django.db.models import Count
+from hongshu_bench.services import BASE_COUNTS, bench_seed
 
 from hongshu.accounts.models import User
-from hongshu.bench.services import BASE_COUNTS, bench_seed
 from hongshu.comments.models import Comment
 from hongshu.core.ids import id_timestamp_ms
 from hongshu.core.text import grapheme_length

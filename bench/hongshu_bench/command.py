@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from hongshu.bench.services import bench_seed
+from hongshu_bench.services import bench_seed
 
 
 def bench_command(argv: Sequence[str]) -> None:
