@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
+	$(BIN)/lint-imports  # the app contracts of pyproject.toml [tool.importlinter]
 	MYPYPATH=bench $(BIN)/mypy bench/hongshu_bench  # the benchmark generator, outside the package
 
 ## messages: refresh the gettext catalogs after changing user-facing strings

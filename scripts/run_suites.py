@@ -1,7 +1,7 @@
 """Run every suite this machine can run: `make test` (and `make test STRICT=1`, which passes --strict).
 
 Suites, in order:
-  lint            ruff check, ruff format --check, mypy src (advisory unless --strict)
+  lint            ruff check, ruff format --check, mypy src, lint-imports (advisory unless --strict)
   sqlite          pytest, no DATABASE_URL / REDIS_URL: markers `not postgres and not redis and not browser`
   postgres+redis  the same tests plus the `postgres`/`redis` ones, on PostgreSQL and Redis, when both answer
   browser         pytest -m browser, when Debian's Chromium is installed
@@ -118,6 +118,8 @@ def lint(strict: bool) -> list[Result]:
         ("lint: ruff check", [PYTHON, "-m", "ruff", "check", *paths]),
         ("lint: ruff format", [PYTHON, "-m", "ruff", "format", "--check", *paths]),
         ("lint: mypy src", [PYTHON, "-m", "mypy", "src"]),
+        # The app contracts in pyproject.toml ([tool.importlinter]); the venv's console script, beside PYTHON.
+        ("lint: lint-imports", [str(Path(PYTHON).parent / "lint-imports")]),
     ]
     results = []
     for name, argv in checks:

@@ -169,3 +169,23 @@ def test_a_celery_worker_indexes_a_new_note(celery_worker: Worker, post_note: An
         time.sleep(0.2)
     assert [n.title for n in search_notes(viewer=None, query="wonton").items] == ["wonton soup night"]
     assert "search.index_pending" in celery_worker.output()
+
+
+def test_a_celery_worker_runs_the_consumer_of_an_announced_event(
+    celery_worker: Worker, post_note: Any
+) -> None:
+    """`like_added` goes through core.events: the dotted path resolves in the web process, the worker runs it."""
+    from hongshu.accounts.services import account_create
+    from hongshu.notifications.models import Notification
+    from hongshu.social.services import like_create
+
+    cook = account_create(handle="celery_chef", password="a long test password 1")
+    fan = account_create(handle="celery_fan", password="a long test password 1")
+    note = post_note(cook, title="dumplings")
+    like_create(user=fan, note_id=note.pk)  # commits (transactional db); the job goes to the worker
+    deadline = time.monotonic() + PROCESSING_SECONDS
+    while not Notification.objects.filter(recipient=cook, kind="like", note_id=note.pk).exists():
+        assert celery_worker.process.poll() is None, f"the worker died:\n{celery_worker.output()}"
+        assert time.monotonic() < deadline, f"no notification; worker log:\n{celery_worker.output()}"
+        time.sleep(0.2)
+    assert "notifications.on_like_added" in celery_worker.output()

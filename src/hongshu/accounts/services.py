@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_error
-from hongshu.core.jobs import enqueue_on_commit
+from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.language.codes import readable_language
 from hongshu.language.detection import detect_language
-from hongshu.search.tasks import index_member_task
 
 HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
 DISPLAY_NAME_MAX = 30
@@ -105,7 +104,7 @@ def account_create(
     try:
         with transaction.atomic():
             user.save(force_insert=True)
-            enqueue_on_commit(index_member_task, str(user.pk))
+            announce_on_commit("member_changed", user.pk)
     except IntegrityError as exc:  # a concurrent sign-up took it between the check and the insert
         raise Conflict(_("This handle is already taken."), code="handle_taken") from exc
     return user
@@ -159,7 +158,7 @@ def account_update_profile(
     if changed:
         _save_profile(user, changed)
         if "display_name" in changed:
-            enqueue_on_commit(index_member_task, str(user.pk))
+            announce_on_commit("member_changed", user.pk)
     return user
 
 
@@ -202,7 +201,6 @@ def account_delete(*, user: User, password: str) -> None:
     """
     from hongshu.comments.models import Comment
     from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
-    from hongshu.comments.tasks import reconcile_comment_counts_task
     from hongshu.media.services import media_delete_files_on_commit
     from hongshu.social.services import counter_reconcile_member_on_commit
 
@@ -215,10 +213,10 @@ def account_delete(*, user: User, password: str) -> None:
         counter_reconcile_member_on_commit(member_id=user.pk)
         comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
         # Their notes go with the cascade: the member job takes back the topics those notes offered.
-        enqueue_on_commit(index_member_task, str(user.pk))
+        announce_on_commit("member_changed", user.pk)
         user.delete()
         if note_ids:
-            enqueue_on_commit(reconcile_comment_counts_task, note_ids)
+            announce_on_commit("member_comments_removed", note_ids)
 
 
 TOKEN_MAX_DAYS = 3650
@@ -327,7 +325,7 @@ def member_set_chinese_name(*, member: User, name: str) -> User:
         )
     member.chinese_name = name
     _save_profile(member, ["chinese_name"])
-    enqueue_on_commit(index_member_task, str(member.pk))
+    announce_on_commit("member_changed", member.pk)
     return member
 
 

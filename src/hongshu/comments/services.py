@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment, CommentLike, CommentMention
-from hongshu.comments.selectors import access_comment, blocked_among, comment_not_found, is_live
+from hongshu.comments.selectors import access_comment, comment_not_found, is_live
 from hongshu.core.errors import Conflict, Forbidden, NotFound, field_error
+from hongshu.core.events import announce_on_commit
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.pagination import id_batches
 from hongshu.core.text import check_length, clean_input
@@ -22,8 +23,6 @@ from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.notes.services import MENTION
-from hongshu.notifications.models import Notification
-from hongshu.notifications.services import notify_after_commit
 from hongshu.social.models import NoteCounter
 from hongshu.social.services import counter_add
 
@@ -31,7 +30,6 @@ COMMENT_MAX = 500
 COMMENT_CODE_POINTS = 16 * COMMENT_MAX  # a grapheme can carry many combining marks
 # Linked (and notified) mentions per comment: more than this is how mention spam looks.
 MENTIONS_MAX = 10
-Kind = Notification.Kind
 
 
 def _clean_body(body: str) -> str:
@@ -50,17 +48,16 @@ def _clean_body(body: str) -> str:
 
 
 def _mentioned(author: User, body: str) -> list[User]:
-    """Active members named as `@handle` (first MENTIONS_MAX), except the author and blocked pairs."""
+    """Members named as `@handle` (first MENTIONS_MAX) whom the author may see, except the author."""
     handles = list(dict.fromkeys(handle.lower() for handle in MENTION.findall(body)))[:MENTIONS_MAX]
     if not handles:
         return []
-    users = list(
-        User.objects.annotate(handle_key=Lower("handle"))
-        .filter(handle_key__in=handles, is_active=True)
+    return list(
+        User.objects.visible_to(author)
+        .annotate(handle_key=Lower("handle"))
+        .filter(handle_key__in=handles)
         .exclude(pk=author.pk)
     )
-    blocked = blocked_among(author.pk, [u.pk for u in users])
-    return [u for u in users if u.pk not in blocked]
 
 
 def _deleted_conflict() -> Conflict:
@@ -83,24 +80,9 @@ def _write(*, author: User, note: Note, body: str, parent: Comment | None = None
         comment.save(force_insert=True)
         CommentMention.objects.bulk_create([CommentMention(comment=comment, user=u) for u in mentioned])
         counter_add(note_id=note.pk, field="comments", delta=1)
-        _notify(comment, note, parent, mentioned)
+        # Notifications decide whom to tell (reply, comment, mentions) from the committed rows.
+        announce_on_commit("comment_posted", comment.pk)
     return comment
-
-
-def _notify(comment: Comment, note: Note, parent: Comment | None, mentioned: list[User]) -> None:
-    """Who hears of a comment: the member answered (reply), the note's author (comment), then those
-    mentioned — each once, under the most specific kind."""
-    told = {comment.author_id}
-    refs = {"actor_id": comment.author_id, "note_id": note.pk, "comment_id": comment.pk}
-    if parent is not None:
-        notify_after_commit(kind=Kind.REPLY, recipient_id=parent.author_id, **refs)
-        told.add(parent.author_id)
-    if note.author_id not in told:
-        notify_after_commit(kind=Kind.COMMENT, recipient_id=note.author_id, **refs)
-        told.add(note.author_id)
-    for user in mentioned:
-        if user.pk not in told:
-            notify_after_commit(kind=Kind.MENTION, recipient_id=user.pk, **refs)
 
 
 def comment_create(*, author: User, note_id: int, body: str) -> Comment:
@@ -153,13 +135,7 @@ def comment_like(*, user: User, comment_id: int) -> Comment:
         with transaction.atomic():
             CommentLike.objects.create(user=user, comment=comment)
             Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
-            notify_after_commit(
-                kind=Kind.COMMENT_LIKE,
-                actor_id=user.pk,
-                recipient_id=comment.author_id,
-                note_id=comment.note_id,
-                comment_id=comment.pk,
-            )
+            announce_on_commit("comment_liked", user.pk, comment.pk)
     except IntegrityError as exc:
         raise Conflict(_("You already like this comment."), code="already_liked") from exc
     comment.refresh_from_db(fields=["like_count"])

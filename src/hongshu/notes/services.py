@@ -15,15 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, field_error
-from hongshu.core.jobs import enqueue_on_commit
+from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
-from hongshu.embeddings.tasks import embed_note_task
 from hongshu.language.codes import CONTENT_LANGUAGES
 from hongshu.language.detection import detect_language
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
-from hongshu.notifications.tasks import notify_note_mentions_task
 from hongshu.search.services import notes_index_later
 
 TITLE_MAX = 20
@@ -226,9 +224,8 @@ def note_create(
         _set_images(note, images)
         _set_topics(note, topic_names)
         _set_mentions(note)
-        enqueue_on_commit(notify_note_mentions_task, str(note.pk))
+        announce_on_commit("note_changed", note.pk)
         notes_index_later(note_ids=[note.pk])
-        enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
 
@@ -295,9 +292,8 @@ def note_update(
         _set_topics(note, topic_names)
         _set_mentions(note)
         # Publishing a draft, or naming someone new in an edit, tells them; the job skips anyone already told.
-        enqueue_on_commit(notify_note_mentions_task, str(note.pk))
+        announce_on_commit("note_changed", note.pk)
         notes_index_later(note_ids=[note.pk])
-        enqueue_on_commit(embed_note_task, str(note.pk))
     return note
 
 

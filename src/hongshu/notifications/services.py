@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.comments.models import Comment, CommentMention
 from hongshu.comments.selectors import access_comment, is_live
 from hongshu.core.errors import NotFound
 from hongshu.core.ids import next_id
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.notes.models import Note, NoteMention
 from hongshu.notifications.models import Notification, NotificationActor
-from hongshu.social.selectors import blocked_pair
 
 Kind = Notification.Kind
 # What a notification is about, which decides its group: several actors share the row of one target.
@@ -95,9 +95,9 @@ def notification_record(
     actor causing the same notification again changes nothing (a like, unlike, like is not news twice)."""
     if actor_id == recipient_id:
         return None
-    users = {u.pk: u for u in User.objects.filter(pk__in=[actor_id, recipient_id], is_active=True)}
-    recipient = users.get(recipient_id)
-    if actor_id not in users or recipient is None or blocked_pair(actor_id, recipient_id):
+    recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+    # The account policy: an actor the recipient may not see (inactive, or a blocked pair) tells them nothing.
+    if recipient is None or not User.objects.visible_to(recipient).filter(pk=actor_id).exists():
         return None
     if not _allowed(recipient, note_id, comment_id):
         return None
@@ -153,6 +153,60 @@ def note_mentions_notify(*, note_id: int) -> int:
         for user_id in list(recipients)
     ]
     return sum(1 for n in recorded if n is not None)
+
+
+def note_interaction_notify(*, kind: str, actor_id: int, note_id: int) -> Notification | None:
+    """Tell a note's author of a like or a collect (the `like_added` / `collect_added` events)."""
+    author_id = Note.objects.filter(pk=note_id).values_list("author_id", flat=True).first()
+    if author_id is None:
+        return None
+    return notification_record(
+        kind=kind, actor_id=actor_id, recipient_id=author_id, note_id=note_id, comment_id=None
+    )
+
+
+def comment_posted_notify(*, comment_id: int) -> int:
+    """Who hears of a comment (the `comment_posted` event): the member answered (reply), the note's author
+    (comment), then those it mentions (stored with it) — each once, under the most specific kind. Returns
+    how many were notified."""
+    row = (
+        Comment.objects.filter(pk=comment_id)
+        .values_list("author_id", "note_id", "note__author_id", "parent__author_id")
+        .first()
+    )
+    if row is None:
+        return 0
+    author_id, note_id, note_author_id, parent_author_id = row
+    told = {author_id}
+    recipients: list[tuple[str, int]] = []
+    if parent_author_id is not None:
+        recipients.append((Kind.REPLY, parent_author_id))
+        told.add(parent_author_id)
+    if note_author_id not in told:
+        recipients.append((Kind.COMMENT, note_author_id))
+        told.add(note_author_id)
+    mentioned = CommentMention.objects.filter(comment_id=comment_id).order_by("pk")
+    for user_id in mentioned.values_list("user_id", flat=True):
+        if user_id not in told:
+            recipients.append((Kind.MENTION, user_id))
+            told.add(user_id)
+    recorded = [
+        notification_record(
+            kind=kind, actor_id=author_id, recipient_id=user_id, note_id=note_id, comment_id=comment_id
+        )
+        for kind, user_id in recipients
+    ]
+    return sum(1 for n in recorded if n is not None)
+
+
+def comment_liked_notify(*, actor_id: int, comment_id: int) -> Notification | None:
+    """Tell a comment's author it was liked (the `comment_liked` event)."""
+    row = Comment.objects.filter(pk=comment_id).values_list("author_id", "note_id").first()
+    if row is None:
+        return None
+    return notification_record(
+        kind=Kind.COMMENT_LIKE, actor_id=actor_id, recipient_id=row[0], note_id=row[1], comment_id=comment_id
+    )
 
 
 def notification_mark_read(*, recipient: User, notification_id: int) -> None:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
-from hongshu.notifications.services import notify_after_commit
+from hongshu.core.events import announce_on_commit
 from hongshu.social.models import Block, Follow, Mute
-from hongshu.social.selectors import account_not_found, blocked_pair, follow_requests_pending
+from hongshu.social.selectors import account_not_found, follow_requests_pending
 
 
 def follow_create(*, follower: User, followee: User) -> Follow:
@@ -24,7 +24,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     """
     if follower.pk == followee.pk:
         raise InvalidInput(_("You cannot follow yourself."), code="cannot_follow_self")
-    if not followee.is_active or blocked_pair(follower.pk, followee.pk):
+    if not User.objects.visible_to(follower).filter(pk=followee.pk).exists():
         raise account_not_found()
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:
@@ -39,8 +39,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     try:
         with transaction.atomic():
             follow.save(force_insert=True)
-            kind = "follow_request" if private else "follow"
-            notify_after_commit(kind=kind, actor_id=follower.pk, recipient_id=followee.pk)
+            announce_on_commit("follow_requested" if private else "follow_added", follower.pk, followee.pk)
     except IntegrityError as exc:  # a concurrent request (double tap) inserted it first
         current = Follow.objects.filter(follower=follower, followee=followee).first()
         raise _already(current) from exc

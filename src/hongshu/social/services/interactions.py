@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
+from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input
 from hongshu.notes.models import Note
-from hongshu.notifications.services import notify_after_commit
 from hongshu.social.models import Board, Collect, Like
 from hongshu.social.selectors import board_of_owner
 from hongshu.social.services.counters import counter_add
@@ -37,7 +37,7 @@ def like_create(*, user: User, note_id: int) -> Like:
         with transaction.atomic():
             like = Like.objects.create(user=user, note=note)
             counter_add(note_id=note.pk, field="likes", delta=1)
-            notify_after_commit(kind="like", actor_id=user.pk, recipient_id=note.author_id, note_id=note.pk)
+            announce_on_commit("like_added", user.pk, note.pk)
     except IntegrityError as exc:
         raise Conflict(_("You already like this note."), code="already_liked") from exc
     return like
@@ -135,9 +135,7 @@ def collect_create(*, user: User, note_id: int, board_id: int | None = None) -> 
         with transaction.atomic():
             collect = Collect.objects.create(user=user, note=note, board=board)
             counter_add(note_id=note.pk, field="collects", delta=1)
-            notify_after_commit(
-                kind="collect", actor_id=user.pk, recipient_id=note.author_id, note_id=note.pk
-            )
+            announce_on_commit("collect_added", user.pk, note.pk)
     except IntegrityError as exc:
         raise Conflict(_("You have already collected this note."), code="already_collected") from exc
     return collect
