@@ -30,6 +30,8 @@ def edges(src: Path) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = defaultdict(set)
     for path in src.rglob("*.py"):
         own = path.relative_to(src).parts[0].removesuffix(".py")
+        if own == "__init__":  # the package's own __init__ is no app
+            continue
         graph.setdefault(own, set())  # an app that imports nothing is still a node
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names: list[str] = []
