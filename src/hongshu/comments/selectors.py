@@ -24,7 +24,7 @@ from hongshu.core.errors import NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
-from hongshu.social.models import Block
+from hongshu.social.querysets import blocked_with
 
 Viewer = User | AnonymousUser | None
 Sort = Literal["top", "latest"]
@@ -58,25 +58,12 @@ def member_of(viewer: Viewer) -> User | None:
     return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
 
 
-def blocked_with(viewer_id: int, user_field: str) -> Exists:
-    """Correlated EXISTS: the user in `user_field` and the viewer are a blocked pair (either direction)."""
-    return Exists(
-        Block.objects.filter(
-            Q(blocker_id=viewer_id, blocked_id=OuterRef(user_field))
-            | Q(blocker_id=OuterRef(user_field), blocked_id=viewer_id)
-        )
-    )
-
-
-def blocked_among(viewer_id: int, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` are in a blocked pair with the viewer: one query."""
+def hidden_among(viewer: User, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` the viewer may not see (the account policy, `User.objects.visible_to`): one query."""
     ids = set(user_ids)
     if not ids:
         return set()
-    rows = Block.objects.filter(
-        Q(blocker_id=viewer_id, blocked_id__in=ids) | Q(blocked_id=viewer_id, blocker_id__in=ids)
-    ).values_list("blocker_id", "blocked_id")
-    return {blocked if blocker == viewer_id else blocker for blocker, blocked in rows}
+    return ids - set(User.objects.visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def is_live(comment: Comment) -> bool:
@@ -132,7 +119,7 @@ def _views(comments: list[Comment], member: User | None, note_author_id: int) ->
     hidden: set[int] = set()
     if member is not None:
         involved = {c.reply_to_id for c in comments if c.reply_to_id} | {row[1] for row in mention_rows}
-        hidden = blocked_among(member.pk, involved)
+        hidden = hidden_among(member, involved)
     mentions: dict[int, list[str]] = defaultdict(list)
     for comment_id, user_id, handle in mention_rows:
         if user_id not in hidden:

@@ -31,18 +31,14 @@ class NoteQuerySet(models.QuerySet["Note"]):
         viewer and binds the pk per request (`core.compiled`; tests/core/test_compiled.py checks the rows).
         """
         # Imported here: social's models import the notes app, which imports this module.
-        from hongshu.social.models import Block, Follow
+        from hongshu.social.models import Follow
+        from hongshu.social.querysets import blocked_with
 
         live = self.alive().filter(author__is_active=True)
         published_public = Q(status="published", visibility="public")
         if viewer is None or not viewer.is_authenticated:
             return live.filter(published_public)
-        blocked_pair = Exists(
-            Block.objects.filter(
-                Q(blocker_id=viewer.pk, blocked_id=OuterRef("author_id"))
-                | Q(blocker_id=OuterRef("author_id"), blocked_id=viewer.pk)
-            )
-        )
+        blocked_pair = blocked_with(viewer.pk, "author_id")  # the graph's one spelling of the rule
         accepted_follower = Exists(
             Follow.objects.filter(
                 follower_id=viewer.pk, followee_id=OuterRef("author_id"), state=Follow.State.ACCEPTED

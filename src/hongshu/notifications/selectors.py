@@ -12,11 +12,11 @@ from django.db.models.functions import RowNumber
 
 from hongshu.accounts.models import User
 from hongshu.comments.keyset import keyset_page
-from hongshu.comments.selectors import blocked_with
 from hongshu.core.pagination import DEFAULT_LIMIT
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage
 from hongshu.notifications.models import Notification, NotificationActor
+from hongshu.social.querysets import blocked_with
 
 Kind = Notification.Kind
 Category = Literal["likes", "comments", "follows"]

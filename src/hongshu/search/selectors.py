@@ -32,7 +32,6 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import VERSION_FIELDS, NoteVersion, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.models import Block
 from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, counts_of, note_counts, with_counts
 
 T = TypeVar("T")
@@ -349,13 +348,8 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
-    members = User.objects.filter(pk__in_ids=ids, is_active=True)
-    if (me := _member(viewer)) is not None:
-        # Blocks are mutual invisibility, in search as everywhere.
-        members = members.exclude(
-            Exists(Block.objects.filter(blocker_id=me.pk, blocked_id=OuterRef("pk")))
-        ).exclude(Exists(Block.objects.filter(blocker_id=OuterRef("pk"), blocked_id=me.pk)))
-    return members
+    # The account policy: blocks are mutual invisibility, in search as everywhere.
+    return User.objects.visible_to(viewer).filter(pk__in_ids=ids)
 
 
 def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:

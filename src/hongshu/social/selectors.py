@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
-from hongshu.accounts.selectors import account_by_handle
 from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
+from hongshu.core.text import is_storable
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_hydrated
 from hongshu.social.models import Block, Board, Collect, Follow, Like, Mute, NoteCounter
@@ -59,27 +59,21 @@ def account_not_found() -> NotFound:
     return NotFound(_("No member has this handle."), code="account_not_found")
 
 
-def blocked_pair(a_id: int, b_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
-    ).exists()
-
-
-def _blocked_with(viewer: User, field: str) -> Exists:
-    """Correlated EXISTS: the user in `field` and `viewer` are a blocked pair (in either direction)."""
-    return Exists(
-        Block.objects.filter(
-            Q(blocker_id=viewer.pk, blocked_id=OuterRef(field))
-            | Q(blocker_id=OuterRef(field), blocked_id=viewer.pk)
-        )
-    )
+def _shown_to(viewer: User, user_field: str) -> Exists:
+    """Correlated EXISTS: the user in `user_field` is one `viewer` may see (the account policy)."""
+    return Exists(User.objects.visible_to(viewer).filter(pk=OuterRef(user_field)))
 
 
 def access_account(*, viewer: Viewer, handle: str) -> User:
-    """The active account with this handle, unless it and the viewer are a blocked pair (then 404)."""
-    account = account_by_handle(handle=handle)
-    member = _member(viewer)
-    if member is not None and member.pk != account.pk and blocked_pair(member.pk, account.pk):
+    """The account with this handle if `viewer` may see it (`User.objects.visible_to`), else 404 — the same
+    answer as for a handle nobody has. A handle from a URL may hold NUL, which PostgreSQL cannot compare."""
+    bare = handle.lstrip("@")
+    account = (
+        User.objects.visible_to(viewer).select_related("avatar").filter(handle__iexact=bare).first()
+        if is_storable(bare)
+        else None
+    )
+    if account is None:
         raise account_not_found()
     return account
 
@@ -136,7 +130,7 @@ def followers_page(
     _check_follow_lists(member, owner)
     rows = Follow.objects.filter(followee=owner, state=Follow.State.ACCEPTED)
     if member is not None:
-        rows = rows.exclude(_blocked_with(member, "follower_id"))
+        rows = rows.filter(_shown_to(member, "follower_id"))
     return _accounts_page(rows, "follower", cursor=cursor, limit=limit)
 
 
@@ -147,7 +141,7 @@ def following_page(
     _check_follow_lists(member, owner)
     rows = Follow.objects.filter(follower=owner, state=Follow.State.ACCEPTED)
     if member is not None:
-        rows = rows.exclude(_blocked_with(member, "followee_id"))
+        rows = rows.filter(_shown_to(member, "followee_id"))
     return _accounts_page(rows, "followee", cursor=cursor, limit=limit)
 
 
@@ -234,9 +228,9 @@ def counts_of(likes: int, collects: int, comments: int) -> NoteCounts:
 def _board_visible(viewer: User | None, board: Board) -> bool:
     if viewer is not None and viewer.pk == board.owner_id:
         return True
-    if not board.is_public or not board.owner.is_active:
+    if not board.is_public:
         return False
-    return viewer is None or not blocked_pair(viewer.pk, board.owner_id)
+    return User.objects.visible_to(viewer).filter(pk=board.owner_id).exists()
 
 
 def _board_not_found() -> NotFound:
@@ -303,15 +297,11 @@ def likes_and_collects_received(*, author: User) -> int:
 
 
 def accounts_by_handle_prefix(*, viewer: User, prefix: str, limit: int = 8) -> list[User]:
-    """Active members whose handle starts with `prefix` (mention suggestions), minus the viewer and blocked pairs."""
-    blocked = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef("pk"))
-        | Q(blocker_id=OuterRef("pk"), blocked_id=viewer.pk)
-    )
+    """Members `viewer` may see whose handle starts with `prefix` (mention suggestions), minus the viewer."""
     found = (
-        User.objects.filter(handle__istartswith=prefix, is_active=True)
+        User.objects.visible_to(viewer)
+        .filter(handle__istartswith=prefix)
         .exclude(pk=viewer.pk)
-        .exclude(Exists(blocked))
         .order_by("handle")
     )
     return list(found[:limit])
