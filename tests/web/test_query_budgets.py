@@ -109,6 +109,7 @@ SURFACES: dict[str, str] = {
     "profile": "/@{profile}",
     "api_feed": "/api/v1/notes",
     "api_note": "/api/v1/notes/{note}",
+    "api_comments": "/api/v1/notes/{note}/comments",
     "api_account": "/api/v1/accounts/{profile}",
     "api_account_notes": "/api/v1/accounts/{profile}/notes",
 }
@@ -124,6 +125,7 @@ BUDGETS: dict[str, dict[str, int]] = {
         "profile": 8,
         "api_feed": 5,
         "api_note": 5,
+        "api_comments": 8,
         "api_account": 1,
         "api_account_notes": 6,
     },
@@ -134,6 +136,7 @@ BUDGETS: dict[str, dict[str, int]] = {
         "profile": 15,
         "api_feed": 7,
         "api_note": 7,
+        "api_comments": 11,
         "api_account": 3,
         "api_account_notes": 8,
     },
