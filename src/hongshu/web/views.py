@@ -17,7 +17,6 @@ from hongshu.accounts.services import account_create
 from hongshu.comments.selectors import comments_of_note
 from hongshu.core.errors import InvalidInput, NotFound, ProblemError
 from hongshu.core.pagination import Page
-from hongshu.core.schemas import MAX_ID
 from hongshu.feeds.selectors import feed_following, viewer_marks
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note, notes_latest
@@ -127,8 +126,6 @@ def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
     """The note page; with `?overlay=1` only the note itself, for the dialog over the waterfall."""
     viewer = viewer_of(request)
     try:
-        if note_id > MAX_ID:  # beyond a 64-bit ID: no such note (and no query the database would refuse)
-            raise NotFound(_("This note does not exist or is not visible to you."), code="note_not_found")
         note = access_note(viewer=viewer, note_id=note_id)
     except NotFound as problem:
         return problem_page(request, problem)
