@@ -74,7 +74,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "hongshu.config.urls"
 WSGI_APPLICATION = "hongshu.config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "/"
+LOGIN_URL = "sign-in"  # Django resolves the URL name; `login_required` adds ?next=
 
 TEMPLATES = [
     {

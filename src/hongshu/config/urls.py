@@ -8,7 +8,6 @@ from hongshu.web.common import problem_page
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("hongshu.media.urls")),
     path("", include("hongshu.web.urls")),
 ]
 

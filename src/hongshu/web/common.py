@@ -1,4 +1,6 @@
-"""Helpers shared by the HTML views: who is reading, and how a refusal is shown (page or fragment)."""
+"""The one request-helper module of the HTML views: who is reading, and how a refusal is shown (a page or an
+htmx fragment). Pages for members only use Django's `login_required`, which sends visitors to
+`settings.LOGIN_URL` (the sign-in page) and back with `?next=`."""
 
 from __future__ import annotations
 
@@ -48,10 +50,24 @@ def with_toast(response: HttpResponse, message: str) -> HttpResponse:
     return response
 
 
-Fragment = Callable[..., HttpResponse]
+View = Callable[..., HttpResponse]
+Fragment = View  # kept for readability at the decorator sites
 
 
-def fragment_view(view: Fragment) -> Fragment:
+def page_view(view: View) -> View:
+    """Full pages: any ProblemError from the selectors or services becomes the site's problem page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ProblemError as problem:
+            return problem_page(request, problem)
+
+    return wrapped
+
+
+def fragment_view(view: View) -> View:
     """Small htmx endpoints: any ProblemError from the services becomes an error fragment."""
 
     @wraps(view)

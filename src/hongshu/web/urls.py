@@ -1,33 +1,78 @@
-from django.urls import include, path
+"""Every HTML route of the site, by area (the views live in `hongshu.web.views.<area>`)."""
 
-from hongshu.web import views, views_about, views_actions, views_comments, views_inbox
+from django.urls import path
+
+from hongshu.web.views import (
+    about,
+    account,
+    comments,
+    compose,
+    feeds,
+    inbox,
+    media,
+    names,
+    note,
+    profile,
+    search,
+    settings,
+    translation,
+)
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("feed/explore", views.explore_more, name="explore-more"),
-    path("following/", views.following, name="following"),
-    path("feed/following", views.following_more, name="following-more"),
-    path("notes/<id:note_id>", views.note_detail, name="note-detail"),
-    path("notes/<id:note_id>/like", views_actions.note_like, name="note-like"),
-    path("notes/<id:note_id>/unlike", views_actions.note_unlike, name="note-unlike"),
-    path("notes/<id:note_id>/boards", views_actions.collect_sheet, name="note-boards"),
-    path("notes/<id:note_id>/collect", views_actions.note_collect, name="note-collect"),
-    path("notes/<id:note_id>/uncollect", views_actions.note_uncollect, name="note-uncollect"),
-    path("notes/<id:note_id>/comments", views_comments.comment_post, name="comment-post"),
-    path("notes/<id:note_id>/comments/more", views_comments.comments_more, name="comments-more"),
-    path("comments/<id:comment_id>/replies", views_comments.replies_more, name="comment-replies"),
-    path("comments/<id:comment_id>/like", views_comments.comment_like, name="comment-like"),
-    path("comments/<id:comment_id>/unlike", views_comments.comment_unlike, name="comment-unlike"),
-    path("follow/<str:handle>", views_actions.follow, name="follow"),
-    path("unfollow/<str:handle>", views_actions.unfollow, name="unfollow"),
-    path("notifications/", views_inbox.notifications, name="notifications"),
-    path("notifications/read", views_inbox.notifications_read, name="notifications-read"),
-    path("about/", views_about.about, name="about"),
-    path("signup/", views.sign_up, name="sign-up"),
-    path("signin/", views.sign_in, name="sign-in"),
-    path("signout/", views.sign_out, name="sign-out"),
-    path("", include("hongshu.web.urls_me")),
-    path("", include("hongshu.language.urls")),
-    path("", include("hongshu.language.names_urls")),
-    path("", include("hongshu.trends.urls")),
+    # feeds
+    path("", feeds.home, name="home"),
+    path("feed/explore", feeds.explore_more, name="explore-more"),
+    path("following/", feeds.following, name="following"),
+    path("feed/following", feeds.following_more, name="following-more"),
+    # a note and what readers do to it
+    path("notes/<id:note_id>", note.note_detail, name="note-detail"),
+    path("notes/<id:note_id>/like", note.note_like, name="note-like"),
+    path("notes/<id:note_id>/unlike", note.note_unlike, name="note-unlike"),
+    path("notes/<id:note_id>/boards", note.collect_sheet, name="note-boards"),
+    path("notes/<id:note_id>/collect", note.note_collect, name="note-collect"),
+    path("notes/<id:note_id>/uncollect", note.note_uncollect, name="note-uncollect"),
+    path("follow/<str:handle>", note.follow, name="follow"),
+    path("unfollow/<str:handle>", note.unfollow, name="unfollow"),
+    # comments
+    path("notes/<id:note_id>/comments", comments.comment_post, name="comment-post"),
+    path("notes/<id:note_id>/comments/more", comments.comments_more, name="comments-more"),
+    path("comments/<id:comment_id>/replies", comments.replies_more, name="comment-replies"),
+    path("comments/<id:comment_id>/like", comments.comment_like, name="comment-like"),
+    path("comments/<id:comment_id>/unlike", comments.comment_unlike, name="comment-unlike"),
+    # writing
+    path("compose/", compose.compose, name="compose"),
+    path("compose/mentions", compose.mentions, name="compose-mentions"),
+    # profiles
+    path("@<str:handle>", profile.profile, name="me-profile"),
+    path("@<str:handle>/follow", profile.follow, name="me-follow"),
+    # the member's settings
+    path("me/profile", settings.edit_profile, name="me-edit-profile"),
+    path("me/settings", settings.settings_page, name="me-settings"),
+    path("me/settings/delete", settings.delete_account, name="me-delete-account"),
+    path("me/blocked/<str:handle>/unblock", settings.unblock, name="me-unblock"),
+    path("me/interests", settings.interests, name="me-interests"),
+    path("me/chinese-name", names.chinese_name, name="me-chinese-name"),
+    # search
+    path("search/", search.search_page, name="search"),
+    path("search/suggest", search.search_suggest, name="search-suggest"),
+    path("search/history/<id:entry_id>/delete", search.history_delete, name="search-history-delete"),
+    path("search/history/clear", search.history_clear, name="search-history-clear"),
+    # translation
+    path("translate/always", translation.always_translate_set, name="translate-always"),
+    path("translate/<str:kind>/<id:object_id>", translation.translate_fragment, name="translate"),
+    path(
+        "translate/<str:kind>/<id:object_id>/original",
+        translation.original_fragment,
+        name="translate-original",
+    ),
+    # inbox
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/read", inbox.notifications_read, name="notifications-read"),
+    # photos (authorized through the note policy)
+    path("media/<id:media_id>/<int:width>.webp", media.media_variant, name="media-variant"),
+    # accounts
+    path("signup/", account.sign_up, name="sign-up"),
+    path("signin/", account.sign_in, name="sign-in"),
+    path("signout/", account.sign_out, name="sign-out"),
+    path("about/", about.about, name="about"),
 ]

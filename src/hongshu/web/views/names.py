@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +12,10 @@ from django.views.decorators.http import require_http_methods
 from hongshu.accounts.services import member_set_chinese_name
 from hongshu.core.errors import ProblemError
 from hongshu.language.names import names_suggest
-from hongshu.web.views_me_common import member_of, members_only
+from hongshu.web.common import member_of
 
 
-@members_only
+@login_required
 @require_http_methods(["GET", "POST"])
 def chinese_name(request: HttpRequest) -> HttpResponse:
     member = member_of(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending
+from hongshu.web.common import member_of
 from hongshu.web.forms_me import (
     DeleteAccountForm,
     InterestsForm,
@@ -32,7 +34,6 @@ from hongshu.web.forms_me import (
     ReadingForm,
 )
 from hongshu.web.presenters import author_of
-from hongshu.web.views_me_common import member_of, members_only
 
 BLOCKS_SHOWN = 50
 
@@ -64,7 +65,7 @@ def _profile_save(member: User, form: ProfileForm) -> None:
         account_update_profile(user=member, avatar_id=avatar_id)
 
 
-@members_only
+@login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
@@ -139,7 +140,7 @@ def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
     return _settings_page(request, member, reading_form=reading)
 
 
-@members_only
+@login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     """One page, several forms; the `action` field says which one was sent."""
@@ -165,7 +166,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return redirect("me-settings")
 
 
-@members_only
+@login_required
 @require_POST
 def unblock(request: HttpRequest, handle: str) -> HttpResponse:
     member = member_of(request)
@@ -181,7 +182,7 @@ def unblock(request: HttpRequest, handle: str) -> HttpResponse:
     return redirect("me-settings")
 
 
-@members_only
+@login_required
 @require_POST
 def delete_account(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
@@ -198,7 +199,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return _settings_page(request, member, delete_form=form)
 
 
-@members_only
+@login_required
 @require_http_methods(["GET", "POST"])
 def interests(request: HttpRequest) -> HttpResponse:
     member = member_of(request)

@@ -6,12 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from hongshu.core.errors import ProblemError
 from hongshu.core.pagination import parse_offset
 from hongshu.feeds.selectors import viewer_marks
 from hongshu.search import selectors as search
 from hongshu.trends import selectors, services
-from hongshu.web.common import member_of, problem_page, viewer_of
+from hongshu.web.common import member_of, page_view, viewer_of
 from hongshu.web.presenters import card_of
 
 TYPES = ("notes", "members", "topics")
@@ -23,6 +22,7 @@ def _offset(request: HttpRequest) -> int:
 
 
 @require_GET
+@page_view
 def search_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     q = request.GET.get("q", "").strip()[:200]
@@ -36,23 +36,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context["history"] = selectors.history_of(member=viewer, limit=20) if viewer else []
         return render(request, "trends/search.html", context)
     offset = _offset(request)
-    try:
-        if kind == "notes":
-            page = search.search_notes(
-                viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset
-            )
-            liked = viewer_marks(viewer=viewer, note_ids=[n.pk for n in page.items]).liked
-            context["cards"] = [
-                card_of(n, likes=page.counts[n.pk].likes, liked=n.pk in liked) for n in page.items
-            ]
-        elif kind == "members":
-            page = search.search_members(viewer=viewer, query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
-            context["members"] = page.items
-        else:
-            page = search.search_topics(query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
-            context["topics"] = page.items
-    except ProblemError as problem:
-        return problem_page(request, problem)
+    if kind == "notes":
+        page = search.search_notes(viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset)
+        liked = viewer_marks(viewer=viewer, note_ids=[n.pk for n in page.items]).liked
+        context["cards"] = [
+            card_of(n, likes=page.counts[n.pk].likes, liked=n.pk in liked) for n in page.items
+        ]
+    elif kind == "members":
+        page = search.search_members(viewer=viewer, query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
+        context["members"] = page.items
+    else:
+        page = search.search_topics(query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
+        context["topics"] = page.items
     if offset == 0:
         services.search_record(viewer=viewer, query=q)  # later pages are the same search, counted once
     context["next_offset"] = page.next_offset
@@ -67,18 +62,14 @@ def search_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@page_view
 def history_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
-    try:
-        services.history_delete(member=member_of(request), entry_id=entry_id)
-    except ProblemError as problem:
-        return problem_page(request, problem)
+    services.history_delete(member=member_of(request), entry_id=entry_id)
     return redirect("search")
 
 
 @require_POST
+@page_view
 def history_clear(request: HttpRequest) -> HttpResponse:
-    try:
-        services.history_clear(member=member_of(request))
-    except ProblemError as problem:
-        return problem_page(request, problem)
+    services.history_clear(member=member_of(request))
     return redirect("search")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,9 +16,9 @@ from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
 from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
 from hongshu.social.selectors import accounts_by_handle_prefix
+from hongshu.web.common import member_of
 from hongshu.web.forms_me import ComposeForm
 from hongshu.web.presenters import author_of
-from hongshu.web.views_me_common import member_of, members_only
 
 MENTION_LIMIT = 8
 
@@ -52,7 +53,7 @@ def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[Pi
     return specs, shown
 
 
-@members_only
+@login_required
 @require_http_methods(["GET", "POST"])
 def compose(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
@@ -91,7 +92,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     )
 
 
-@members_only
+@login_required
 @require_GET
 def mentions(request: HttpRequest) -> JsonResponse:
     """Handles starting with `q` for the @mention suggestions (active members outside a blocked pair)."""

@@ -1,7 +1,8 @@
-"""htmx endpoints for what a reader does to a note: like, collect into a board, follow its author.
+"""The note page (or its overlay over the waterfall), and what a reader does to a note with htmx: like,
+collect into a board, follow its author.
 
-Thin: each parses, calls the same social services as the JSON API, and answers with the updated button
-(or an error fragment in the reader's language, see `fragment_view`). Every one is a POST with CSRF.
+The actions are thin: each parses, calls the same services as the JSON API, and answers with the updated
+button (or an error fragment in the reader's language, see `fragment_view`). Every one is a POST with CSRF.
 """
 
 from __future__ import annotations
@@ -11,10 +12,49 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hongshu.accounts.models import User
+from hongshu.comments.selectors import comments_of_note
 from hongshu.core.ids import parse_id
+from hongshu.feeds.selectors import viewer_marks
+from hongshu.notes.models import Note
+from hongshu.notes.selectors import access_note
 from hongshu.social import services
-from hongshu.social.selectors import access_account, board_of_owner, boards_of, note_counts
-from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
+from hongshu.social.selectors import access_account, account_social, board_of_owner, boards_of, note_counts
+from hongshu.web.common import fragment_view, member_of, page_view, viewer_of, with_toast
+from hongshu.web.presenters import author_of, box_for, photos_of, topics_beyond_text
+
+
+def note_context(viewer: User | None, note: Note) -> dict[str, object]:
+    """Everything the note (page or overlay) shows: photos, counts, the viewer's marks, first comments."""
+    photos = photos_of(note)
+    marks = viewer_marks(viewer=viewer, note_ids=[note.pk])
+    relationship = account_social(viewer=viewer, account=note.author).relationship
+    return {
+        "note": note,
+        "photos": photos,
+        "frame": box_for(photos[0].width, photos[0].height, clamp=True) if photos else None,
+        "author": author_of(note.author),
+        "topics": topics_beyond_text(note),
+        "counts": note_counts(note_ids=[note.pk])[note.pk],
+        "liked": note.pk in marks.liked,
+        "collected": note.pk in marks.collected,
+        "following": relationship.following if relationship else None,
+        "is_author": viewer is not None and viewer.pk == note.author_id,
+        "comments": comments_of_note(viewer=viewer, note_id=note.pk, cursor=None),
+    }
+
+
+@require_GET
+@page_view
+def note_detail(request: HttpRequest, note_id: int) -> HttpResponse:
+    """The note page; with `?overlay=1` only the note itself, for the dialog over the waterfall."""
+    viewer = viewer_of(request)
+    note = access_note(viewer=viewer, note_id=note_id)
+    overlay = request.GET.get("overlay") == "1"
+    template = "web/_note.html" if overlay else "web/note_detail.html"
+    response = render(request, template, {**note_context(viewer, note), "overlay": overlay})
+    response["Vary"] = "Cookie"
+    return response
 
 
 def _like_button(request: HttpRequest, note_id: int, *, liked: bool) -> HttpResponse:

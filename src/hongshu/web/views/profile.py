@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Forbidden, NotFound, ProblemError
+from hongshu.core.errors import NotFound, ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
 from hongshu.language.codes import READABLE_LANGUAGES
@@ -25,8 +26,8 @@ from hongshu.social.selectors import (
     liked_notes_page,
     likes_and_collects_received,
 )
+from hongshu.web.common import member_of, page_view, problem_page, viewer_of
 from hongshu.web.presenters import author_of, card_of
-from hongshu.web.views_me_common import member_of, members_only, problem_page, viewer_of
 
 TABS = ("notes", "collects", "likes")
 
@@ -53,26 +54,22 @@ def _board_page(
 
 
 @require_GET
+@page_view
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     viewer = viewer_of(request)
     tab = request.GET.get("tab", "notes")
     tab = tab if tab in TABS else "notes"
-    try:
-        account = access_account(viewer=viewer, handle=handle)
-        boards: list[Board] = []
-        board = None
-        if tab == "collects":
-            boards, board, page = _board_page(request, viewer, account)
-        elif tab == "likes":
-            if not _likes_visible(viewer, account):
-                raise Forbidden(code="likes_hidden")
-            page = liked_notes_page(viewer=viewer, owner=account, cursor=request.GET.get("cursor"))
-        else:
-            page = notes_by_author(viewer=viewer, author=account, cursor=request.GET.get("cursor"))
-    except NotFound as problem:
-        return problem_page(request, problem)
-    except Forbidden:
-        return redirect("me-profile", handle=handle)
+    account = access_account(viewer=viewer, handle=handle)
+    boards: list[Board] = []
+    board = None
+    if tab == "collects":
+        boards, board, page = _board_page(request, viewer, account)
+    elif tab == "likes":
+        if not _likes_visible(viewer, account):
+            return redirect("me-profile", handle=handle)  # hidden likes: the profile's notes instead
+        page = liked_notes_page(viewer=viewer, owner=account, cursor=request.GET.get("cursor"))
+    else:
+        page = notes_by_author(viewer=viewer, author=account, cursor=request.GET.get("cursor"))
     social_info = account_social(viewer=viewer, account=account)
     context = {
         "account": account,
@@ -95,7 +92,7 @@ def _follow_button(request: HttpRequest, info: AccountSocial) -> HttpResponse:
     return render(request, "web/me/_follow_button.html", {"social": info, "account": info.account})
 
 
-@members_only
+@login_required
 @require_POST
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
     """Follow (or ask to), unfollow or withdraw a request; htmx gets the new button, others a redirect."""

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from hongshu.core.errors import InvalidInput
 from hongshu.notifications.selectors import notifications_page, notifications_unread
 from hongshu.notifications.services import notifications_mark_all_read
-from hongshu.web.common import fragment_view, is_htmx, member_of, problem_page, viewer_of
+from hongshu.web.common import fragment_view, is_htmx, member_of, page_view
 from hongshu.web.presenters import notification_of
 
 
+@login_required
 @require_GET
+@page_view
 def notifications(request: HttpRequest) -> HttpResponse:
-    member = viewer_of(request)
-    if member is None:
-        return redirect(f"/signin/?next={request.path}")
-    try:
-        page = notifications_page(recipient=member, cursor=request.GET.get("cursor"))
-    except InvalidInput as problem:
-        return problem_page(request, problem)
+    member = member_of(request)
+    page = notifications_page(recipient=member, cursor=request.GET.get("cursor"))
     context = {
         "items": [notification_of(view) for view in page.items],
         "next_cursor": page.next_cursor,

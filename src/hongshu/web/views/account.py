@@ -1,0 +1,69 @@
+"""Signing up, in and out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from hongshu.accounts.services import account_create
+from hongshu.core.errors import ProblemError
+from hongshu.web.forms import SignInForm, SignUpForm
+
+# Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
+_READS = {"zh-hans": "zh-Hans", "en": "en"}
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else "/"
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_create(
+                handle=form.cleaned_data["handle"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+                languages=[_READS.get(get_language() or "", "en")],
+            )
+        except ProblemError as problem:
+            form.add_problem(problem)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            return redirect("me-interests")  # newcomers pick interests to start their Explore feed
+    return render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        handle = form.cleaned_data["handle"].strip().lstrip("@")
+        user = authenticate(request, username=handle, password=form.cleaned_data["password"])
+        if user is None:
+            form.add_error(None, _("The handle or password is not correct."))
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
+    return render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    # Signing out changes state, so it takes a POST with a CSRF token; GET only asks to confirm.
+    if request.method == "POST":
+        logout(request)
+        return redirect("home")
+    return render(request, "web/sign_out.html")
