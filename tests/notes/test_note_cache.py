@@ -15,7 +15,7 @@ from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create, account_update_profile, member_set_chinese_name
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note
-from hongshu.notes.selectors import NoteVersion, notes_cached
+from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached, notes_rendered
 from hongshu.notes.services import note_delete, note_update
 from hongshu.search.selectors import search_notes
 from hongshu.social.services import block_create
@@ -97,7 +97,7 @@ def test_a_note_with_a_photo_still_processing_is_not_cached(
 
 def test_credentials_are_never_read_into_a_cached_note(cook: User, post_note: Callable[..., Note]) -> None:
     note = post_note(cook, title="dumpling night")
-    version = NoteVersion(note.pk, note.revision, cook.profile_revision)
+    [(version, _)] = PolicyVersions().rows(viewer=cook, ids=[note.pk])
     hydrated = notes_cached(versions=[version])[note.pk]
     assert "password" not in hydrated.author.__dict__
     assert "last_login" not in hydrated.author.__dict__
@@ -107,3 +107,22 @@ def test_credentials_are_never_read_into_a_cached_note(cook: User, post_note: Ca
     assert [i.media_id for i in from_cache.ordered_images()] == [
         i.media_id for i in hydrated.ordered_images()
     ]
+
+
+def test_the_render_cache_takes_only_versions_the_policy_returned(
+    cook: User, make_member: Callable[..., User], post_note: Callable[..., Note]
+) -> None:
+    """The render cache hydrates whatever it is keyed with, so a key must prove the policy let the note
+    through: NoteVersion cannot be built outside the policy query, and a look-alike is refused."""
+    hidden = post_note(cook, title="dumpling secret", visibility="private")
+    with pytest.raises(TypeError):
+        NoteVersion(hidden.pk, hidden.revision, cook.profile_revision)
+
+    class LookAlike:
+        note_id, revision, author_revision = hidden.pk, hidden.revision, cook.profile_revision
+
+    with pytest.raises(TypeError):
+        notes_rendered(form="hydrated", versions=[LookAlike()], render=lambda note: note)  # type: ignore[list-item]
+    stranger = make_member("stranger")
+    assert PolicyVersions().rows(viewer=stranger, ids=[hidden.pk]) == []
+    assert [v.note_id for v, _ in PolicyVersions().rows(viewer=cook, ids=[hidden.pk])] == [hidden.pk]

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
 from hongshu.media.models import MediaAsset
@@ -46,17 +47,51 @@ def notes_hydrated(queryset: NoteQuerySet) -> NoteQuerySet:
     return _hydrated(queryset)
 
 
+_SEAL = object()
+
+
 @dataclass(frozen=True)
 class NoteVersion:
-    """What a cached hydrated note is keyed by: read with the visibility policy's own query."""
+    """What a cached rendering of a note is keyed by. SEALED: only `PolicyVersions` (below) makes one, from
+    the row the visibility policy's own query returned for a viewer, so holding a NoteVersion proves the
+    note passed the policy; the render cache (`notes_rendered`) takes nothing else."""
 
     note_id: int
     revision: int
     author_revision: int
+    _seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self._seal is not _SEAL:
+            raise TypeError("a NoteVersion comes only from the visibility policy (notes.selectors.PolicyVersions)")
 
 
 # The values a policy query selects for `NoteVersion` (`author` is joined by the policy already).
 VERSION_FIELDS = ("pk", "revision", "author__profile_revision")
+
+
+def _listed_query(ids: list[int], viewer: Viewer, *, annotations: Mapping[str, Any]) -> QuerySet[Note]:
+    listed = Note.objects.listed_for(viewer).filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
+    return listed.annotate(**annotations).values_list(*VERSION_FIELDS, *annotations)
+
+
+class PolicyVersions:
+    """The published notes among `ids` that `Note.objects.listed_for(viewer)` lists, as NoteVersions, each with
+    the values of the caller's `annotations` (e.g. counters, read in the same query). Annotations can add
+    columns, never rows: the filter is the policy's. The query is compiled once per kind of viewer
+    (`core.compiled`; docs/benchmarks.md#compiled-search-policy-query) unless the setting turns that off."""
+
+    def __init__(self, *, annotations: Mapping[str, Any] | None = None) -> None:
+        fixed = dict(annotations or {})
+        self.fields = tuple(fixed)
+        self._compiled = CompiledValues(lambda ids, viewer: _listed_query(ids, viewer, annotations=fixed))
+
+    def rows(self, *, viewer: Viewer, ids: Sequence[int]) -> list[tuple[NoteVersion, tuple[Any, ...]]]:
+        """(version, annotation values) per listed note, in no particular order."""
+        return [
+            (NoteVersion(pk, revision, author_revision, _seal=_SEAL), tuple(rest))
+            for pk, revision, author_revision, *rest in self._compiled.rows(ids=ids, viewer=viewer)
+        ]
 
 
 def _cache_key(form: str, note_id: int, revision: int, author_revision: int) -> str:
@@ -77,9 +112,12 @@ def notes_rendered(
     """`render(note)` by note id: from the cache where this version of the note was rendered in this `form`
     before, else hydrated (fixed queries), rendered and cached under the version it was read at.
 
-    PRECONDITION: the caller has passed these ids through the visibility policy in this request; the cache
-    holds what a note shows, never who may see it. A note with a photo still processing is not cached.
+    Only sealed NoteVersions are taken (made by the visibility policy's query in this request: see
+    `PolicyVersions`); the cache holds what a note shows, never who may see it. A note with a photo still
+    processing is not cached.
     """
+    if not all(isinstance(v, NoteVersion) for v in versions):
+        raise TypeError("notes_rendered takes only NoteVersions from the visibility policy")
     seconds = settings.HONGSHU.note_cache_seconds
     keys = {v.note_id: _cache_key(form, v.note_id, v.revision, v.author_revision) for v in versions}
     found = cache.get_many(list(keys.values())) if seconds else {}
@@ -97,7 +135,7 @@ def notes_rendered(
 
 
 def notes_cached(*, versions: Sequence[NoteVersion]) -> dict[int, Note]:
-    """Hydrated notes by id (see `notes_rendered`, whose precondition holds)."""
+    """Hydrated notes by id, for versions the policy returned (see `notes_rendered`)."""
     return notes_rendered(form="hydrated", versions=versions, render=lambda note: note)
 
 

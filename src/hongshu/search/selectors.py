@@ -29,10 +29,10 @@ from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.language import chinese
 from hongshu.notes.models import Note, NoteImage, Topic
-from hongshu.notes.selectors import VERSION_FIELDS, NoteVersion, notes_cached
+from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, counts_of, note_counts, with_counts
+from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, count_annotations, counts_of, note_counts, with_counts
 
 T = TypeVar("T")
 Viewer = User | AnonymousUser | None
@@ -215,15 +215,10 @@ def _ranked_now(query: str, *, sort: str, media: str, deep: bool) -> list[int]:
     return ordered
 
 
-def _listed_with_counts_query(ids: list[int], viewer: Viewer) -> QuerySet[Note]:
-    listed = Note.objects.listed_for(viewer).filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
-    return with_counts(listed).values_list(*VERSION_FIELDS, *COUNT_FIELDS)
-
-
-# The policy query of every search request, compiled once per kind of viewer (building and compiling it
-# through the ORM took as long as PostgreSQL took to answer it:
+# The policy query of every search request, with the counters in it; compiled once per kind of viewer
+# (building and compiling it through the ORM took as long as PostgreSQL took to answer it:
 # docs/benchmarks.md#compiled-search-policy-query).
-_listed_with_counts = CompiledValues(_listed_with_counts_query)
+_listed_with_counts = PolicyVersions(annotations=count_annotations())
 
 
 def _visible_in_order(
@@ -239,11 +234,10 @@ def _visible_in_order(
         chunk = ranked[start:end]
         if not chunk or len(visible) >= need:
             break
-        rows = _listed_with_counts.rows(ids=chunk, viewer=viewer)
         found: dict[int, NoteVersion] = {}
-        for pk, revision, author_revision, *counted in rows:
-            found[pk] = NoteVersion(pk, revision, author_revision)
-            counts[pk] = counts_of(*counted)
+        for version, counted in _listed_with_counts.rows(ids=chunk, viewer=viewer):
+            found[version.note_id] = version
+            counts[version.note_id] = counts_of(*counted)
         visible += [found[i] for i in chunk if i in found]
         start = end
     return visible, counts

@@ -193,31 +193,34 @@ def note_counts(*, note_ids: list[int]) -> dict[int, NoteCounts]:
 COUNT_FIELDS = ("counted_likes", "counted_collects", "counted_comments")
 
 
-def with_counts(notes: QuerySet[Note], *, fields: Sequence[str] = COUNT_FIELDS) -> QuerySet[Note]:
-    """`notes` annotated with their counts (`fields` of COUNT_FIELDS, all by default; read all with
-    `counts_of`; each field is a subquery per note, so ask only for those needed): the sums over the
-    counter shards that `note_counts` reads, inside the notes' own query, so a list that already queries
-    its notes (search's policy query) gets the counters without a second round trip.
+def count_annotations(*, fields: Sequence[str] = COUNT_FIELDS) -> dict[str, RawSQL]:
+    """The note counters (`fields` of COUNT_FIELDS, all by default; read all with `counts_of`) as annotations
+    of a notes query: the sums over the counter shards that `note_counts` reads, inside the notes' own query,
+    so a list that already queries its notes (search's policy query) gets the counters without a second round
+    trip. Each field is a subquery per note, so ask only for those needed.
 
     Written as correlated scalar subqueries in SQL: the same subqueries built from ORM expressions took
     several times as much CPU to construct and compile, and search runs it on every request
     (docs/benchmarks.md#note-counts-as-sql-subqueries).
-    The SQL names the notes table itself, so `notes` must be a top-level query, not one nested in another
-    (where Django would alias the table).
+    The SQL names the notes table itself, so the query annotated must be a top-level query, not one nested
+    in another (where Django would alias the table).
     """
     counters, note = NoteCounter._meta.db_table, Note._meta.db_table
-    return notes.annotate(
-        **{
-            name: RawSQL(  # noqa: S611 - no input in it (below)
-                # the table and column names are the models' own constants, never input
-                f'(SELECT COALESCE(SUM(c.{column}), 0) FROM {counters} c WHERE c.note_id = "{note}"."id")',  # noqa: S608
-                (),
-                output_field=IntegerField(),
-            )
-            for name, column in zip(COUNT_FIELDS, ("likes", "collects", "comments"), strict=True)
-            if name in fields
-        }
-    )
+    return {
+        name: RawSQL(  # noqa: S611 - no input in it (below)
+            # the table and column names are the models' own constants, never input
+            f'(SELECT COALESCE(SUM(c.{column}), 0) FROM {counters} c WHERE c.note_id = "{note}"."id")',  # noqa: S608
+            (),
+            output_field=IntegerField(),
+        )
+        for name, column in zip(COUNT_FIELDS, ("likes", "collects", "comments"), strict=True)
+        if name in fields
+    }
+
+
+def with_counts(notes: QuerySet[Note], *, fields: Sequence[str] = COUNT_FIELDS) -> QuerySet[Note]:
+    """`notes` annotated with `count_annotations(fields=fields)`."""
+    return notes.annotate(**count_annotations(fields=fields))
 
 
 def counts_of(likes: int, collects: int, comments: int) -> NoteCounts:
