@@ -32,7 +32,14 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.selectors import COUNT_FIELDS, NoteCounts, count_annotations, counts_of, note_counts, with_counts
+from hongshu.social.selectors import (
+    COUNT_FIELDS,
+    NoteCounts,
+    count_annotations,
+    counts_of,
+    note_counts,
+    with_counts,
+)
 
 T = TypeVar("T")
 Viewer = User | AnonymousUser | None
