@@ -63,7 +63,9 @@ class NoteVersion:
 
     def __post_init__(self) -> None:
         if self._seal is not _SEAL:
-            raise TypeError("a NoteVersion comes only from the visibility policy (notes.selectors.PolicyVersions)")
+            raise TypeError(
+                "a NoteVersion comes only from the visibility policy (notes.selectors.PolicyVersions)"
+            )
 
 
 # The values a policy query selects for `NoteVersion` (`author` is joined by the policy already).
