@@ -26,6 +26,7 @@ def test_anonymous_searches_count_in_the_hot_ranking() -> None:
     for second in range(3):
         services.search_record(viewer=None, query="Citywalk", now=NOW + timedelta(seconds=second))
     services.search_record(viewer=None, query="lonely", now=NOW)
+    services.search_buffer_flush()  # the periodic job's minute (with Redis; nothing to do without)
     hot = {e.term: e for e in selectors.hot_compute(now=NOW + timedelta(minutes=1))["queries"]}
     assert hot["citywalk"].recent == 3
     assert "lonely" not in hot  # one search alone never trends
@@ -76,3 +77,14 @@ def test_a_repeated_anonymous_search_costs_one_query_with_redis(
         again = api.get("/search/notes", data={"q": "火锅"}).json()
     assert again == first
     assert len(queries) == (1 if settings.HONGSHU.redis_url else 2), [q["sql"][:80] for q in queries]
+
+
+@pytest.mark.redis
+def test_computing_the_hot_ranking_writes_nothing() -> None:
+    """The ranking is a read (a selector): folding the Redis counts into the log is the flush job's."""
+    services.search_record(viewer=None, query="citywalk", now=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.hot_compute(now=NOW + timedelta(minutes=1))
+    assert not [q for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert not QueryEvent.objects.exists()
+    assert services.search_buffer_flush() == 1

@@ -17,7 +17,7 @@ from hongshu.accounts.models import User
 from hongshu.notes.models import Note, NoteTopic
 from hongshu.search.selectors import Viewer, suggest_terms
 from hongshu.trends.models import HotSuppression, QueryEvent, SearchHistory
-from hongshu.trends.services import HOT_CACHE_KEY, search_buffer_flush, term_normalise
+from hongshu.trends.services import HOT_CACHE_KEY, term_normalise
 
 RECENT = timedelta(hours=1)  # the window whose rate is compared ...
 BASELINE = timedelta(hours=23)  # ... with the hours before it
@@ -108,9 +108,11 @@ def _rank(kind: Literal["query", "topic"], recent: Counter[str], base: Counter[s
 
 
 def hot_compute(*, now: datetime | None = None) -> dict[str, list[HotEntry]]:
-    """The ranking at `now`: trending searches and topics by velocity, suppressed terms left out."""
+    """The ranking at `now`: trending searches and topics by velocity, suppressed terms left out.
+
+    A pure read: the anonymous searches counted in Redis join the log through the periodic flush job
+    (`trends.flush_search_buffer`, every minute, as often as this ranking is refreshed)."""
     now = now or timezone.now()
-    search_buffer_flush()  # the anonymous searches counted since the last flush
     split, start = now - RECENT, now - RECENT - BASELINE
     return {
         "queries": _rank("query", _query_counts(split, now), _query_counts(start, split, hourly=True)),
