@@ -42,6 +42,7 @@ class CommentView:
     shown: bool  # False: a "deleted" placeholder (the root of live replies)
     by_author: bool
     liked: bool
+    can_delete: bool  # the viewer wrote it or the note (the rule of `services.comment_delete`)
     mentions: list[str]
     reply_to: User | None
     reply_count: int = 0
@@ -135,6 +136,7 @@ def _views(comments: list[Comment], member: User | None, note_author_id: int) ->
                 shown=shown,
                 by_author=comment.author_id == note_author_id,
                 liked=comment.pk in liked,
+                can_delete=member is not None and member.pk in (comment.author_id, note_author_id),
                 mentions=mentions[comment.pk] if shown else [],
                 reply_to=visible_reply_to if shown else None,
             )

@@ -104,7 +104,7 @@ def comment_reply(*, author: User, comment_id: int, body: str) -> Comment:
     return _write(author=author, note=parent.note, body=body, parent=parent)
 
 
-def comment_delete(*, actor: User, comment_id: int) -> None:
+def comment_delete(*, actor: User, comment_id: int) -> Comment:
     """Delete a comment: its author may, and so may the author of the note it is on.
 
     By ID rather than through the policy for those two, so a commenter can remove their words from a note
@@ -124,6 +124,7 @@ def comment_delete(*, actor: User, comment_id: int) -> None:
         )
         if deleted:  # a concurrent deletion already took the count down
             counter_add(note_id=comment.note_id, field="comments", delta=-1)
+    return comment
 
 
 def comment_like(*, user: User, comment_id: int) -> Comment:

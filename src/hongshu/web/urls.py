@@ -39,12 +39,17 @@ urlpatterns = [
     path("comments/<id:comment_id>/replies", comments.replies_more, name="comment-replies"),
     path("comments/<id:comment_id>/like", comments.comment_like, name="comment-like"),
     path("comments/<id:comment_id>/unlike", comments.comment_unlike, name="comment-unlike"),
+    path("comments/<id:comment_id>/delete", comments.comment_delete, name="comment-delete"),
     # writing
     path("compose/", compose.compose, name="compose"),
     path("compose/mentions", compose.mentions, name="compose-mentions"),
     # profiles
     path("@<str:handle>", profile.profile, name="me-profile"),
     path("@<str:handle>/follow", profile.follow, name="me-follow"),
+    # boards (their owner manages them from the profile's collects tab)
+    path("me/boards", profile.board_create, name="board-create"),
+    path("me/boards/<id:board_id>", profile.board_update, name="board-update"),
+    path("me/boards/<id:board_id>/delete", profile.board_delete, name="board-delete"),
     # the member's settings
     path("me/profile", settings.edit_profile, name="me-edit-profile"),
     path("me/settings", settings.settings_page, name="me-settings"),

@@ -84,9 +84,12 @@ def board_default(*, owner: User) -> Board:
 
 
 def board_create(*, owner: User, name: str, is_public: bool = False) -> Board:
+    """A named board. The default board is created with it if missing: reads never create it (a GET
+    creates no row), so this keeps "a member with boards has a default one to move notes back into"."""
     name = _clean_board_name(name)
     if Board.objects.filter(owner=owner).count() >= BOARDS_MAX:
         raise InvalidInput(_("You have reached the maximum number of boards."), code="too_many_boards")
+    board_default(owner=owner)
     try:
         with transaction.atomic():
             return Board.objects.create(owner=owner, name=name, is_public=is_public)
@@ -127,18 +130,40 @@ def board_delete(*, owner: User, board_id: int) -> None:
         board.delete()
 
 
-def collect_create(*, user: User, note_id: int, board_id: int | None = None) -> Collect:
-    """Collect a readable note into one of the caller's boards (the default board when none is named)."""
+def collect_into(
+    *, user: User, note_id: int, board_id: int | None = None, new_board_name: str | None = None
+) -> Collect:
+    """Collect a readable note into a new board named `new_board_name`, or the caller's board `board_id`,
+    or else their default board (created here on first need). Naming both is a 422.
+
+    One transaction: when the collect is refused (already collected), the new board is not kept either.
+    """
+    if new_board_name is not None and board_id is not None:
+        raise field_error(
+            "new_board_name",
+            _("Choose a board or name a new one, not both."),
+            code="board_choice_ambiguous",
+        )
     note = _readable_published(user=user, note_id=note_id)
-    board = board_of_owner(owner=user, board_id=board_id) if board_id else board_default(owner=user)
     try:
         with transaction.atomic():
+            if new_board_name is not None:
+                board = board_create(owner=user, name=new_board_name)
+            elif board_id is not None:
+                board = board_of_owner(owner=user, board_id=board_id)
+            else:
+                board = board_default(owner=user)
             collect = Collect.objects.create(user=user, note=note, board=board)
             counter_add(note_id=note.pk, field="collects", delta=1)
             announce_on_commit("collect_added", user.pk, note.pk)
     except IntegrityError as exc:
         raise Conflict(_("You have already collected this note."), code="already_collected") from exc
     return collect
+
+
+def collect_create(*, user: User, note_id: int, board_id: int | None = None) -> Collect:
+    """Collect a readable note into one of the caller's boards (the default board when none is named)."""
+    return collect_into(user=user, note_id=note_id, board_id=board_id)
 
 
 def _collect_of(*, user: User, note_id: int) -> Collect:

@@ -1,4 +1,5 @@
-"""htmx endpoints for comments: post a comment or a reply, load more comments or replies, like a comment.
+"""htmx endpoints for comments: post a comment or a reply, load more comments or replies, like a comment,
+delete one (its author, or the note's author).
 
 Thin adapters over hongshu.comments (the same services and selectors as the JSON API).
 """
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.comments import services
 from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
+from hongshu.core.errors import NotFound
 from hongshu.core.ids import require_id
+from hongshu.social.selectors import note_counts
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
 
 
@@ -69,3 +72,19 @@ def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_unlike(request: HttpRequest, comment_id: int) -> HttpResponse:
     services.comment_unlike(user=member_of(request), comment_id=comment_id)
     return _like_button(request, comment_id, liked=False)
+
+
+@require_POST
+@fragment_view
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Delete a comment (same rule as DELETE /api/v1/comments/{id}). The answer replaces it in the list:
+    with nothing, or with its placeholder when replies remain; the note's comment counts follow (oob)."""
+    member = member_of(request)
+    comment = services.comment_delete(actor=member, comment_id=comment_id)
+    try:
+        view = comment_detail(viewer=member, comment_id=comment_id)  # a root kept for its replies
+    except NotFound:
+        view = None
+    count = note_counts(note_ids=[comment.note_id])[comment.note_id].comments
+    context = {"c": view, "note_id": comment.note_id, "count": count}
+    return with_toast(render(request, "web/note/_comment_deleted.html", context), _("Comment deleted"))

@@ -19,7 +19,7 @@ from hongshu.feeds.selectors import viewer_marks
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.social import services
-from hongshu.social.selectors import access_account, account_social, board_of_owner, boards_of, note_counts
+from hongshu.social.selectors import access_account, account_social, boards_of, note_counts
 from hongshu.web.common import fragment_view, member_of, page_view, viewer_of, with_toast
 from hongshu.web.presenters import author_of, box_for, photos_of, topics_beyond_text
 
@@ -85,29 +85,30 @@ def _collect_button(request: HttpRequest, note_id: int, *, collected: bool) -> H
 @require_GET
 @fragment_view
 def collect_sheet(request: HttpRequest, note_id: int) -> HttpResponse:
-    """The sheet of the reader's boards to collect a note into, with a field to start a new board."""
+    """The sheet of the reader's boards to collect a note into, with a field to start a new board.
+
+    Read-only: a member without a default board yet sees it as a choice (no ID); collecting creates it.
+    """
     member = member_of(request)
     boards = boards_of(viewer=member, owner=member)
-    if not any(board.is_default for board in boards):
-        boards.insert(0, services.board_default(owner=member))
-    return render(request, "web/note/_boards.html", {"note_id": note_id, "boards": boards})
+    has_default = any(board.is_default for board in boards)
+    context = {"note_id": note_id, "boards": boards, "default_missing": not has_default}
+    return render(request, "web/note/_boards.html", context)
 
 
 @require_POST
 @fragment_view
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
-    """Collect into the chosen board, or into a new board named in `new_board`."""
+    """Collect into a new board named in `new_board`, or the chosen `board`, or the default board."""
     member = member_of(request)
-    new_board = request.POST.get("new_board", "").strip()
-    board_id = parse_id(request.POST.get("board"))  # anything but a valid ID means the default board
-    if new_board:
-        board = services.board_create(owner=member, name=new_board)
-    elif board_id is not None:
-        board = board_of_owner(owner=member, board_id=board_id)
-    else:
-        board = services.board_default(owner=member)
-    services.collect_create(user=member, note_id=note_id, board_id=board.pk)
-    message = _("Saved to %(board)s") % {"board": board.name} if board.name else _("Collected")
+    collect = services.collect_into(
+        user=member,
+        note_id=note_id,
+        board_id=parse_id(request.POST.get("board")),  # anything but a valid ID means the default board
+        new_board_name=request.POST.get("new_board"),
+    )
+    name = collect.board.name
+    message = _("Saved to %(board)s") % {"board": name} if name else _("Collected")
     return with_toast(_collect_button(request, note_id, collected=True), message)
 
 
