@@ -27,7 +27,8 @@ def wei(make_member: Callable[..., User]) -> User:
 
 
 def _counts(html: str) -> dict[str, str]:
-    return dict(re.findall(r"<dt>(.*?)</dt><dd>(\d+)</dd>", html))
+    # A count's label may link to the list behind it (followers, following).
+    return dict(re.findall(r"<dt>(?:<a [^>]*>)?(.*?)(?:</a>)?</dt><dd>(\d+)</dd>", html))
 
 
 def test_profile_shows_names_languages_counts_and_notes(

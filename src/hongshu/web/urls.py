@@ -8,6 +8,7 @@ from hongshu.web.views import (
     comments,
     compose,
     feeds,
+    graph,
     inbox,
     media,
     names,
@@ -50,6 +51,24 @@ urlpatterns = [
     path("me/boards", profile.board_create, name="board-create"),
     path("me/boards/<id:board_id>", profile.board_update, name="board-update"),
     path("me/boards/<id:board_id>/delete", profile.board_delete, name="board-delete"),
+    # the social graph: follow lists, follow requests, removing a follower, block and mute
+    path("@<str:handle>/followers", graph.followers, name="followers"),
+    path("@<str:handle>/following", graph.following, name="following-list"),
+    path("@<str:handle>/block", graph.block, name="block"),
+    path("@<str:handle>/mute", graph.mute, name="mute"),
+    path("@<str:handle>/unmute", graph.unmute, name="unmute"),
+    path("me/followers/<str:handle>/remove", graph.follower_remove, name="me-remove-follower"),
+    path("me/follow-requests", graph.follow_requests, name="me-follow-requests"),
+    path(
+        "me/follow-requests/<id:request_id>/approve",
+        graph.follow_request_approve,
+        name="follow-request-approve",
+    ),
+    path(
+        "me/follow-requests/<id:request_id>/decline",
+        graph.follow_request_decline,
+        name="follow-request-decline",
+    ),
     # the member's settings
     path("me/profile", settings.edit_profile, name="me-edit-profile"),
     path("me/settings", settings.settings_page, name="me-settings"),

@@ -39,6 +39,7 @@ def note_context(viewer: User | None, note: Note) -> dict[str, object]:
         "liked": note.pk in marks.liked,
         "collected": note.pk in marks.collected,
         "following": relationship.following if relationship else None,
+        "relationship": relationship,  # the author menu shows mute or unmute
         "is_author": viewer is not None and viewer.pk == note.author_id,
         "comments": comments_of_note(viewer=viewer, note_id=note.pk, cursor=None),
     }

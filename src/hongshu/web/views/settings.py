@@ -1,4 +1,4 @@
-"""The member's own settings: profile, privacy, blocked accounts, password, account deletion, interests."""
+"""The member's own settings: profile, privacy, blocked and muted accounts, password, account deletion, interests."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from hongshu.core.errors import ProblemError, field_error
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.social import services as social
-from hongshu.social.selectors import blocks_page, follow_requests_pending
+from hongshu.social.selectors import blocks_page, follow_requests_pending, mutes_page
 from hongshu.web.common import member_of
 from hongshu.web.forms_me import (
     DeleteAccountForm,
@@ -102,6 +102,7 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
         "password_form": PasswordForm(),
         "delete_form": DeleteAccountForm(),
         "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
+        "muted": [author_of(u) for u in mutes_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
         "next": request.path,
     }
     context.update(forms)
