@@ -229,6 +229,13 @@ def note_create(
     return note
 
 
+def explicit_topics(note: Note) -> list[str]:
+    """The topics chosen beside the text (the inline `#topics` of the title and body are not among them):
+    what an edit keeps when it names no topics, and what an edit form shows in its topics field."""
+    inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
+    return [topic.name for topic in note.topic_list() if topic_key(topic.name) not in inline]
+
+
 def _record_revision(note: Note) -> None:
     NoteRevision.objects.create(
         note=note,
@@ -261,9 +268,8 @@ def note_update(
     going_live = publish or note.status == Note.Status.PUBLISHED
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
-        old_inline = {topic_key(name) for name in INLINE_TOPIC.findall(f"{note.title}\n{note.body}")}
         if topics is None:  # keep the topics chosen explicitly; inline ones follow the new text
-            topics = [t.name for t in note.topics.all() if topic_key(t.name) not in old_inline]
+            topics = explicit_topics(note)
         if note.status == Note.Status.PUBLISHED:
             _record_revision(note)
             note.edited_at = timezone.now()

@@ -13,6 +13,7 @@ from hongshu.web.views import (
     media,
     names,
     note,
+    note_edit,
     profile,
     search,
     settings,
@@ -44,6 +45,13 @@ urlpatterns = [
     # writing
     path("compose/", compose.compose, name="compose"),
     path("compose/mentions", compose.mentions, name="compose-mentions"),
+    # the author's own notes: edit, earlier versions, delete, language, drafts
+    path("notes/<id:note_id>/edit", note_edit.note_edit, name="note-edit"),
+    path("notes/<id:note_id>/history", note_edit.note_versions, name="note-history"),
+    path("notes/<id:note_id>/delete", note_edit.note_remove, name="note-delete"),
+    path("notes/<id:note_id>/publish", note_edit.note_publish, name="note-publish"),
+    path("notes/<id:note_id>/language", note_edit.note_language, name="note-language"),
+    path("me/drafts", note_edit.drafts, name="me-drafts"),
     # profiles
     path("@<str:handle>", profile.profile, name="me-profile"),
     path("@<str:handle>/follow", profile.follow, name="me-follow"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,10 +17,13 @@ register = template.Library()
 
 @register.filter
 def rich_body(text: str) -> SafeString:
-    """Escape a note body, show its inline #topics in the accent colour, link @mentions to profiles and
-    keep its line breaks. (Handles are ASCII letters, digits and underscores, so they need no escaping.)"""
+    """Escape a note body, link its inline #topics to their search (in the accent colour), link @mentions to
+    profiles and keep its line breaks. (Handles are ASCII letters, digits and underscores, so they need no escaping.)"""
     escaped = escape(text)  # escaping leaves `#`, `@` and letters alone, so the matches stay the same
-    marked = INLINE_TOPIC.sub(lambda m: f'<span class="topic">#{m.group(1)}</span>', escaped)
+    marked = INLINE_TOPIC.sub(
+        lambda m: f'<a class="topic" href="/search/?q={quote("#" + m.group(1), safe="")}">#{m.group(1)}</a>',
+        escaped,
+    )
     linked = MENTION.sub(lambda m: f'<a class="mention" href="/@{m.group(1)}">@{m.group(1)}</a>', marked)
     return mark_safe(linked.replace("\n", "<br>"))  # noqa: S308 - built from escaped text only
 

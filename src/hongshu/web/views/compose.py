@@ -1,12 +1,15 @@
-"""The compose page: photos upload through the API as they are picked; the note is created by a form POST."""
+"""The compose page: photos upload through the API as they are picked; the note is created by a form POST.
+The same form and template edit a note or a draft (`web.views.note_edit`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hongshu.accounts.models import User
@@ -14,6 +17,7 @@ from hongshu.core.errors import ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
+from hongshu.notes.models import Note
 from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
 from hongshu.social.selectors import accounts_by_handle_prefix
 from hongshu.web.common import member_of
@@ -33,7 +37,13 @@ class PickedPhoto:
     ready: bool
 
 
-def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[PickedPhoto]]:
+def _shown(asset: MediaAsset, alt: str) -> PickedPhoto:
+    urls = variant_urls(asset)
+    src = urls.get("360") or next(iter(urls.values()), "")
+    return PickedPhoto(id=asset.pk, alt=alt, src=src, ready=bool(src))
+
+
+def picked_photos(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[PickedPhoto]]:
     """The photo IDs (in order) and their alt texts as posted; IDs that are not numbers are dropped."""
     ids, alts = request.POST.getlist("photo"), request.POST.getlist("alt")
     specs = [
@@ -41,16 +51,34 @@ def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[Pi
         for i, raw in enumerate(ids)
         if (media_id := parse_id(raw)) is not None
     ]
-    # Only the member's own uploads are shown back; note_create refuses the others with a field error.
+    # Only the member's own uploads are shown back; the services refuse the others with a field error.
     assets = {a.pk: a for a in MediaAsset.objects.filter(owner=owner, pk__in=[s.media_id for s in specs])}
-    shown = []
-    for spec in specs:
-        asset = assets.get(spec.media_id)
-        if asset is not None:
-            urls = variant_urls(asset)
-            src = urls.get("360") or next(iter(urls.values()), "")
-            shown.append(PickedPhoto(id=asset.pk, alt=spec.alt_text, src=src, ready=bool(src)))
-    return specs, shown
+    return specs, [_shown(assets[s.media_id], s.alt_text) for s in specs if s.media_id in assets]
+
+
+def photos_of_note(note: Note) -> list[PickedPhoto]:
+    """A note's photos as compose tiles, in order, for its edit form."""
+    return [_shown(image.media, image.alt_text) for image in note.ordered_images()]
+
+
+def compose_page(
+    request: HttpRequest,
+    *,
+    member: User,
+    form: ComposeForm,
+    photos: list[PickedPhoto],
+    note: Note | None = None,
+) -> HttpResponse:
+    """The compose form: a new note, or (with `note`) the edit of a note or a draft."""
+    context = {
+        "form": form,
+        "photos": photos,
+        "me": author_of(member),
+        "note": note,
+        "limits": {"title": TITLE_MAX, "body": BODY_MAX, "photos": IMAGES_MAX},
+    }
+    status = 422 if form.errors or form.outside_errors else 200
+    return render(request, "web/me/compose.html", context, status=status)
 
 
 @login_required
@@ -58,10 +86,9 @@ def _picked(request: HttpRequest, owner: User) -> tuple[list[ImageSpec], list[Pi
 def compose(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     form = ComposeForm(request.POST or None)
-    specs: list[ImageSpec] = []
     photos: list[PickedPhoto] = []
     if request.method == "POST":
-        specs, photos = _picked(request, member)
+        specs, photos = picked_photos(request, member)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -79,17 +106,10 @@ def compose(request: HttpRequest) -> HttpResponse:
                 form.add_problem(problem)
             else:
                 if note.status == note.Status.DRAFT:
-                    return redirect("me-profile", handle=member.handle)
+                    messages.success(request, _("Draft saved."))
+                    return redirect("me-drafts")
                 return redirect("note-detail", note_id=note.pk)
-    context = {
-        "form": form,
-        "photos": photos,
-        "me": author_of(member),
-        "limits": {"title": TITLE_MAX, "body": BODY_MAX, "photos": IMAGES_MAX},
-    }
-    return render(
-        request, "web/me/compose.html", context, status=422 if form.errors or form.outside_errors else 200
-    )
+    return compose_page(request, member=member, form=form, photos=photos)
 
 
 @login_required
