@@ -58,14 +58,12 @@ def _sign_in(page: Any, url: str, handle: str) -> None:
 def _watch(page: Any, allowed_404: tuple[str, ...] = ()) -> list[str]:
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(f"exception: {e}"))
-    page.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and not (r.status == 404 and r.url.endswith(allowed_404))
-            and problems.append(f"{r.status}: {r.url}")
-        ),
-    )
+
+    def failed(response: Any) -> None:
+        if response.status >= 400 and not (response.status == 404 and response.url.endswith(allowed_404)):
+            problems.append(f"{response.status}: {response.url}")
+
+    page.on("response", failed)
     return problems
 
 
