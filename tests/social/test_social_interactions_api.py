@@ -114,10 +114,9 @@ def test_only_your_own_boards(author, member_api, post_note, problem):
     problem(bob.get(f"/boards/{private}/notes"), 404, "board_not_found")
     assert bob.get(f"/boards/{public}").json()["name"] == "open"
     assert [b["name"] for b in bob.get("/accounts/ann/boards").json()] == ["open"]
-    # The default board exists once needed (a first collect, or opening one's boards); private by default.
-    assert [b["name"] for b in ann.get("/accounts/ann/boards").json()] == ["open", "mine"]
-    assert [b["name"] for b in ann.get("/boards").json()] == ["Saved", "open", "mine"]
+    # The default board comes with the first named board (or the first collect); private by default.
     assert [b["name"] for b in ann.get("/accounts/ann/boards").json()] == ["Saved", "open", "mine"]
+    assert [b["name"] for b in ann.get("/boards").json()] == ["Saved", "open", "mine"]
     assert [b["name"] for b in bob.get("/accounts/ann/boards").json()] == ["open"]
     assert not Collect.objects.exists()
 
