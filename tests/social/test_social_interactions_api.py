@@ -74,15 +74,19 @@ def test_counts_on_a_page_of_notes_cost_one_query(author, member_api, post_note,
 def test_boards_collect_move_and_uncollect(author, member_api, post_note, api, problem):
     note = post_note(author[0], "a recipe")
     ann_user, ann = member_api("ann")
-    boards = ann.get("/boards").json()
-    assert [(b["name"], b["is_default"], b["is_public"]) for b in boards] == [("Saved", True, False)]
-    default_id = boards[0]["id"]
+    assert ann.get("/boards").json() == []  # a read creates nothing
     food = ann.post("/boards", json={"name": "好吃的 🍜", "is_public": True})
     assert food.status_code == 201, food.content
     food_id = food.json()["id"]
     problem(ann.post("/boards", json={"name": "好吃的 🍜"}), 409, "board_name_taken")
     problem(ann.post("/boards", json={"name": "  "}), 422, "board_name_required")
     problem(ann.post("/boards", json={"name": "字" * 21}), 422, "board_name_too_long")
+    boards = ann.get("/boards").json()  # the default board came with the first named one
+    assert [(b["name"], b["is_default"], b["is_public"]) for b in boards] == [
+        ("Saved", True, False),
+        ("好吃的 🍜", False, True),
+    ]
+    default_id = boards[0]["id"]
     collected = ann.post(f"/notes/{note.pk}/collect", json={})
     assert collected.status_code == 201, collected.content
     assert collected.json()["board_id"] == default_id
@@ -124,8 +128,8 @@ def test_only_your_own_boards(author, member_api, post_note, problem):
 def test_rename_share_and_delete_boards(member_api, post_note, problem):
     ann_user, ann = member_api("ann")
     note = post_note(ann_user, "keep me")
-    default_id = ann.get("/boards").json()[0]["id"]
     trip = ann.post("/boards", json={"name": "trip"}).json()["id"]
+    default_id = ann.get("/boards").json()[0]["id"]
     ann.post("/boards", json={"name": "other"})
     ann.post(f"/notes/{note.pk}/collect", json={"board_id": trip})
     renamed = ann.patch(f"/boards/{trip}", json={"name": "Tokyo", "is_public": True}).json()

@@ -172,8 +172,12 @@ def liked_notes(request: HttpRequest, handle: str, page: Query[PageQuery]) -> No
 # ---- Boards and collects -----------------------------------------------------------------------------
 @router.post("/notes/{note_id}/collect", response={201: CollectOut}, auth=member_auth, summary="Collect")
 def collect(request: HttpRequest, note_id: PathId, payload: CollectIn) -> Status[CollectOut]:
-    board_id = int(payload.board_id) if payload.board_id else None
-    created = services.collect_create(user=current_member(request), note_id=note_id, board_id=board_id)
+    created = services.collect_into(
+        user=current_member(request),
+        note_id=note_id,
+        board_id=int(payload.board_id) if payload.board_id else None,
+        new_board_name=payload.new_board_name,
+    )
     return Status(201, CollectOut.of(created, _counts(note_id)))
 
 
@@ -192,8 +196,7 @@ def uncollect(request: HttpRequest, note_id: PathId) -> Status[None]:
 
 @router.get("/boards", response=list[BoardOut], auth=member_auth, summary="Your boards")
 def my_boards(request: HttpRequest) -> list[BoardOut]:
-    owner = current_member(request)
-    services.board_default(owner=owner)  # every member has one, created on first need
+    owner = current_member(request)  # a read: the default board is created by the first collect or board
     return [BoardOut.of(b) for b in selectors.boards_of(viewer=owner, owner=owner)]
 
 

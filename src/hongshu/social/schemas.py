@@ -149,7 +149,10 @@ class LikeOut(Schema):
 
 
 class CollectIn(Schema):
+    """Into the board `board_id`, or a new board named `new_board_name` (not both), else the default board."""
+
     board_id: IdStr | None = None
+    new_board_name: str | None = Field(default=None, max_length=1000)
 
 
 class CollectMoveIn(Schema):
