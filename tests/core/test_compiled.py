@@ -268,6 +268,7 @@ def test_search_policy_query_fast_path_equals_the_orm_for_every_kind_of_viewer(
         ("staff", staff), ("root", root), ("lazy staff", SimpleLazyObject(lambda: staff)),
         ("lazy root", SimpleLazyObject(lambda: root)), ("lazy anonymous", SimpleLazyObject(AnonymousUser)),
     ]  # fmt: skip
+
     def rows(viewer: Any) -> list[tuple[Any, ...]]:
         found = _listed_with_counts.rows(ids=ids, viewer=viewer)
         return sorted((v.note_id, v.revision, v.author_revision, *counts) for v, counts in found)
