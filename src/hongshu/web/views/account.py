@@ -42,7 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             form.add_problem(problem)
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            return redirect("me-interests")  # newcomers pick interests (stored; Explore does not read them yet)
+            return redirect("me-interests")  # newcomers pick interests (stored; Explore reads none yet)
     return render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
 
 
