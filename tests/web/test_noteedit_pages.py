@@ -304,6 +304,7 @@ def test_a_draft_is_published_from_its_edit_form_and_deleted_from_the_list(
     assert "Draft deleted." in listing
     assert "Not this one" not in listing
     assert Client().get("/me/drafts")["Location"].startswith("/signin/?next=/me/drafts")
+    assert browser.get("/me/drafts?cursor=abc").status_code == 422  # a bad cursor is refused, not a 500
 
 
 def test_the_author_corrects_the_language(publish: Publish, emily: User, wei: User) -> None:
