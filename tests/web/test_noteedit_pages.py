@@ -327,10 +327,14 @@ def test_the_author_corrects_the_language(publish: Publish, emily: User, wei: Us
     assert done["Location"] == f"/notes/{note.pk}"
     note.refresh_from_db()
     assert (note.language, note.language_set_by_author) == ("ja", True)
+    # A language correction changes nothing readers see: no "Edited", no earlier version.
+    assert note.edited_at is None
+    assert not NoteRevision.objects.exists()
     page = browser.get(f"/notes/{note.pk}").content.decode()
     assert "Language updated." in page
     assert '<option value="ja" selected>日本語</option>' in page
     assert 'lang="ja"' in page  # the page now tells the browser the note's language
+    assert "note__edited" not in page
 
     browser.post(f"/notes/{note.pk}/language", {"language": "xx", "csrfmiddlewaretoken": token})
     assert "Unknown language code." in browser.get(f"/notes/{note.pk}").content.decode()

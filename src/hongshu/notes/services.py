@@ -266,11 +266,15 @@ def note_update(
     if note.author_id != editor.pk:
         raise Forbidden(_("Only the author can edit this note."), code="not_author")
     going_live = publish or note.status == Note.Status.PUBLISHED
+    # Only a change to what readers see is an edit with a revision; correcting the language alone is not.
+    changes_content = clear_place or any(
+        value is not None for value in (title, body, images, topics, place, visibility)
+    )
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
         if topics is None:  # keep the topics chosen explicitly; inline ones follow the new text
             topics = explicit_topics(note)
-        if note.status == Note.Status.PUBLISHED:
+        if note.status == Note.Status.PUBLISHED and changes_content:
             _record_revision(note)
             note.edited_at = timezone.now()
         if title is not None:
