@@ -211,6 +211,36 @@ def test_the_schema_documents_every_problem_status(api: ApiClient) -> None:
                 }
 
 
+def test_operation_ids_stay_those_of_the_handlers_old_modules(api: ApiClient) -> None:
+    # The handlers moved from each app (`hongshu/notes/api.py`, ...) into the `hongshu.api` package; clients
+    # generate code from the operation ids, so those stay what Ninja made of the old module paths.
+    document = Client().get("/api/v1/openapi.json").json()
+    ids = {
+        (method, path): operation["operationId"]
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert len(set(ids.values())) == len(ids)
+    assert ids["post", "/api/v1/accounts"] == "hongshu_accounts_api_sign_up"
+    assert ids["get", "/api/v1/accounts/{handle}/notes"] == "hongshu_notes_api_notes_of_account"
+    assert ids["post", "/api/v1/accounts/{handle}/follow"] == "hongshu_social_api_follow"
+    assert ids["get", "/api/v1/names/suggest"] == "hongshu_language_names_api_suggest"
+    assert ids["get", "/api/v1/search/notes"] == "hongshu_search_api_search_notes"
+    assert ids["post", "/api/v1/media"] == "hongshu_media_api_upload_media"
+    assert {operation_id.split("_api_")[0] for operation_id in ids.values()} == {
+        "hongshu_accounts",
+        "hongshu_comments",
+        "hongshu_language",
+        "hongshu_language_names",
+        "hongshu_media",
+        "hongshu_notes",
+        "hongshu_notifications",
+        "hongshu_search",
+        "hongshu_social",
+        "hongshu_trends",
+    }
+
+
 # Item 8: BCP 47 `zh` at sign-up.
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from hongshu.accounts.api import AccountOut
+from hongshu.api.accounts import AccountOut
 from hongshu.comments import selectors, services
 from hongshu.comments.selectors import CommentPage, CommentView
 from hongshu.core.auth import current_member, member_auth, request_user

@@ -1,4 +1,7 @@
-"""The JSON API v1: one NinjaAPI, routers from each app, errors as RFC 9457 problem details."""
+"""The JSON API v1: one NinjaAPI, a router module per area (this package), errors as RFC 9457 problem details.
+
+The API is an adapter: its modules import the apps, no app imports it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 
@@ -25,6 +29,20 @@ from hongshu.core.schemas import Problem
 logger = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
 _DOCUMENTED_ERRORS = {"400", "401", "403", "404", "405", "409", "413", "415", "422", "429", "500"}
+# Ninja derives an operation id from the view's module and name. The handlers used to live in each app
+# (`hongshu/notes/api.py`, ...); the ids clients generated code from stay those of the old modules.
+_OPERATION_ID_PREFIXES = {
+    "hongshu.api.accounts": "hongshu_accounts_api",
+    "hongshu.api.comments": "hongshu_comments_api",
+    "hongshu.api.language": "hongshu_language_api",
+    "hongshu.api.media": "hongshu_media_api",
+    "hongshu.api.names": "hongshu_language_names_api",
+    "hongshu.api.notes": "hongshu_notes_api",
+    "hongshu.api.notifications": "hongshu_notifications_api",
+    "hongshu.api.search": "hongshu_search_api",
+    "hongshu.api.social": "hongshu_social_api",
+    "hongshu.api.trends": "hongshu_trends_api",
+}
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -49,6 +67,17 @@ class ObjectBodyParser(Parser):
 
 
 class HongshuAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """`<old module>_<view name>`, e.g. `hongshu_notes_api_note`: see `_OPERATION_ID_PREFIXES`.
+
+        A module not named there (a new one) gets Ninja's id from its own path.
+        """
+        view = operation.view_func
+        prefix = _OPERATION_ID_PREFIXES.get(view.__module__)
+        if prefix is None:
+            return super().get_openapi_operation_id(operation)
+        return f"{prefix}_{view.__name__}"
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Document the problem-details responses every operation can give, with their media type."""
         schema = super().get_openapi_schema(**kwargs)
@@ -221,13 +250,13 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
-api.add_router("/", "hongshu.accounts.api.router")
-api.add_router("/", "hongshu.media.api.router")
-api.add_router("/", "hongshu.notes.api.router")
-api.add_router("/", "hongshu.social.api.router")
-api.add_router("/", "hongshu.comments.api.router")
-api.add_router("/", "hongshu.notifications.api.router")
-api.add_router("/", "hongshu.language.api.router")
-api.add_router("/", "hongshu.language.names_api.router")
-api.add_router("/", "hongshu.search.api.router")
-api.add_router("/", "hongshu.trends.api.router")
+api.add_router("/", "hongshu.api.accounts.router")
+api.add_router("/", "hongshu.api.media.router")
+api.add_router("/", "hongshu.api.notes.router")
+api.add_router("/", "hongshu.api.social.router")
+api.add_router("/", "hongshu.api.comments.router")
+api.add_router("/", "hongshu.api.notifications.router")
+api.add_router("/", "hongshu.api.language.router")
+api.add_router("/", "hongshu.api.names.router")
+api.add_router("/", "hongshu.api.search.router")
+api.add_router("/", "hongshu.api.trends.router")

@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from hongshu.accounts.api import AccountOut
+from hongshu.api.accounts import AccountOut
+from hongshu.api.notes import NoteOut, note_out_json
+from hongshu.api.schemas.social import note_counts_data
 from hongshu.core.auth import request_user
-from hongshu.notes.api import NoteOut, note_out_json
 from hongshu.notes.models import Topic
 from hongshu.notes.selectors import NoteVersion, notes_rendered
 from hongshu.search import selectors
-from hongshu.social.schemas import note_counts_data
 from hongshu.trends.services import search_record
 
 router = Router(tags=["search"])

@@ -6,11 +6,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from hongshu.accounts.selectors import account_by_handle
-from hongshu.core.auth import current_member, member_auth, request_user
-from hongshu.core.schemas import PathId
-from hongshu.notes.api import NotePage, PageQuery
-from hongshu.social import selectors, services
-from hongshu.social.schemas import (
+from hongshu.api.notes import NotePage, PageQuery
+from hongshu.api.schemas.social import (
     AccountPage,
     AccountSocialOut,
     BoardIn,
@@ -25,6 +22,9 @@ from hongshu.social.schemas import (
     PrivacyIn,
     PrivacyOut,
 )
+from hongshu.core.auth import current_member, member_auth, request_user
+from hongshu.core.schemas import PathId
+from hongshu.social import selectors, services
 
 router = Router(tags=["social"])
 

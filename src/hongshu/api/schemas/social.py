@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import Field, StrictBool
 
-from hongshu.accounts.api import AccountOut
 from hongshu.accounts.models import User
+from hongshu.api.accounts import AccountOut
 from hongshu.core.pagination import Page
 from hongshu.core.schemas import IdStr
 from hongshu.social.models import Board, Collect, Follow, Like

@@ -12,9 +12,9 @@ from pydantic import Field, StrictBool
 from hongshu.accounts import services
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
+from hongshu.api.schemas.media import MediaOut
 from hongshu.core.auth import current_member, member_auth, request_token, request_user
 from hongshu.core.schemas import IdStr, PathId
-from hongshu.media.schemas import MediaOut
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])

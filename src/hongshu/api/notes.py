@@ -8,14 +8,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
-from hongshu.accounts.api import AccountOut
+from hongshu.api.accounts import AccountOut
+from hongshu.api.schemas.media import MediaOut
+from hongshu.api.schemas.social import NoteCountsOut
 from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.pagination import Page
 from hongshu.core.schemas import IdStr, PathId
-from hongshu.media.schemas import MediaOut
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
-from hongshu.social.schemas import NoteCountsOut
 from hongshu.social.selectors import NoteCounts, access_account, note_counts
 
 router = Router(tags=["notes"])

@@ -1,0 +1,1 @@
+"""Ninja schemas shared by several API modules."""
