@@ -5,6 +5,7 @@ share it and make it private again, delete it (its note stays collected), and de
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -61,7 +62,13 @@ def _sign_in(page: Any, url: str, handle: str) -> None:
 
 @pytest.mark.parametrize("setting", [("en", PHONE), ("zh-hans", DESKTOP)], ids=["en-phone", "zh-desktop"])
 def test_boards_and_comment_deletion(
-    site: dict[str, Any], chromium: Any, watch: Any, wait_until: Any, setting: tuple[str, dict[str, Any]]
+    *,
+    site: dict[str, Any],
+    chromium: Any,
+    watch: Any,
+    wait_until: Any,
+    artifacts: Path,
+    setting: tuple[str, dict[str, Any]],
 ) -> None:
     language, device = setting
     url, note = site["url"], site["note"]
@@ -96,6 +103,7 @@ def test_boards_and_comment_deletion(
     page.locator(".profile__boards a", has_text="大阪 eats").wait_for()
     board_url = page.url
     assert page.input_value("#board-name") == "大阪 eats"
+    page.screenshot(path=str(artifacts / f"boards-manage-{language}.png"), full_page=True)
     page.click("button[name=is_public][value='1']")
     page.locator("button[name=is_public][value='0']").wait_for()
     visitor = chromium.new_context(**device)
