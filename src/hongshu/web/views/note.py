@@ -13,35 +13,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.accounts.models import User
-from hongshu.comments.selectors import comments_of_note
 from hongshu.core.ids import parse_id
-from hongshu.feeds.selectors import viewer_marks
+from hongshu.feeds.pages import note_page
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.social import services
-from hongshu.social.selectors import access_account, account_social, boards_of, note_counts
+from hongshu.social.selectors import access_account, boards_of, note_counts
 from hongshu.web.common import fragment_view, member_of, page_view, viewer_of, with_toast
 from hongshu.web.presenters import author_of, box_for, photos_of, topics_beyond_text
 
 
 def note_context(viewer: User | None, note: Note) -> dict[str, object]:
     """Everything the note (page or overlay) shows: photos, counts, the viewer's marks, first comments."""
+    page = note_page(viewer=viewer, note=note)
     photos = photos_of(note)
-    marks = viewer_marks(viewer=viewer, note_ids=[note.pk])
-    relationship = account_social(viewer=viewer, account=note.author).relationship
     return {
         "note": note,
         "photos": photos,
         "frame": box_for(photos[0].width, photos[0].height, clamp=True) if photos else None,
         "author": author_of(note.author),
         "topics": topics_beyond_text(note),
-        "counts": note_counts(note_ids=[note.pk])[note.pk],
-        "liked": note.pk in marks.liked,
-        "collected": note.pk in marks.collected,
-        "following": relationship.following if relationship else None,
-        "relationship": relationship,  # the author menu shows mute or unmute
-        "is_author": viewer is not None and viewer.pk == note.author_id,
-        "comments": comments_of_note(viewer=viewer, note_id=note.pk, cursor=None),
+        "counts": page.counts,
+        "liked": page.liked,
+        "collected": page.collected,
+        "following": page.following,
+        "relationship": page.relationship,  # the author menu shows mute or unmute
+        "is_author": page.is_author,
+        "comments": page.comments,
     }
 
 

@@ -14,6 +14,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
+from hongshu.feeds.pages import likes_visible, profile_page
 from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_by_author
@@ -27,16 +28,11 @@ from hongshu.social.selectors import (
     board_notes_page,
     boards_of,
     liked_notes_page,
-    likes_and_collects_received,
 )
 from hongshu.web.common import member_of, page_view, problem_page, viewer_of
 from hongshu.web.presenters import author_of, card_of
 
 TABS = ("notes", "collects", "likes")
-
-
-def _likes_visible(viewer: User | None, account: User) -> bool:
-    return account.likes_public or (viewer is not None and viewer.pk == account.pk)
 
 
 def _board_page(
@@ -83,21 +79,21 @@ def _profile_page(
     if tab == "collects":
         boards, board, page = _board_page(viewer, account, board_id, cursor)
     elif tab == "likes":
-        if not _likes_visible(viewer, account):
+        if not likes_visible(viewer=viewer, account=account):
             return redirect("me-profile", handle=account.handle)  # hidden likes: the profile's notes instead
         page = liked_notes_page(viewer=viewer, owner=account, cursor=cursor)
     else:
         page = notes_by_author(viewer=viewer, author=account, cursor=cursor)
-    social_info = account_social(viewer=viewer, account=account)
+    head = profile_page(viewer=viewer, account=account)
     context = {
         "account": account,
         "author": author_of(account),
         "account_languages": [(code, READABLE_LANGUAGES.get(code, code)) for code in account.languages],
-        "social": social_info,
-        "received": likes_and_collects_received(author=account),
-        "is_me": viewer is not None and viewer.pk == account.pk,
+        "social": head.social,
+        "received": head.received,
+        "is_me": head.is_me,
         "tab": tab,
-        "likes_visible": _likes_visible(viewer, account),
+        "likes_visible": head.likes_visible,
         "boards": boards,
         "board": board,
         "board_problem": board_problem or {},

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.core.pagination import parse_offset
-from hongshu.feeds.selectors import viewer_marks
+from hongshu.feeds.pages import note_cards
 from hongshu.search import selectors as search
 from hongshu.trends import selectors, services
 from hongshu.web.common import member_of, page_view, viewer_of
@@ -38,10 +38,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     offset = _offset(request)
     if kind == "notes":
         page = search.search_notes(viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset)
-        liked = viewer_marks(viewer=viewer, note_ids=[n.pk for n in page.items]).liked
-        context["cards"] = [
-            card_of(n, likes=page.counts[n.pk].likes, liked=n.pk in liked) for n in page.items
-        ]
+        cards = note_cards(viewer=viewer, notes=page.items, counts=page.counts)
+        context["cards"] = [card_of(c.note, likes=c.counts.likes, liked=c.liked) for c in cards]
     elif kind == "members":
         page = search.search_members(viewer=viewer, query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
         context["members"] = page.items
