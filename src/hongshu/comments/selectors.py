@@ -18,10 +18,9 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
-from hongshu.comments.keyset import keyset_page
 from hongshu.comments.models import Comment, CommentLike, CommentMention
 from hongshu.core.errors import NotFound
-from hongshu.core.pagination import DEFAULT_LIMIT
+from hongshu.core.pagination import DEFAULT_LIMIT, Page, keyset_page
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.social.querysets import blocked_with
@@ -49,10 +48,7 @@ class CommentView:
     replies: list[CommentView] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class CommentPage:
-    items: list[CommentView]
-    next_cursor: str | None
+CommentPage = Page[CommentView]
 
 
 def member_of(viewer: Viewer) -> User | None:

@@ -11,8 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from hongshu.accounts.models import User
-from hongshu.comments.keyset import keyset_page
-from hongshu.core.pagination import DEFAULT_LIMIT
+from hongshu.core.pagination import DEFAULT_LIMIT, Page, keyset_page
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage
 from hongshu.notifications.models import Notification, NotificationActor
@@ -37,10 +36,7 @@ class NotificationView:
     cover: MediaAsset | None  # the note's first image
 
 
-@dataclass(frozen=True)
-class NotificationPage:
-    items: list[NotificationView]
-    next_cursor: str | None
+NotificationPage = Page[NotificationView]
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hongshu.accounts.models import User
-from hongshu.comments.keyset import keyset_page
 from hongshu.comments.models import Comment
+from hongshu.core.errors import InvalidInput
+from hongshu.core.pagination import keyset_page
 from hongshu.notes.models import Note
 
 
@@ -38,3 +40,22 @@ def test_keyset_pages_cover_everything_once_in_order(db, likes, limit):
     assert walk(rows, limit=limit) == sorted(by_likes, reverse=True)
     assert walk(rows, limit=limit, ascending=True) == sorted(by_likes)
     assert walk(rows, limit=limit, key="like_count", ascending=True) == by_likes[::-1]
+
+
+def test_one_cursor_rule_for_every_order(db):
+    """An ID cursor names an ID (1..2**63-1) in either direction; a keyed cursor is a 64-bit key and an ID."""
+    rows = Comment.objects.all()
+    for cursor, options in [
+        ("0", {}),
+        ("-1", {"ascending": True}),
+        ("9223372036854775808", {}),
+        ("1.2", {}),
+        ("5", {"key": "like_count"}),
+        ("1.-5", {"key": "like_count"}),
+        ("1.0", {"key": "like_count", "ascending": True}),
+        ("٣", {}),
+    ]:
+        with pytest.raises(InvalidInput) as refused:
+            keyset_page(rows, cursor=cursor, limit=5, **options)
+        assert refused.value.code == "invalid_cursor", cursor
+    assert keyset_page(rows, cursor="-3.7", limit=5, key="like_count").items == []  # a negative key is a key
