@@ -13,6 +13,7 @@ from hongshu.accounts import services
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
+from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.auth import current_member, member_auth, request_token, request_user
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.social.selectors import access_account
@@ -97,9 +98,8 @@ class TokenInfoOut(Schema):
         )
 
 
-class TokenPageOut(Schema):
-    items: list[TokenInfoOut]
-    next_cursor: str | None
+class TokenPageOut(CursorPage[TokenInfoOut]):
+    pass
 
 
 class TokenPageIn(Schema):
@@ -147,9 +147,7 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
 def list_tokens(request: HttpRequest, page: Query[TokenPageIn]) -> TokenPageOut:
     tokens = tokens_page(user=current_member(request), cursor=page.cursor, limit=page.limit)
     current = request_token(request)
-    return TokenPageOut(
-        items=[TokenInfoOut.of(t, current=current) for t in tokens.items], next_cursor=tokens.next_cursor
-    )
+    return TokenPageOut.of(tokens, lambda token: TokenInfoOut.of(token, current=current))
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, auth=member_auth, summary="Revoke a token")

@@ -10,8 +10,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.api.accounts import AccountOut
+from hongshu.api.schemas.pages import CursorPage
 from hongshu.comments import selectors, services
-from hongshu.comments.selectors import CommentPage, CommentView
+from hongshu.comments.selectors import CommentView
 from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.schemas import PathId
 
@@ -92,22 +93,12 @@ class CommentOut(ReplyOut):
         )
 
 
-class CommentPageOut(Schema):
-    items: list[CommentOut]
-    next_cursor: str | None
-
-    @classmethod
-    def of(cls, page: CommentPage) -> CommentPageOut:
-        return cls(items=[CommentOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+class CommentPageOut(CursorPage[CommentOut]):
+    pass
 
 
-class ReplyPageOut(Schema):
-    items: list[ReplyOut]
-    next_cursor: str | None
-
-    @classmethod
-    def of(cls, page: CommentPage) -> ReplyPageOut:
-        return cls(items=[ReplyOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+class ReplyPageOut(CursorPage[ReplyOut]):
+    pass
 
 
 class CommentLikeOut(Schema):
@@ -133,7 +124,8 @@ def note_comments(request: HttpRequest, note_id: PathId, page: Query[RootPageIn]
             sort=page.sort,
             cursor=page.cursor,
             limit=page.limit,
-        )
+        ),
+        CommentOut.of,
     )
 
 
@@ -162,7 +154,8 @@ def replies(request: HttpRequest, comment_id: PathId, page: Query[PageIn]) -> Re
     return ReplyPageOut.of(
         selectors.comment_replies(
             viewer=request_user(request), comment_id=comment_id, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        ReplyOut.of,
     )
 
 

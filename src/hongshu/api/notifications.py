@@ -10,10 +10,11 @@ from pydantic import Field
 
 from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.media import MediaOut
+from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.auth import current_member, member_auth
 from hongshu.core.schemas import PathId
 from hongshu.notifications import selectors, services
-from hongshu.notifications.selectors import Category, NotificationPage, NotificationView, UnreadCount
+from hongshu.notifications.selectors import Category, NotificationView, UnreadCount
 
 router = Router(tags=["notifications"])
 
@@ -81,13 +82,8 @@ class NotificationOut(Schema):
         )
 
 
-class NotificationPageOut(Schema):
-    items: list[NotificationOut]
-    next_cursor: str | None
-
-    @classmethod
-    def of(cls, page: NotificationPage) -> NotificationPageOut:
-        return cls(items=[NotificationOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+class NotificationPageOut(CursorPage[NotificationOut]):
+    pass
 
 
 class UnreadOut(Schema):
@@ -113,7 +109,8 @@ def inbox(request: HttpRequest, page: Query[InboxIn]) -> NotificationPageOut:
     return NotificationPageOut.of(
         selectors.notifications_page(
             recipient=current_member(request), category=page.category, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        NotificationOut.of,
     )
 
 

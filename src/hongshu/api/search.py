@@ -11,6 +11,7 @@ from pydantic import Field
 
 from hongshu.api.accounts import AccountOut
 from hongshu.api.notes import NoteOut, note_out_json
+from hongshu.api.schemas.pages import OffsetPage
 from hongshu.api.schemas.social import note_counts_data
 from hongshu.core.auth import request_user
 from hongshu.notes.models import Topic
@@ -34,9 +35,8 @@ class NoteSearchQuery(SearchQuery):
     media: str = Field(default="all", max_length=20)
 
 
-class NoteSearchPage(Schema):
-    items: list[NoteOut]
-    next_offset: int | None
+class NoteSearchPage(OffsetPage[NoteOut]):
+    pass
 
 
 def _note_search_response(page: selectors.SearchPage[NoteVersion]) -> HttpResponse:
@@ -56,9 +56,8 @@ def _note_search_response(page: selectors.SearchPage[NoteVersion]) -> HttpRespon
     return HttpResponse(body, content_type="application/json")
 
 
-class MemberSearchPage(Schema):
-    items: list[AccountOut]
-    next_offset: int | None
+class MemberSearchPage(OffsetPage[AccountOut]):
+    pass
 
 
 class TopicOut(Schema):
@@ -66,9 +65,8 @@ class TopicOut(Schema):
     name: str
 
 
-class TopicSearchPage(Schema):
-    items: list[TopicOut]
-    next_offset: int | None
+class TopicSearchPage(OffsetPage[TopicOut]):
+    pass
 
 
 class SuggestionOut(Schema):
@@ -113,14 +111,14 @@ def search_members(request: HttpRequest, params: Query[SearchQuery]) -> MemberSe
         viewer=request_user(request), query=params.q, limit=params.limit, offset=params.offset
     )
     _record(request, params)
-    return MemberSearchPage(items=[AccountOut.of(u) for u in page.items], next_offset=page.next_offset)
+    return MemberSearchPage.of(page.items, AccountOut.of, next_offset=page.next_offset)
 
 
 @router.get("/search/topics", response=TopicSearchPage, summary="Search topics")
 def search_topics(request: HttpRequest, params: Query[SearchQuery]) -> TopicSearchPage:
     page = selectors.search_topics(query=params.q, limit=params.limit, offset=params.offset)
     _record(request, params)
-    return TopicSearchPage(items=[_topic(t) for t in page.items], next_offset=page.next_offset)
+    return TopicSearchPage.of(page.items, _topic, next_offset=page.next_offset)
 
 
 @router.get("/search/suggest", response=list[SuggestionOut], summary="Suggestions while typing")

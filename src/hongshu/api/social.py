@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from hongshu.accounts.selectors import account_by_handle
+from hongshu.api.accounts import AccountOut
 from hongshu.api.notes import NotePage, PageQuery
 from hongshu.api.schemas.social import (
     AccountPage,
@@ -17,6 +18,7 @@ from hongshu.api.schemas.social import (
     CollectMoveIn,
     CollectOut,
     FollowOut,
+    FollowRequestOut,
     FollowRequestPage,
     LikeOut,
     PrivacyIn,
@@ -62,7 +64,8 @@ def followers(request: HttpRequest, handle: str, page: Query[PageQuery]) -> Acco
     viewer = request_user(request)
     owner = selectors.access_account(viewer=viewer, handle=handle)
     return AccountPage.of(
-        selectors.followers_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit)
+        selectors.followers_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit),
+        AccountOut.of,
     )
 
 
@@ -71,7 +74,8 @@ def following(request: HttpRequest, handle: str, page: Query[PageQuery]) -> Acco
     viewer = request_user(request)
     owner = selectors.access_account(viewer=viewer, handle=handle)
     return AccountPage.of(
-        selectors.following_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit)
+        selectors.following_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit),
+        AccountOut.of,
     )
 
 
@@ -87,7 +91,8 @@ def remove_follower(request: HttpRequest, handle: str) -> Status[None]:
 def follow_requests(request: HttpRequest, page: Query[PageQuery]) -> FollowRequestPage:
     owner = current_member(request)
     return FollowRequestPage.of(
-        selectors.follow_requests_page(owner=owner, cursor=page.cursor, limit=page.limit)
+        selectors.follow_requests_page(owner=owner, cursor=page.cursor, limit=page.limit),
+        FollowRequestOut.of,
     )
 
 
@@ -138,13 +143,17 @@ def unmute(request: HttpRequest, handle: str) -> Status[None]:
 @router.get("/blocks", response=AccountPage, auth=member_auth, summary="Accounts you block")
 def my_blocks(request: HttpRequest, page: Query[PageQuery]) -> AccountPage:
     user = current_member(request)
-    return AccountPage.of(selectors.blocks_page(user=user, cursor=page.cursor, limit=page.limit))
+    return AccountPage.of(
+        selectors.blocks_page(user=user, cursor=page.cursor, limit=page.limit), AccountOut.of
+    )
 
 
 @router.get("/mutes", response=AccountPage, auth=member_auth, summary="Accounts you mute")
 def my_mutes(request: HttpRequest, page: Query[PageQuery]) -> AccountPage:
     user = current_member(request)
-    return AccountPage.of(selectors.mutes_page(user=user, cursor=page.cursor, limit=page.limit))
+    return AccountPage.of(
+        selectors.mutes_page(user=user, cursor=page.cursor, limit=page.limit), AccountOut.of
+    )
 
 
 # ---- Likes -------------------------------------------------------------------------------------------
@@ -164,7 +173,7 @@ def unlike(request: HttpRequest, note_id: PathId) -> Status[None]:
 def liked_notes(request: HttpRequest, handle: str, page: Query[PageQuery]) -> NotePage:
     viewer = request_user(request)
     owner = selectors.access_account(viewer=viewer, handle=handle)
-    return NotePage.of(
+    return NotePage.of_notes(
         selectors.liked_notes_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit)
     )
 
@@ -231,7 +240,7 @@ def delete_board(request: HttpRequest, board_id: PathId) -> Status[None]:
 def board_notes(request: HttpRequest, board_id: PathId, page: Query[PageQuery]) -> NotePage:
     viewer = request_user(request)
     board = selectors.access_board(viewer=viewer, board_id=board_id)
-    return NotePage.of(
+    return NotePage.of_notes(
         selectors.board_notes_page(viewer=viewer, board=board, cursor=page.cursor, limit=page.limit)
     )
 

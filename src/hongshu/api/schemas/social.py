@@ -11,7 +11,7 @@ from pydantic import Field, StrictBool
 
 from hongshu.accounts.models import User
 from hongshu.api.accounts import AccountOut
-from hongshu.core.pagination import Page
+from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.schemas import IdStr
 from hongshu.social.models import Board, Collect, Follow, Like
 from hongshu.social.selectors import AccountSocial, NoteCounts
@@ -35,13 +35,8 @@ def note_counts_data(counts: NoteCounts) -> dict[str, int]:
     return {"likes": counts.likes, "collects": counts.collects, "comments": counts.comments}
 
 
-class AccountPage(Schema):
-    items: list[AccountOut]
-    next_cursor: str | None
-
-    @classmethod
-    def of(cls, page: Page[User]) -> AccountPage:
-        return cls(items=[AccountOut.of(u) for u in page.items], next_cursor=page.next_cursor)
+class AccountPage(CursorPage[AccountOut]):
+    pass
 
 
 class FollowOut(Schema):
@@ -58,18 +53,13 @@ class FollowRequestOut(Schema):
     account: AccountOut
     created_at: datetime
 
-
-class FollowRequestPage(Schema):
-    items: list[FollowRequestOut]
-    next_cursor: str | None
-
     @classmethod
-    def of(cls, page: Page[Follow]) -> FollowRequestPage:
-        items = [
-            FollowRequestOut(id=str(f.pk), account=AccountOut.of(f.follower), created_at=f.created_at)
-            for f in page.items
-        ]
-        return cls(items=items, next_cursor=page.next_cursor)
+    def of(cls, follow: Follow) -> FollowRequestOut:
+        return cls(id=str(follow.pk), account=AccountOut.of(follow.follower), created_at=follow.created_at)
+
+
+class FollowRequestPage(CursorPage[FollowRequestOut]):
+    pass
 
 
 class RelationshipOut(Schema):
