@@ -22,8 +22,8 @@ django.setup()
 
 from relevance_corpus import NAME_QUERIES, QUERIES  # noqa: E402
 
-from hongshu.language import aliases, cedict, chinese  # noqa: E402
 from hongshu.search import pipeline  # noqa: E402
+from hongshu.textlib import aliases, cedict, chinese  # noqa: E402
 
 
 def _per_query(queries: list[str], before_pass: Callable[[], None] = lambda: None) -> tuple[float, float]:

@@ -23,7 +23,7 @@ import django
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
     django.setup()
-    from hongshu.language import chinese
+    from hongshu.textlib import chinese
 
     chinese.warm()
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hongshu.language import aliases, cedict, chinese
+from hongshu.textlib import aliases, cedict, chinese
 
 _LINES = [
     "成都 成都 [Cheng2 du1] /Chengdu subprovincial city and capital of Sichuan province 四川 in southwest China/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hongshu.language import cedict, chinese
+from hongshu.textlib import cedict, chinese
 
 
 def test_platform_words_stay_whole_in_search_mode() -> None:

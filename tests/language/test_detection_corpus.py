@@ -13,8 +13,8 @@ import pytest
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_update_profile
 from hongshu.comments.services import comment_create
-from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
+from hongshu.textlib.detection import detect_language
 
 # By path: the samplename package installs a top-level `tests` package.
 _spec = importlib.util.spec_from_file_location(

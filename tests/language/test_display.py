@@ -10,8 +10,8 @@ from django.template import Context, Template
 from django.test import Client
 
 from hongshu.accounts.models import User
-from hongshu.language.display import Reading, reading_html, ruby_over_html
 from hongshu.notes.models import Note
+from hongshu.textlib.display import Reading, reading_html, ruby_over_html
 from hongshu.web.templatetags.web_tags import rich_body
 
 

@@ -14,7 +14,7 @@ from django.test import Client
 from hongshu.accounts.models import User
 from hongshu.accounts.services import member_set_chinese_name
 from hongshu.core.errors import InvalidInput
-from hongshu.language import names
+from hongshu.textlib import names
 
 # Loaded by path: `samplename` installs a top-level `tests` package, so `import tests...` is ambiguous.
 _spec = importlib.util.spec_from_file_location(

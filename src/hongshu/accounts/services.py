@@ -20,8 +20,8 @@ from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
-from hongshu.language.codes import readable_language
-from hongshu.language.detection import detect_language
+from hongshu.textlib.codes import readable_language
+from hongshu.textlib.detection import detect_language
 
 HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
 DISPLAY_NAME_MAX = 30
@@ -314,7 +314,7 @@ def account_set_interests(*, user: User, interests: Sequence[str]) -> User:
 
 def member_set_chinese_name(*, member: User, name: str) -> User:
     """Set (or clear, with "") the Chinese name shown beside the display name; search re-indexes it."""
-    from hongshu.language.names import is_valid_chinese_name
+    from hongshu.textlib.names import is_valid_chinese_name
 
     name = clean_input(name, field="chinese_name").replace(" ", "")
     if name and not is_valid_chinese_name(name):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from hongshu.language.names import Suggestion, names_suggest
+from hongshu.textlib.names import Suggestion, names_suggest
 
 router = Router(tags=["names"])
 

@@ -10,9 +10,9 @@ def _warm_language_data() -> None:
     """Load jieba, OpenCC, CC-CEDICT, lingua and the spelling dictionary now: gunicorn imports this module
     with --preload before it forks, so every worker shares one copy instead of loading ~450 MB each on its
     first request."""
-    from hongshu.language import aliases, cedict, chinese
-    from hongshu.language.detection import detector
     from hongshu.search import spelling
+    from hongshu.textlib import aliases, cedict, chinese
+    from hongshu.textlib.detection import detector
 
     chinese.warm()
     cedict.warm()

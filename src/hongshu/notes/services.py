@@ -17,12 +17,12 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
-from hongshu.language.codes import CONTENT_LANGUAGES
-from hongshu.language.detection import detect_language
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
 from hongshu.search.services import notes_index_later
+from hongshu.textlib.codes import CONTENT_LANGUAGES
+from hongshu.textlib.detection import detect_language
 
 TITLE_MAX = 20
 BODY_MAX = 1000

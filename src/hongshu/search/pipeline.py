@@ -17,7 +17,7 @@ from functools import lru_cache
 import regex
 import Stemmer
 
-from hongshu.language import aliases, cedict, chinese
+from hongshu.textlib import aliases, cedict, chinese
 
 QUERY_MAX_CHARS = 200
 TOKEN_MAX_CHARS = 60

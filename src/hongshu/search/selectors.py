@@ -27,7 +27,6 @@ from hongshu.accounts.models import User
 from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
-from hongshu.language import chinese
 from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
@@ -40,6 +39,7 @@ from hongshu.social.selectors import (
     note_counts,
     with_counts,
 )
+from hongshu.textlib import chinese
 
 T = TypeVar("T")
 Viewer = User | AnonymousUser | None

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.language import chinese
 from hongshu.notes.models import Note, NoteTopic, Topic
 from hongshu.search import backends, pipeline
 from hongshu.search.models import PendingNoteIndex, PublicNoteTopic, PublicTopic, SearchTerm
+from hongshu.textlib import chinese
 
 TERM_MAX = 100
 # Notes indexed per drain round: one read of the notes, one upsert, one commit, whatever the batch holds.

@@ -17,7 +17,7 @@ from redis.exceptions import ResponseError
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.text import clean_text
-from hongshu.language.chinese import to_simplified
+from hongshu.textlib.chinese import to_simplified
 from hongshu.trends.models import TERM_LENGTH, HotSuppression, QueryEvent, SearchHistory
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.interests import INTERESTS
 from hongshu.core.errors import ProblemError
-from hongshu.language.codes import READABLE_LANGUAGES
+from hongshu.textlib.codes import READABLE_LANGUAGES
 
 VISIBILITY_CHOICES = [
     ("public", _("Public")),

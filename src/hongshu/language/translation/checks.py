@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import regex
 
-from hongshu.language import chinese
-from hongshu.language.detection import detect_language
 from hongshu.language.translation.base import TranslationFailure, is_chinese
+from hongshu.textlib import chinese
+from hongshu.textlib.detection import detect_language
 
 # Detection is unreliable on a few words; below this many letters the language check is skipped.
 DETECT_MIN_LETTERS = 20

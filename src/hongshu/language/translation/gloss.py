@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import regex
 
-from hongshu.language import cedict, chinese
 from hongshu.language.translation.base import GlossToken, TranslationProvider, TranslationResult, is_chinese
+from hongshu.textlib import cedict, chinese
 
 _SYLLABLE = regex.compile(r"^([a-zü:v]+?)([1-5])$", regex.I)
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}

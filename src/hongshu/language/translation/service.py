@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.comments.selectors import Viewer, access_comment, comment_not_found, is_live
-from hongshu.language.detection import detect_language
 from hongshu.language.models import Translation
 from hongshu.language.translation.base import (
     TARGETS,
@@ -35,6 +34,7 @@ from hongshu.language.translation.gloss import GlossProvider
 from hongshu.language.translation.libretranslate import LibreTranslateProvider
 from hongshu.language.translation.openai_compat import OpenAICompatProvider
 from hongshu.notes.selectors import access_note
+from hongshu.textlib.detection import detect_language
 
 # How long a reader waits for another request's translation of the same text before getting "pending".
 WAIT_SECONDS = 2.0

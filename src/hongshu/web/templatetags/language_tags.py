@@ -1,12 +1,12 @@
 """`{{ text|reading:user }}` and `{{ note.body|rich_reading:user }}`: Chinese text in the reader's script,
-with pinyin ruby for members who asked for it (see hongshu.language.display)."""
+with pinyin ruby for members who asked for it (see hongshu.textlib.display)."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString
 
-from hongshu.language.display import in_script, reading_html, reading_of, ruby_over_html
+from hongshu.textlib.display import in_script, reading_html, reading_of, ruby_over_html
 from hongshu.web.templatetags.web_tags import rich_body
 
 register = template.Library()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext
 
-from hongshu.language.codes import CONTENT_LANGUAGES, READABLE_LANGUAGES
+from hongshu.textlib.codes import CONTENT_LANGUAGES, READABLE_LANGUAGES
 
 register = template.Library()
 

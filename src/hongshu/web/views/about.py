@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from hongshu.language.cedict import ATTRIBUTION as CEDICT_ATTRIBUTION
+from hongshu.textlib.cedict import ATTRIBUTION as CEDICT_ATTRIBUTION
 
 
 @require_GET

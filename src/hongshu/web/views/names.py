@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from hongshu.accounts.services import member_set_chinese_name
 from hongshu.core.errors import ProblemError
-from hongshu.language.names import names_suggest
+from hongshu.textlib.names import names_suggest
 from hongshu.web.common import member_of
 
 

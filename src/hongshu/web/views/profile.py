@@ -15,7 +15,6 @@ from hongshu.core.errors import Conflict, InvalidInput, NotFound, ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
 from hongshu.feeds.pages import likes_visible, profile_page
-from hongshu.language.codes import READABLE_LANGUAGES
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_by_author
 from hongshu.social import services as social
@@ -29,6 +28,7 @@ from hongshu.social.selectors import (
     boards_of,
     liked_notes_page,
 )
+from hongshu.textlib.codes import READABLE_LANGUAGES
 from hongshu.web.common import member_of, page_view, problem_page, viewer_of
 from hongshu.web.presenters import author_of, card_of
 

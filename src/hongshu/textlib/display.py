@@ -13,7 +13,7 @@ import regex
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from hongshu.language import chinese
+from hongshu.textlib import chinese
 
 TRADITIONAL_SCRIPTS = frozenset({"tw", "hk"})
 # Splits rendered HTML into tags and text; Han characters only ever occur in the text parts.

@@ -17,7 +17,7 @@ from importlib.resources import files
 
 import regex
 
-from hongshu.language import cedict, chinese
+from hongshu.textlib import cedict, chinese
 
 SOURCE_DICTIONARY = "dictionary"
 SOURCE_COMPOSED = "composed"
@@ -106,7 +106,7 @@ def name_table() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def syllable_table() -> dict[str, str]:
     """Letter chunk → character, from data/syllables.tsv (comment lines start with #)."""
-    text = files("hongshu.language").joinpath("data/syllables.tsv").read_text(encoding="utf-8")
+    text = files("hongshu.textlib").joinpath("data/syllables.tsv").read_text(encoding="utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):

@@ -17,7 +17,7 @@ from importlib.resources import files
 
 import regex
 
-from hongshu.language import chinese
+from hongshu.textlib import chinese
 
 ATTRIBUTION = (
     "CC-CEDICT, the community-maintained Chinese-English dictionary published by MDBG, "

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from hongshu.language import cedict, chinese
+from hongshu.textlib import cedict, chinese
 
 DATA = Path(__file__).resolve().parent / "data" / "aliases.tsv"
 KINDS = frozenset({"brand", "city", "place", "word"})
