@@ -29,7 +29,7 @@ def _setup() -> None:
 
 
 def _queue(note_ids: list[int]) -> None:
-    from hongshu.search.models import PendingNoteIndex
+    from hongshu.notes.models import PendingNoteIndex
 
     PendingNoteIndex.objects.all().delete()
     PendingNoteIndex.objects.bulk_create([PendingNoteIndex(note_id=i) for i in note_ids], batch_size=5000)

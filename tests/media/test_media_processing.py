@@ -10,11 +10,11 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from hongshu.accounts.services import account_update_profile
 from hongshu.media.models import MediaAsset
 from hongshu.media.processing import MAX_ATTEMPTS, media_process
 from hongshu.media.services import media_delete_orphans, media_resume_pending, upload_key
 from hongshu.media.tasks import process_media_task
+from hongshu.members.services import profile_save
 
 State = MediaAsset.State
 
@@ -138,7 +138,7 @@ def test_orphans_are_deleted_with_their_files(member_api, ready_asset, stored_fi
     failed = MediaAsset.objects.create(owner=alice, state=State.FAILED, content_type="image/png")
     response = client.post("/notes", json={"title": "Kept", "images": [{"media_id": str(on_note.pk)}]})
     assert response.status_code == 201, response.content
-    account_update_profile(user=alice, avatar_id=avatar.pk)
+    profile_save(user=alice, avatar_id=avatar.pk)
     day_old = timezone.now() - timedelta(days=1, minutes=1)
     MediaAsset.objects.exclude(pk=recent.pk).update(created_at=day_old)
 

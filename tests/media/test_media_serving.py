@@ -8,9 +8,9 @@ import pytest
 from PIL import ExifTags, Image, ImageCms
 
 from hongshu.accounts.models import User
-from hongshu.accounts.services import account_update_profile
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
+from hongshu.members.services import profile_save
 
 
 def _near(pixel: tuple[int, ...], color: tuple[int, int, int], tolerance: int = 40) -> bool:
@@ -118,7 +118,7 @@ def test_images_of_a_deleted_note_are_gone_for_everyone(member_api, ready_asset,
 def test_avatar_of_an_active_member_is_public(member_api, ready_asset, fetch):
     alice, alice_client = member_api("alice")
     asset = ready_asset(alice_client)
-    account_update_profile(user=alice, avatar_id=asset.pk)
+    profile_save(user=alice, avatar_id=asset.pk)
     url = variant_urls(asset)["360"]
     response = fetch(url)
     assert response.status_code == 200

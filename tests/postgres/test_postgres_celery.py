@@ -157,7 +157,7 @@ def test_a_celery_worker_processes_an_upload(celery_worker: Worker, member_api: 
 
 def test_a_celery_worker_indexes_a_new_note(celery_worker: Worker, post_note: Any) -> None:
     from hongshu.accounts.services import account_create
-    from hongshu.search.models import PendingNoteIndex
+    from hongshu.notes.models import PendingNoteIndex
     from hongshu.search.selectors import search_notes
 
     cook = account_create(handle="celery_cook", password="a long test password 1")

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
-from hongshu.notes.models import Note
+from hongshu.notes.models import Note, PendingNoteIndex
 from hongshu.notes.services import note_delete, note_update
-from hongshu.search.models import PendingNoteIndex
 from hongshu.search.selectors import search_notes
 from hongshu.search.services import CLAIM_LEASE, notes_index_pending
 

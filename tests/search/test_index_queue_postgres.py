@@ -10,9 +10,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from hongshu.accounts.services import account_create
-from hongshu.notes.models import Note
+from hongshu.notes.models import Note, PendingNoteIndex
 from hongshu.notes.services import note_update
-from hongshu.search.models import PendingNoteIndex
 from hongshu.search.selectors import search_notes
 from hongshu.search.services import notes_index, notes_index_pending
 

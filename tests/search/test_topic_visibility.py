@@ -242,7 +242,7 @@ def test_a_deleted_accounts_topics_are_withdrawn(
 ) -> None:
     # Deleting the account cascades over the notes without the note services: the deletion itself must
     # take their topics back.
-    from hongshu.accounts.services import account_delete
+    from hongshu.members.services import account_delete
 
     assert _offered(openapi, world, *PUBLIC) == dict.fromkeys(_offered(openapi, world, *PUBLIC), True)
     with after_commit():

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, connections
 
 from hongshu.accounts.services import account_create
-from hongshu.notes.models import Note
-from hongshu.search.models import PendingNoteIndex, PublicTopic
+from hongshu.notes.models import Note, PendingNoteIndex
+from hongshu.search.models import PublicTopic
 from hongshu.search.selectors import search_topics
 from hongshu.search.services import notes_index_pending
 

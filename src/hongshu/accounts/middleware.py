@@ -18,7 +18,7 @@ class BearerTokenMiddleware:
     A valid token authenticates the request by itself: `request.user` is its member whatever session cookie
     came along, and CSRF does not apply (a cross-site form cannot attach a header with the secret). A token
     that is not valid (unknown, revoked, expired) changes nothing: the API answers 401 for it
-    (`hongshu.core.auth.request_user`) and pages keep the cookie's member with CSRF checks, so a made-up
+    (`hongshu.accounts.auth.request_user`) and pages keep the cookie's member with CSRF checks, so a made-up
     header can never switch CSRF off.
     """
 

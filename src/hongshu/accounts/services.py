@@ -1,4 +1,4 @@
-"""Account writes: sign-up, profile, password, tokens, deletion."""
+"""Account writes: sign-up, profile, password, tokens (deleting an account is `members.services`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,11 +125,14 @@ def account_update_profile(
     bio: str | None = None,
     languages: Sequence[str] | None = None,
     region: str | None = None,
-    avatar_id: int | None = None,
+    avatar: Model | None = None,
 ) -> User:
-    """Change the given profile fields; fields left as None stay as they are."""
-    from hongshu.media.selectors import media_owned_ready
+    """Change the given profile fields; fields left as None stay as they are.
 
+    `avatar` is a MediaAsset that `media.selectors.media_owned_ready` returned: `members.profile_save`, the one
+    caller that sets it, checks it there, because media sits above accounts (the type is the base class for
+    the same reason; Django refuses any other model for the foreign key).
+    """
     changed: list[str] = []
     if display_name is not None:
         user.display_name = _clean_display_name(display_name) or user.handle
@@ -152,8 +155,8 @@ def account_update_profile(
     if region is not None:
         user.region = _clean_region(region)
         changed.append("region")
-    if avatar_id is not None:
-        user.avatar = media_owned_ready(owner=user, media_id=avatar_id, field="avatar_id")
+    if avatar is not None:
+        user.avatar_id = avatar.pk
         changed.append("avatar")
     if changed:
         _save_profile(user, changed)
@@ -190,33 +193,6 @@ def account_revoke_credentials(*, user: User, keep_token_id: int | None = None) 
     if keep_token_id is not None:
         tokens = tokens.exclude(pk=keep_token_id)
     return tokens.delete()[0]
-
-
-def account_delete(*, user: User, password: str) -> None:
-    """Delete the member with their notes, media, tokens, likes and comments; files go after commit.
-
-    The cascade bypasses the services that keep per-note and per-comment counters, so right after commit
-    the counts they touched are recomputed from the tables of record, in bounded batches: comments on
-    others' notes, likes and collects of others' notes, likes of others' comments.
-    """
-    from hongshu.comments.models import Comment
-    from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
-    from hongshu.media.services import media_delete_files_on_commit
-    from hongshu.social.services import counter_reconcile_member_on_commit
-
-    if not user.check_password(password):
-        raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")
-    with transaction.atomic():
-        commented = Comment.objects.filter(author=user).exclude(note__author=user)
-        note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
-        media_delete_files_on_commit(media=list(user.media.all()))
-        counter_reconcile_member_on_commit(member_id=user.pk)
-        comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
-        # Their notes go with the cascade: the member job takes back the topics those notes offered.
-        announce_on_commit("member_changed", user.pk)
-        user.delete()
-        if note_ids:
-            announce_on_commit("member_comments_removed", note_ids)
 
 
 TOKEN_MAX_DAYS = 3650

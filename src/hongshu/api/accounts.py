@@ -10,12 +10,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
 from hongshu.accounts import services
+from hongshu.accounts.auth import current_member, member_auth, request_token, request_user
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
-from hongshu.core.auth import current_member, member_auth, request_token, request_user
 from hongshu.core.schemas import IdStr, PathId
+from hongshu.members import services as members
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
@@ -169,7 +170,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
     chinese_name = fields.pop("chinese_name", None)
     script, show_pinyin = fields.pop("script", None), fields.pop("show_pinyin", None)
     with transaction.atomic():  # one PATCH, all fields or none
-        user = services.account_update_profile(user=current_member(request), **fields)
+        user = members.profile_save(user=current_member(request), **fields)
         if chinese_name is not None:
             services.member_set_chinese_name(member=user, name=chinese_name)
         if script is not None or show_pinyin is not None:
@@ -202,7 +203,7 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status[N
 
 @router.post("/accounts/me/delete", response={204: None}, auth=member_auth, summary="Delete your account")
 def delete_me(request: HttpRequest, payload: PasswordIn) -> Status[None]:
-    services.account_delete(user=current_member(request), password=payload.password)
+    members.account_delete(user=current_member(request), password=payload.password)
     return Status(204, None)
 
 

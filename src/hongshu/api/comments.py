@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from hongshu.accounts.auth import current_member, member_auth, request_user
 from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.comments import selectors, services
 from hongshu.comments.selectors import CommentView
-from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.schemas import PathId
 
 router = Router(tags=["comments"])

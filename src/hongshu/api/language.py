@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from hongshu.core.auth import current_member, member_auth
+from hongshu.accounts.auth import current_member, member_auth
 from hongshu.core.errors import InvalidInput, ProblemError
 from hongshu.core.schemas import PathId
 from hongshu.language.translation.base import GlossToken, TranslationFailure

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import File, Router, Status, UploadedFile
 
+from hongshu.accounts.auth import current_member, member_auth
 from hongshu.api.schemas.media import MediaOut
-from hongshu.core.auth import current_member, member_auth
 from hongshu.core.schemas import PathId
 from hongshu.media import selectors, services
 

@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
+from hongshu.accounts.auth import current_member, member_auth, request_user
 from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.api.schemas.social import NoteCountsOut
-from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.pagination import Page
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.feeds.pages import note_cards

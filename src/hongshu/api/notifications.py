@@ -8,10 +8,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from hongshu.accounts.auth import current_member, member_auth
 from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
-from hongshu.core.auth import current_member, member_auth
 from hongshu.core.schemas import PathId
 from hongshu.notifications import selectors, services
 from hongshu.notifications.selectors import Category, NotificationView, UnreadCount

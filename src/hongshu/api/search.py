@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from hongshu.accounts.auth import request_user
 from hongshu.api.accounts import AccountOut
 from hongshu.api.notes import NoteOut, note_out_json
 from hongshu.api.schemas.pages import OffsetPage
 from hongshu.api.schemas.social import note_counts_data
-from hongshu.core.auth import request_user
 from hongshu.notes.models import Topic
 from hongshu.notes.selectors import NoteVersion, notes_rendered
 from hongshu.search import selectors

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from hongshu.accounts.auth import current_member, member_auth, request_user
 from hongshu.accounts.selectors import account_by_handle
 from hongshu.api.accounts import AccountOut
 from hongshu.api.notes import NotePage, PageQuery
@@ -24,7 +25,6 @@ from hongshu.api.schemas.social import (
     PrivacyIn,
     PrivacyOut,
 )
-from hongshu.core.auth import current_member, member_auth, request_user
 from hongshu.core.schemas import PathId
 from hongshu.social import selectors, services
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from hongshu.core.auth import current_member, member_auth, request_user
+from hongshu.accounts.auth import current_member, member_auth, request_user
 from hongshu.core.schemas import PathId
 from hongshu.trends import selectors, services
 

@@ -6,11 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        # Importing the Celery app here registers @shared_task functions with it in every process.
         from django.db.models import Field, ForeignKey
         from django.urls import register_converter
 
-        from hongshu.config import celery  # noqa: F401
         from hongshu.core.converters import IdConverter
         from hongshu.core.lookups import InIds
 

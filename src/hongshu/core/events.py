@@ -22,12 +22,14 @@ from hongshu.core.jobs import enqueue_on_commit
 
 EVENTS: dict[str, tuple[str, ...]] = {
     # (note_id) a note was created or edited: tell the members it mentions, refresh its embedding.
-    # The search index is not here: its queue row is written inside the note's transaction
-    # (search.services.notes_index_later), so it commits or rolls back with the change.
     "note_changed": (
         "hongshu.notifications.tasks.notify_note_mentions_task",
         "hongshu.embeddings.tasks.embed_note_task",
     ),
+    # () notes were queued for the search index: their outbox rows (notes.models.PendingNoteIndex) are
+    # written inside the note's transaction (notes.services.notes_index_later), so they commit or roll back
+    # with the change; this drains them.
+    "notes_to_index": ("hongshu.search.tasks.index_pending_task",),
     # (member_id) a member's indexed names changed, or the member was deleted.
     "member_changed": ("hongshu.search.tasks.index_member_task",),
     # ([note_id, ...]) a deleted member's comments left these (other members') notes.

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from hongshu.accounts.models import User
-from hongshu.accounts.services import account_create, account_update_profile
+from hongshu.accounts.services import account_create
 from hongshu.core.errors import Conflict
 from hongshu.demo.content import ALT_TEXT, DEMO_PASSWORD, MEMBERS, NOTES, DemoMember, DemoNote
 from hongshu.demo.images import PhotoSpec, render_avatar, render_photo
 from hongshu.media.models import MediaAsset
 from hongshu.media.services import media_upload
+from hongshu.members.services import profile_save
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, Place, note_create
 
@@ -92,7 +93,7 @@ def _create_member(member: DemoMember) -> User:
         languages=member.languages,
         region=member.region,
     )
-    return account_update_profile(user=user, bio=member.bio)
+    return profile_save(user=user, bio=member.bio)
 
 
 def _create_note(author: User, member: DemoMember, note: DemoNote, specs: list[PhotoSpec]) -> Note:
@@ -149,7 +150,7 @@ def demo_load(*, photos_per_note_max: int = 4, seed: int = DEFAULT_SEED) -> Demo
     )
     for handle, asset in avatars.items():
         if asset.pk in ready:
-            account_update_profile(user=users[handle], avatar_id=asset.pk)
+            profile_save(user=users[handle], avatar_id=asset.pk)
     return DemoResult(
         created=True, handles=handles, password=DEMO_PASSWORD, notes=len(note_ids), photos=photos
     )

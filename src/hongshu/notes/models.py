@@ -131,3 +131,22 @@ class NoteRevision(SnowflakeModel):
     place_name = models.CharField(max_length=600, blank=True)
     visibility = models.CharField(max_length=10)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class PendingNoteIndex(models.Model):
+    """A note whose search index row must be brought in line with it: the outbox of the index job.
+
+    Written by the notes services in the same transaction as the note change (`notes_index_later`), so no
+    change is ever lost between commit and job; it lives here, with the writer, so notes import nothing of
+    search. The drain (`search.services.notes_index_pending`) claims a batch (`claimed_at`), indexes it, and
+    deletes the rows it claimed; a claim older than the lease belongs to a dead worker and is taken over. A
+    note changed again while its batch is being indexed has a newer row and is indexed once more. The table
+    keeps the name it had when search owned it.
+    """
+
+    note_id = models.BigIntegerField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "search_pendingnoteindex"
+        indexes: ClassVar = [models.Index(fields=["claimed_at", "id"], name="search_pending_claim")]

@@ -19,8 +19,15 @@ from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
-from hongshu.notes.models import Note, NoteImage, NoteMention, NoteRevision, NoteTopic, Topic
-from hongshu.search.services import notes_index_later
+from hongshu.notes.models import (
+    Note,
+    NoteImage,
+    NoteMention,
+    NoteRevision,
+    NoteTopic,
+    PendingNoteIndex,
+    Topic,
+)
 from hongshu.textlib.codes import CONTENT_LANGUAGES
 from hongshu.textlib.detection import detect_language
 
@@ -56,6 +63,14 @@ class Place:
     name: str
     lat: float | None = None
     lng: float | None = None
+
+
+def notes_index_later(*, note_ids: Sequence[int]) -> None:
+    """Queue notes for the search index in the caller's transaction: the outbox row (`PendingNoteIndex`)
+    commits or rolls back with the change itself, and the drain job (event `notes_to_index`) runs after
+    commit."""
+    PendingNoteIndex.objects.bulk_create([PendingNoteIndex(note_id=i) for i in note_ids])
+    announce_on_commit("notes_to_index")
 
 
 def topic_key(name: str) -> str:

@@ -33,22 +33,6 @@ class SearchTerm(models.Model):
         ]
 
 
-class PendingNoteIndex(models.Model):
-    """A note whose index row must be brought in line with it: the outbox of the index job.
-
-    Written in the same transaction as the note change, so no change is ever lost between commit and job.
-    A drain (`search.services.notes_index_pending`) claims a batch (`claimed_at`), indexes it, and deletes the
-    rows it claimed; a claim older than the lease belongs to a dead worker and is taken over. A note changed
-    again while its batch is being indexed has a newer row and is indexed once more.
-    """
-
-    note_id = models.BigIntegerField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes: ClassVar = [models.Index(fields=["claimed_at", "id"], name="search_pending_claim")]
-
-
 class PublicNoteTopic(models.Model):
     """A topic carried by a note that everyone may see (`Note.objects.visible_to(None)`), as of the note's
     last indexing: what the note counts towards its topics' `PublicTopic.notes`.

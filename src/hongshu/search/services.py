@@ -14,10 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hongshu.accounts.models import User
-from hongshu.core.jobs import enqueue_on_commit
-from hongshu.notes.models import Note, NoteTopic, Topic
+from hongshu.notes.models import Note, NoteTopic, PendingNoteIndex, Topic
 from hongshu.search import backends, pipeline
-from hongshu.search.models import PendingNoteIndex, PublicNoteTopic, PublicTopic, SearchTerm
+from hongshu.search.models import PublicNoteTopic, PublicTopic, SearchTerm
 from hongshu.textlib import chinese
 
 TERM_MAX = 100
@@ -196,15 +195,6 @@ def public_topics_rebuild(*, batch: int = 500) -> int:
             ]
         SearchTerm.objects.bulk_create(terms, batch_size=batch)
     return len(counts)
-
-
-def notes_index_later(*, note_ids: Sequence[int]) -> None:
-    """Queue notes for the index job, in the caller's transaction: the queue row commits (or rolls back)
-    with the change itself, and the drain job starts after commit."""
-    PendingNoteIndex.objects.bulk_create([PendingNoteIndex(note_id=i) for i in note_ids])
-    from hongshu.search.tasks import index_pending_task  # tasks import this module
-
-    enqueue_on_commit(index_pending_task)
 
 
 def notes_index(*, note_ids: Sequence[int]) -> None:

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
 
 from hongshu.core.errors import NotFound
-from hongshu.media.selectors import access_media
+from hongshu.notes.media_access import access_media
 
 # Variants never change under their URL (a new photo gets a new ID), so public ones can be cached long.
 # A week, not a year: deleting a note or making it private should not leave copies in shared caches

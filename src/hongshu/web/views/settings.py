@@ -10,18 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hongshu.accounts.auth import request_token
 from hongshu.accounts.models import User
 from hongshu.accounts.services import (
     account_change_password,
-    account_delete,
     account_set_interests,
-    account_update_profile,
     member_set_reading,
 )
-from hongshu.core.auth import request_token
 from hongshu.core.errors import ProblemError, field_error
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
+from hongshu.members.services import account_delete, profile_save
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending, mutes_page
 from hongshu.web.common import member_of
@@ -40,7 +39,7 @@ BLOCKS_SHOWN = 50
 
 def _profile_save(member: User, form: ProfileForm) -> None:
     data = form.cleaned_data
-    account_update_profile(
+    profile_save(
         user=member,
         display_name=data["display_name"],
         bio=data["bio"],
@@ -62,7 +61,7 @@ def _profile_save(member: User, form: ProfileForm) -> None:
             )
         avatar_id = asset.pk
     if avatar_id is not None:
-        account_update_profile(user=member, avatar_id=avatar_id)
+        profile_save(user=member, avatar_id=avatar_id)
 
 
 @login_required

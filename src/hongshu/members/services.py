@@ -1,0 +1,62 @@
+"""Member workflows across apps; see the package docstring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.accounts.models import User
+from hongshu.accounts.services import account_update_profile
+from hongshu.comments.models import Comment
+from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
+from hongshu.core.errors import NotAuthenticated
+from hongshu.core.events import announce_on_commit
+from hongshu.media.selectors import media_owned_ready
+from hongshu.media.services import media_delete_files_on_commit
+from hongshu.social.services import counter_reconcile_member_on_commit
+
+
+def profile_save(
+    *,
+    user: User,
+    display_name: str | None = None,
+    bio: str | None = None,
+    languages: Sequence[str] | None = None,
+    region: str | None = None,
+    avatar_id: int | None = None,
+) -> User:
+    """Change the given profile fields and, with `avatar_id`, the avatar: one of the member's own processed
+    photos (else a 422 on `avatar_id`). Fields left as None stay as they are; all or nothing."""
+    with transaction.atomic():
+        avatar = (
+            None
+            if avatar_id is None
+            else media_owned_ready(owner=user, media_id=avatar_id, field="avatar_id")
+        )
+        return account_update_profile(
+            user=user, display_name=display_name, bio=bio, languages=languages, region=region, avatar=avatar
+        )
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Delete the member with their notes, media, tokens, likes and comments; files go after commit.
+
+    The cascade bypasses the services that keep per-note and per-comment counters, so right after commit
+    the counts they touched are recomputed from the tables of record, in bounded batches: comments on
+    others' notes, likes and collects of others' notes, likes of others' comments.
+    """
+    if not user.check_password(password):
+        raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")
+    with transaction.atomic():
+        commented = Comment.objects.filter(author=user).exclude(note__author=user)
+        note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
+        media_delete_files_on_commit(media=list(user.media.all()))
+        counter_reconcile_member_on_commit(member_id=user.pk)
+        comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
+        # Their notes go with the cascade: the member job takes back the topics those notes offered.
+        announce_on_commit("member_changed", user.pk)
+        user.delete()
+        if note_ids:
+            announce_on_commit("member_comments_removed", note_ids)
