@@ -201,8 +201,8 @@ def account_delete(*, user: User, password: str) -> None:
     """
     from hongshu.comments.models import Comment
     from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
+    from hongshu.interactions.services import counter_reconcile_member_on_commit
     from hongshu.media.services import media_delete_files_on_commit
-    from hongshu.social.services import counter_reconcile_member_on_commit
 
     if not user.check_password(password):
         raise NotAuthenticated(_("The password is not correct."), code="invalid_credentials")

@@ -19,12 +19,12 @@ from hongshu.core.events import announce_on_commit
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.pagination import id_batches
 from hongshu.core.text import check_length, clean_input
+from hongshu.interactions.models import NoteCounter
+from hongshu.interactions.services import counter_add
 from hongshu.language.detection import detect_language
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.notes.services import MENTION
-from hongshu.social.models import NoteCounter
-from hongshu.social.services import counter_add
 
 COMMENT_MAX = 500
 COMMENT_CODE_POINTS = 16 * COMMENT_MAX  # a grapheme can carry many combining marks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from hongshu.social.services import counter_reconcile, counter_reconcile_drifted
+from hongshu.interactions.services import counter_reconcile, counter_reconcile_drifted
 
 
 @shared_task(name="social.reconcile_counters", acks_late=True, ignore_result=True)
