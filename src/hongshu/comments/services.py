@@ -156,7 +156,7 @@ def comment_counts_reconcile(*, note_ids: Iterable[int]) -> int:
     """Repair notes' comment counts from the comment table; returns how many had drifted.
 
     Drift comes from deletions that bypass the services (an account deleted with its comments). As in
-    `social.services.counter_reconcile`: with the note's counter shards locked, a writer that already
+    `interactions.services.counter_reconcile`: with the note's counter shards locked, a writer that already
     touched a shard has committed (so it is counted) and one still waiting has not (it adds its own 1 after).
     """
     drifted = 0

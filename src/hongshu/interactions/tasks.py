@@ -1,4 +1,8 @@
-"""Celery entry points: thin, IDs in (as strings, since they round-trip through JSON)."""
+"""Celery entry points: thin, IDs in (as strings, since they round-trip through JSON).
+
+The task names keep the `social.` prefix they had before the app split, so queued jobs and the periodic
+schedule (core.periodic) still find them.
+"""
 
 from __future__ import annotations
 
