@@ -32,10 +32,11 @@ from django.db import connection, models, transaction
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.core.ids import id_at
+from hongshu.interactions.models import Board, Collect, Like, NoteCounter
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
 from hongshu.notes.services import topic_key
-from hongshu.social.models import Board, Collect, Follow, Like, NoteCounter
+from hongshu.social.models import Follow
 from hongshu_bench import vocab
 
 # Row counts at scale 1.0. The follow count is ours (the brief only asks for a power law): 30 a member.

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.services import token_issue
-from hongshu.social.models import Like
+from hongshu.interactions.models import Like
 
 
 @pytest.fixture

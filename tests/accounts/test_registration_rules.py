@@ -14,8 +14,8 @@ from django.test import Client
 
 from hongshu.accounts.models import User
 from hongshu.accounts.reserved import is_reserved_handle
+from hongshu.interactions.models import Board
 from hongshu.notes.models import Note, Topic
-from hongshu.social.models import Board
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"  # the conftest's make_member password

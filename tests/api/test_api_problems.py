@@ -165,7 +165,7 @@ def test_a_switch_takes_only_true_or_false_not_a_number_or_string(
     check_problem(api.patch("/accounts/me/privacy", json={"likes_public": value}), 422, "invalid_input")
     check_problem(api.post("/boards", json={"name": "pics", "is_public": value}), 422, "invalid_input")
     check_problem(api.patch("/accounts/me", json={"show_pinyin": value}), 422, "invalid_input")
-    from hongshu.social.models import Board
+    from hongshu.interactions.models import Board
 
     assert not Board.objects.filter(owner=user, name="pics").exists()
     assert api.patch("/accounts/me/privacy", json={"likes_public": False}).status_code == 200

@@ -33,8 +33,8 @@ from schemathesis.specs.openapi.checks import (
 from hongshu.accounts import services as account_services
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create, comment_reply
+from hongshu.interactions.services import board_create
 from hongshu.notes.models import Note
-from hongshu.social.services import board_create
 
 MAX_EXAMPLES = 10
 

@@ -12,9 +12,9 @@ from django.test import Client
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create
 from hongshu.core.ids import MAX_ID
+from hongshu.interactions.models import Collect
+from hongshu.interactions.services import board_create
 from hongshu.notes.models import Note
-from hongshu.social.models import Collect
-from hongshu.social.services import board_create
 
 OVERLONG = "9" * 20
 PAST_64_BITS = str(MAX_ID + 1)

@@ -13,9 +13,10 @@ from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.core.ids import id_timestamp_ms
 from hongshu.core.text import grapheme_length
+from hongshu.interactions.models import Collect, Like, NoteCounter
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage
-from hongshu.social.models import Collect, Follow, Like, NoteCounter
+from hongshu.social.models import Follow
 
 SCALE = 0.0005
 

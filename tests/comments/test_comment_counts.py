@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hongshu.comments import services
 from hongshu.comments.tasks import reconcile_comment_counts_task
-from hongshu.social.selectors import note_counts
+from hongshu.interactions.selectors import note_counts
 
 
 def test_counts_follow_writes_and_reconcile_repairs_drift(make_member, post_note):

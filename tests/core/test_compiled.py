@@ -16,9 +16,9 @@ from django.utils.functional import SimpleLazyObject
 
 from hongshu.accounts.models import User
 from hongshu.core.compiled import CompiledQueryError, CompiledValues
+from hongshu.interactions.selectors import COUNT_FIELDS, with_counts
 from hongshu.notes.models import Note
 from hongshu.social.models import Block, Follow, Mute
-from hongshu.social.selectors import COUNT_FIELDS, with_counts
 
 
 def _policy(ids: list[int], viewer: Any) -> QuerySet[Any]:

@@ -45,7 +45,7 @@ def _announced() -> list[tuple[Path, int, str]]:
 
 def test_every_announced_event_is_in_the_table():
     announced = _announced()
-    assert len(announced) >= 8  # the writers of notes, comments, social and accounts
+    assert len(announced) >= 8  # the writers of notes, comments, social, interactions and accounts
     for path, line, event in announced:
         assert event in EVENTS, f"{path}:{line} announces {event!r}, which EVENTS does not list"
 
@@ -57,7 +57,7 @@ def test_an_unknown_event_fails_where_it_is_announced():
 
 def test_writers_do_not_import_consumer_tasks():
     """The writing apps reach their consumers only through the table (import-linter checks it too)."""
-    for app in ("notes", "comments", "social", "accounts"):
+    for app in ("notes", "comments", "social", "interactions", "accounts"):
         for path in (SRC / app).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             for consumer in ("search.tasks", "embeddings", "notifications", "translation"):

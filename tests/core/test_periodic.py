@@ -19,8 +19,8 @@ from hongshu.core.periodic import (
     periodic_start,
     periodic_task,
 )
-from hongshu.social import services
-from hongshu.social.models import Like, NoteCounter
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Like, NoteCounter
 
 
 class FakeClock:
@@ -73,7 +73,7 @@ def test_the_scheduler_runs_the_real_drift_repair_when_due(member_api, make_memb
     author, _client = member_api("meimei")
     note = post_note(author, "viral")
     fan = make_member("fan")
-    services.like_create(user=fan, note_id=note.pk)
+    interactions.like_create(user=fan, note_id=note.pk)
     Like.objects.filter(user=fan).delete()  # behind the services' back
     clock = FakeClock()
     scheduler = PeriodicScheduler(clock=clock)  # the real table and runner (jobs inline in tests)

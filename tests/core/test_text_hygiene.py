@@ -21,10 +21,10 @@ from hongshu.core.text import (
     refuse_nul,
     strip_format_characters,
 )
+from hongshu.interactions.models import Board
+from hongshu.interactions.services import interactions
 from hongshu.notes import services as notes
 from hongshu.notes.models import Note, NoteRevision, Topic
-from hongshu.social.models import Board
-from hongshu.social.services import interactions
 
 FAMILY = "👨\u200d👩\u200d👧\u200d👦"  # one grapheme held together by three ZWJs
 SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"  # 🏴 + tag letters

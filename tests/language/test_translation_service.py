@@ -22,11 +22,11 @@ from standins import (
 )
 
 from hongshu.comments.services import comment_create
+from hongshu.interactions.services.interactions import like_create
 from hongshu.language.models import Translation
 from hongshu.language.tasks import pretranslate_trending, trending_note_ids
 from hongshu.notes.models import Note
 from hongshu.notes.services import note_update
-from hongshu.social.services.interactions import like_create
 
 
 @pytest.fixture(autouse=True)

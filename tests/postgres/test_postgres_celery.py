@@ -176,8 +176,8 @@ def test_a_celery_worker_runs_the_consumer_of_an_announced_event(
 ) -> None:
     """`like_added` goes through core.events: the dotted path resolves in the web process, the worker runs it."""
     from hongshu.accounts.services import account_create
+    from hongshu.interactions.services import like_create
     from hongshu.notifications.models import Notification
-    from hongshu.social.services import like_create
 
     cook = account_create(handle="celery_chef", password="a long test password 1")
     fan = account_create(handle="celery_fan", password="a long test password 1")

@@ -17,8 +17,8 @@ from django.test import Client
 
 from hongshu.accounts.models import ApiToken, User
 from hongshu.comments.models import Comment
+from hongshu.interactions.models import Board
 from hongshu.notes.models import Note, NoteImage, Topic
-from hongshu.social.models import Board
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"  # the conftest's make_member password

@@ -12,6 +12,7 @@ from django.core.cache import cache
 
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create, account_update_profile
+from hongshu.interactions.services.interactions import like_create
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, Place, note_create, note_delete, note_update
 from hongshu.search import backends, pipeline
@@ -24,7 +25,6 @@ from hongshu.search.selectors import (
     suggest_terms,
 )
 from hongshu.social.services.graph import account_set_privacy, block_create, follow_create, mute_create
-from hongshu.social.services.interactions import like_create
 
 pytestmark = pytest.mark.django_db
 AfterCommit = Callable[[], AbstractContextManager[Any]]

@@ -65,8 +65,8 @@ def test_a_search_result_is_the_note_as_its_own_endpoint_serves_it_even_from_the
     from django.core.cache import cache
 
     from hongshu.accounts.services import account_update_profile
+    from hongshu.interactions.services.interactions import like_create
     from hongshu.notes.services import note_update
-    from hongshu.social.services.interactions import like_create
 
     cache.clear()
     with after_commit():

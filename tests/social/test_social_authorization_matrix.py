@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from hongshu.interactions import services as interactions
 from hongshu.social import services
 
 READS = ("note_public", "note_followers", "note_private", "profile", "followers", "board_public", "board_private", "listed")  # fmt: skip
@@ -57,10 +58,10 @@ def world(member_api, api, post_note):
         "private": post_note(author, "only me", visibility="private"),
     }
     boards = {
-        "public": services.board_create(owner=author, name="open", is_public=True),
-        "private": services.board_create(owner=author, name="secret"),
+        "public": interactions.board_create(owner=author, name="open", is_public=True),
+        "private": interactions.board_create(owner=author, name="secret"),
     }
-    services.collect_create(user=author, note_id=notes["public"].pk, board_id=boards["public"].pk)
+    interactions.collect_create(user=author, note_id=notes["public"].pk, board_id=boards["public"].pk)
     clients = {"anonymous": api, "author": author_client}
     users = {}
     for actor in MATRIX:

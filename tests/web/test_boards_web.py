@@ -14,10 +14,10 @@ from django.test import Client
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.comments.services import comment_create, comment_reply
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Board, Collect
+from hongshu.interactions.selectors import note_counts
 from hongshu.notes.models import Note
-from hongshu.social import services as social
-from hongshu.social.models import Board, Collect
-from hongshu.social.selectors import note_counts
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -75,7 +75,7 @@ def test_owner_creates_renames_privatises_and_deletes_a_board(
     kyoto.refresh_from_db()
     assert not kyoto.is_public
 
-    social.collect_create(user=alice, note_id=note.pk, board_id=kyoto.pk)
+    interactions.collect_create(user=alice, note_id=note.pk, board_id=kyoto.pk)
     page = client.get(f"/@alice?tab=collects&board={kyoto.pk}").content.decode()
     assert "Delete “Osaka”? Its notes stay collected, in your default board." in page
     deleted = client.post(f"/me/boards/{kyoto.pk}/delete")
@@ -92,7 +92,7 @@ def test_owner_creates_renames_privatises_and_deletes_a_board(
 
 def test_the_default_board_is_only_shared_or_hidden(make_member: Callable[..., User]) -> None:
     alice = make_member("alice")
-    social.board_create(owner=alice, name="Trips")
+    interactions.board_create(owner=alice, name="Trips")
     default = Board.objects.get(owner=alice, is_default=True)
     client = signed_in(alice)
     page = client.get(f"/@alice?tab=collects&board={default.pk}").content.decode()
@@ -110,7 +110,7 @@ def test_the_default_board_is_only_shared_or_hidden(make_member: Callable[..., U
 
 def test_a_refused_board_form_keeps_what_was_typed(make_member: Callable[..., User]) -> None:
     alice = make_member("alice")
-    trips = social.board_create(owner=alice, name="Trips")
+    trips = interactions.board_create(owner=alice, name="Trips")
     client = signed_in(alice)
     taken = client.post("/me/boards", {"name": "TRIPS"})
     assert taken.status_code == 422
@@ -130,7 +130,7 @@ def test_a_refused_board_form_keeps_what_was_typed(make_member: Callable[..., Us
 
 def test_the_refusal_is_in_chinese_for_a_chinese_reader(make_member: Callable[..., User]) -> None:
     alice = make_member("alice")
-    social.board_create(owner=alice, name="旅行")
+    interactions.board_create(owner=alice, name="旅行")
     client = signed_in(alice, "zh-hans")
     refused = client.post("/me/boards", {"name": "旅行"})
     assert refused.status_code == 422
@@ -145,8 +145,8 @@ def test_other_members_and_visitors_cannot_change_a_board(
     client: Client, make_member: Callable[..., User]
 ) -> None:
     alice, bob = make_member("alice"), make_member("bob")
-    public = social.board_create(owner=alice, name="Open", is_public=True)
-    private = social.board_create(owner=alice, name="Mine")
+    public = interactions.board_create(owner=alice, name="Open", is_public=True)
+    private = interactions.board_create(owner=alice, name="Mine")
     bob_client = signed_in(bob)
     assert bob_client.post(f"/me/boards/{public.pk}", {"name": "Hijacked"}).status_code == 403
     assert bob_client.post(f"/me/boards/{public.pk}/delete").status_code == 403
@@ -176,9 +176,9 @@ def test_a_private_board_is_hidden_from_others(
 ) -> None:
     alice, bob = make_member("alice"), make_member("bob")
     note = publish(bob, "Secret recipe")
-    secret = social.board_create(owner=alice, name="Secret")
-    social.board_create(owner=alice, name="Open", is_public=True)
-    social.collect_create(user=alice, note_id=note.pk, board_id=secret.pk)
+    secret = interactions.board_create(owner=alice, name="Secret")
+    interactions.board_create(owner=alice, name="Open", is_public=True)
+    interactions.collect_create(user=alice, note_id=note.pk, board_id=secret.pk)
     owner_view = signed_in(alice).get(f"/@alice?tab=collects&board={secret.pk}").content.decode()
     assert "Secret recipe" in owner_view
     assert "Secret · private" in owner_view
@@ -255,7 +255,7 @@ def test_web_and_api_collect_alike(
     web = signed_in(web_user)
     results = []
     for user in (web_user, api_user):
-        chosen = social.board_create(owner=user, name="Picked") if choice == "chosen" else None
+        chosen = interactions.board_create(owner=user, name="Picked") if choice == "chosen" else None
         form = {
             "default": {},
             "chosen": {"board": str(chosen.pk) if chosen else ""},
@@ -281,8 +281,8 @@ def test_naming_a_new_board_and_choosing_one_is_refused_alike(
     note = publish(make_member("author"))
     web_user = make_member("webby")
     api_user, api = member_api("appy")
-    web_board = social.board_create(owner=web_user, name="Picked")
-    api_board = social.board_create(owner=api_user, name="Picked")
+    web_board = interactions.board_create(owner=web_user, name="Picked")
+    api_board = interactions.board_create(owner=api_user, name="Picked")
     choice = {"board": str(web_board.pk), "new_board": "Fresh"}
     assert _collect_by_web(signed_in(web_user), note, choice) == 422
     choice = {"board": str(api_board.pk), "new_board": "Fresh"}

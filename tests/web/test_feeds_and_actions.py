@@ -12,10 +12,11 @@ from django.test import Client
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create
 from hongshu.feeds.selectors import feed_following
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Board, Collect, Like
+from hongshu.interactions.selectors import note_counts
 from hongshu.notes.models import Note
 from hongshu.social import services as social
-from hongshu.social.models import Board, Collect, Like
-from hongshu.social.selectors import note_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_collect_into_a_chosen_board_or_a_new_one(
     assert "Saved to Kyoto" in response["HX-Trigger"]
     assert Collect.objects.get(note=second).board.name == "Kyoto"
     assert client.post(f"/notes/{second.pk}/collect", {"board": str(default.pk)}).status_code == 409
-    someone_elses = social.board_create(owner=alice, name="Mine", is_public=True)
+    someone_elses = interactions.board_create(owner=alice, name="Mine", is_public=True)
     refused = client.post(f"/notes/{first.pk}/uncollect")
     assert refused.status_code == 200
     assert client.post(f"/notes/{first.pk}/collect", {"board": str(someone_elses.pk)}).status_code == 403
@@ -187,7 +188,7 @@ def test_notifications_page_groups_likes_and_marks_all_read(
     note = publish(alice)
     with django_capture_on_commit_callbacks(execute=True):  # notifications are written after commit
         for handle in ("bob", "carol", "dan"):
-            social.like_create(user=make_member(handle, display_name=handle.title()), note_id=note.pk)
+            interactions.like_create(user=make_member(handle, display_name=handle.title()), note_id=note.pk)
         comment_create(author=User.objects.get(handle="bob"), note_id=note.pk, body="Love it")
     client = signed_in(alice)
     home = client.get("/").content.decode()

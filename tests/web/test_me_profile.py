@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from hongshu.accounts.models import User
+from hongshu.interactions import services as interactions
 from hongshu.notes.models import Note
 from hongshu.social import services as social
 from hongshu.social.models import Follow
@@ -37,8 +38,8 @@ def test_profile_shows_names_languages_counts_and_notes(
     note = publish(emily, "Morning in Shanghai")
     publish(emily, "Only for me", visibility="private")
     social.follow_create(follower=wei, followee=emily)
-    social.like_create(user=wei, note_id=note.pk)
-    social.collect_create(user=wei, note_id=note.pk)
+    interactions.like_create(user=wei, note_id=note.pk)
+    interactions.collect_create(user=wei, note_id=note.pk)
     response = client.get("/@emily")
     html = response.content.decode()
     assert response.status_code == 200
@@ -55,7 +56,7 @@ def test_likes_tab_only_when_likes_are_public(
     client: Client, emily: User, wei: User, publish: Callable[..., Note]
 ) -> None:
     liked = publish(wei, "Hotpot night")
-    social.like_create(user=emily, note_id=liked.pk)
+    interactions.like_create(user=emily, note_id=liked.pk)
     assert "?tab=likes" not in client.get("/@emily").content.decode()
     assert client.get("/@emily?tab=likes").status_code == 302  # hidden: back to the notes tab
     client.force_login(emily)  # one always sees one's own likes
@@ -71,9 +72,9 @@ def test_collects_tab_shows_public_boards_only_to_others(
     client: Client, emily: User, wei: User, publish: Callable[..., Note]
 ) -> None:
     note = publish(wei, "Dumplings")
-    secret = social.board_create(owner=emily, name="Secret", is_public=False)
-    public = social.board_create(owner=emily, name="Recipes", is_public=True)
-    social.collect_create(user=emily, note_id=note.pk, board_id=public.pk)
+    secret = interactions.board_create(owner=emily, name="Secret", is_public=False)
+    public = interactions.board_create(owner=emily, name="Recipes", is_public=True)
+    interactions.collect_create(user=emily, note_id=note.pk, board_id=public.pk)
     html = client.get("/@emily?tab=collects").content.decode()
     assert "Recipes" in html
     assert "Secret" not in html

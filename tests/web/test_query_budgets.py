@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create
+from hongshu.interactions import services as interactions
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note
 from hongshu.notes.services import Place
@@ -70,13 +71,13 @@ def _grow(world: World, publish: Publish, make_member: Callable[..., User], star
             place=Place(name="西湖", lat=30.25, lng=120.15) if n % 2 else None,
         )
         for fan in world.authors[: 1 + n % 3]:
-            social.like_create(user=fan, note_id=note.pk)
+            interactions.like_create(user=fan, note_id=note.pk)
             comment_create(author=fan, note_id=note.pk, body=f"Lovely {n}")
         if n % 2:
-            social.like_create(user=world.reader, note_id=note.pk)
-            social.collect_create(user=world.reader, note_id=note.pk)
+            interactions.like_create(user=world.reader, note_id=note.pk)
+            interactions.collect_create(user=world.reader, note_id=note.pk)
     for fan in new:  # the measured note gathers more photos' worth of interest: likes and comments
-        social.like_create(user=fan, note_id=world.note.pk)
+        interactions.like_create(user=fan, note_id=world.note.pk)
         comment_create(author=fan, note_id=world.note.pk, body=f"Again, from @{fan.handle}")
 
 
@@ -95,8 +96,8 @@ def world(make_member: Callable[..., User], publish: Publish) -> World:
         place=Place(name="西湖", lat=30.25, lng=120.15),
     )
     social.follow_create(follower=reader, followee=star)
-    social.like_create(user=reader, note_id=note.pk)
-    social.collect_create(user=reader, note_id=note.pk)
+    interactions.like_create(user=reader, note_id=note.pk)
+    interactions.collect_create(user=reader, note_id=note.pk)
     world = World(reader=reader, authors=[star], note=note, profile=star)
     _grow(world, publish, make_member, 1, 3)
     return world

@@ -14,9 +14,10 @@ from django.test import Client
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create
 from hongshu.feeds.pages import likes_visible, note_cards, note_page, profile_page
+from hongshu.interactions import services as interactions
+from hongshu.interactions.selectors import NoteCounts
 from hongshu.notes.models import Note
 from hongshu.social import services as social
-from hongshu.social.selectors import NoteCounts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,10 @@ def scene(make_member: MakeMember, post_note: PostNote) -> dict[str, Any]:
     star, reader, fan = make_member("star"), make_member("reader"), make_member("fan")
     first, second = post_note(star, "first"), post_note(star, "second")
     social.follow_create(follower=reader, followee=star)
-    social.like_create(user=reader, note_id=first.pk)
-    social.collect_create(user=reader, note_id=first.pk)
+    interactions.like_create(user=reader, note_id=first.pk)
+    interactions.collect_create(user=reader, note_id=first.pk)
     for note in (first, second):
-        social.like_create(user=fan, note_id=note.pk)
+        interactions.like_create(user=fan, note_id=note.pk)
     comment_create(author=fan, note_id=first.pk, body="Lovely light")
     return {"star": star, "reader": reader, "fan": fan, "first": first, "second": second}
 

@@ -16,9 +16,10 @@ from hongshu.api.schemas.social import NoteCountsOut
 from hongshu.core.pagination import Page
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.feeds.pages import note_cards
+from hongshu.interactions.selectors import NoteCounts, note_counts
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
-from hongshu.social.selectors import NoteCounts, access_account, note_counts
+from hongshu.social.selectors import access_account
 
 router = Router(tags=["notes"])
 

@@ -26,13 +26,15 @@ from hongshu.api.schemas.social import (
     PrivacyOut,
 )
 from hongshu.core.schemas import PathId
+from hongshu.interactions import selectors as interaction_selectors
+from hongshu.interactions import services as interactions
 from hongshu.social import selectors, services
 
 router = Router(tags=["social"])
 
 
-def _counts(note_id: int) -> selectors.NoteCounts:
-    return selectors.note_counts(note_ids=[note_id])[note_id]
+def _counts(note_id: int) -> interaction_selectors.NoteCounts:
+    return interaction_selectors.note_counts(note_ids=[note_id])[note_id]
 
 
 # ---- Follow graph ------------------------------------------------------------------------------------
@@ -159,13 +161,13 @@ def my_mutes(request: HttpRequest, page: Query[PageQuery]) -> AccountPage:
 # ---- Likes -------------------------------------------------------------------------------------------
 @router.post("/notes/{note_id}/like", response={201: LikeOut}, auth=member_auth, summary="Like a note")
 def like(request: HttpRequest, note_id: PathId) -> Status[LikeOut]:
-    created = services.like_create(user=current_member(request), note_id=note_id)
+    created = interactions.like_create(user=current_member(request), note_id=note_id)
     return Status(201, LikeOut.of(created, _counts(note_id)))
 
 
 @router.delete("/notes/{note_id}/like", response={204: None}, auth=member_auth, summary="Unlike a note")
 def unlike(request: HttpRequest, note_id: PathId) -> Status[None]:
-    services.like_delete(user=current_member(request), note_id=note_id)
+    interactions.like_delete(user=current_member(request), note_id=note_id)
     return Status(204, None)
 
 
@@ -174,14 +176,16 @@ def liked_notes(request: HttpRequest, handle: str, page: Query[PageQuery]) -> No
     viewer = request_user(request)
     owner = selectors.access_account(viewer=viewer, handle=handle)
     return NotePage.of_notes(
-        selectors.liked_notes_page(viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit)
+        interaction_selectors.liked_notes_page(
+            viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit
+        )
     )
 
 
 # ---- Boards and collects -----------------------------------------------------------------------------
 @router.post("/notes/{note_id}/collect", response={201: CollectOut}, auth=member_auth, summary="Collect")
 def collect(request: HttpRequest, note_id: PathId, payload: CollectIn) -> Status[CollectOut]:
-    created = services.collect_into(
+    created = interactions.collect_into(
         user=current_member(request),
         note_id=note_id,
         board_id=int(payload.board_id) if payload.board_id else None,
@@ -193,25 +197,25 @@ def collect(request: HttpRequest, note_id: PathId, payload: CollectIn) -> Status
 @router.patch("/notes/{note_id}/collect", response=CollectOut, auth=member_auth, summary="Move to a board")
 def move_collect(request: HttpRequest, note_id: PathId, payload: CollectMoveIn) -> CollectOut:
     user = current_member(request)
-    moved = services.collect_move(user=user, note_id=note_id, board_id=int(payload.board_id))
+    moved = interactions.collect_move(user=user, note_id=note_id, board_id=int(payload.board_id))
     return CollectOut.of(moved, _counts(note_id))
 
 
 @router.delete("/notes/{note_id}/collect", response={204: None}, auth=member_auth, summary="Uncollect")
 def uncollect(request: HttpRequest, note_id: PathId) -> Status[None]:
-    services.collect_delete(user=current_member(request), note_id=note_id)
+    interactions.collect_delete(user=current_member(request), note_id=note_id)
     return Status(204, None)
 
 
 @router.get("/boards", response=list[BoardOut], auth=member_auth, summary="Your boards")
 def my_boards(request: HttpRequest) -> list[BoardOut]:
     owner = current_member(request)  # a read: the default board is created by the first collect or board
-    return [BoardOut.of(b) for b in selectors.boards_of(viewer=owner, owner=owner)]
+    return [BoardOut.of(b) for b in interaction_selectors.boards_of(viewer=owner, owner=owner)]
 
 
 @router.post("/boards", response={201: BoardOut}, auth=member_auth, summary="Create a board")
 def create_board(request: HttpRequest, payload: BoardIn) -> Status[BoardOut]:
-    board = services.board_create(
+    board = interactions.board_create(
         owner=current_member(request), name=payload.name, is_public=payload.is_public
     )
     return Status(201, BoardOut.of(board))
@@ -219,12 +223,12 @@ def create_board(request: HttpRequest, payload: BoardIn) -> Status[BoardOut]:
 
 @router.get("/boards/{board_id}", response=BoardOut, summary="A board")
 def get_board(request: HttpRequest, board_id: PathId) -> BoardOut:
-    return BoardOut.of(selectors.access_board(viewer=request_user(request), board_id=board_id))
+    return BoardOut.of(interaction_selectors.access_board(viewer=request_user(request), board_id=board_id))
 
 
 @router.patch("/boards/{board_id}", response=BoardOut, auth=member_auth, summary="Rename or share a board")
 def update_board(request: HttpRequest, board_id: PathId, payload: BoardPatch) -> BoardOut:
-    board = services.board_update(
+    board = interactions.board_update(
         owner=current_member(request), board_id=board_id, name=payload.name, is_public=payload.is_public
     )
     return BoardOut.of(board)
@@ -232,16 +236,18 @@ def update_board(request: HttpRequest, board_id: PathId, payload: BoardPatch) ->
 
 @router.delete("/boards/{board_id}", response={204: None}, auth=member_auth, summary="Delete a board")
 def delete_board(request: HttpRequest, board_id: PathId) -> Status[None]:
-    services.board_delete(owner=current_member(request), board_id=board_id)
+    interactions.board_delete(owner=current_member(request), board_id=board_id)
     return Status(204, None)
 
 
 @router.get("/boards/{board_id}/notes", response=NotePage, summary="Notes in a board")
 def board_notes(request: HttpRequest, board_id: PathId, page: Query[PageQuery]) -> NotePage:
     viewer = request_user(request)
-    board = selectors.access_board(viewer=viewer, board_id=board_id)
+    board = interaction_selectors.access_board(viewer=viewer, board_id=board_id)
     return NotePage.of_notes(
-        selectors.board_notes_page(viewer=viewer, board=board, cursor=page.cursor, limit=page.limit)
+        interaction_selectors.board_notes_page(
+            viewer=viewer, board=board, cursor=page.cursor, limit=page.limit
+        )
     )
 
 
@@ -249,4 +255,4 @@ def board_notes(request: HttpRequest, board_id: PathId, page: Query[PageQuery]) 
 def boards_of_account(request: HttpRequest, handle: str) -> list[BoardOut]:
     viewer = request_user(request)
     owner = selectors.access_account(viewer=viewer, handle=handle)
-    return [BoardOut.of(b) for b in selectors.boards_of(viewer=viewer, owner=owner)]
+    return [BoardOut.of(b) for b in interaction_selectors.boards_of(viewer=viewer, owner=owner)]

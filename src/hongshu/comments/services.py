@@ -19,11 +19,11 @@ from hongshu.core.events import announce_on_commit
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.pagination import id_batches
 from hongshu.core.text import check_length, clean_input
+from hongshu.interactions.models import NoteCounter
+from hongshu.interactions.services import counter_add
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.notes.services import MENTION
-from hongshu.social.models import NoteCounter
-from hongshu.social.services import counter_add
 from hongshu.textlib.detection import detect_language
 
 COMMENT_MAX = 500
@@ -156,7 +156,7 @@ def comment_counts_reconcile(*, note_ids: Iterable[int]) -> int:
     """Repair notes' comment counts from the comment table; returns how many had drifted.
 
     Drift comes from deletions that bypass the services (an account deleted with its comments). As in
-    `social.services.counter_reconcile`: with the note's counter shards locked, a writer that already
+    `interactions.services.counter_reconcile`: with the note's counter shards locked, a writer that already
     touched a shard has committed (so it is counted) and one still waiting has not (it adds its own 1 after).
     """
     drifted = 0

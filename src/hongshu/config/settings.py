@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hongshu.media",
     "hongshu.notes",
     "hongshu.social",
+    "hongshu.interactions",
     "hongshu.comments",
     "hongshu.notifications",
     "hongshu.language",

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    task: str  # a Celery task's name, "<app>.<verb>", defined in hongshu/<app>/tasks.py
+    task: str  # a Celery task's name, "<app>.<verb>", defined in hongshu/<app>/tasks.py (or TASK_MODULES)
     every: float  # seconds
 
 
@@ -48,6 +48,13 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("pretranslate-trending", "language.pretranslate_trending", 600.0),
 )
 
+# Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which
+# queued jobs and the schedule above carry.
+TASK_MODULES = {
+    "social.reconcile_counters": "hongshu.interactions.tasks",
+    "social.reconcile_drifted_counters": "hongshu.interactions.tasks",
+}
+
 LOCK_FILE = "periodic.lock"
 LOCK_RETRY_SECONDS = 30.0  # how soon another worker takes over the schedule after its holder exits
 
@@ -60,7 +67,7 @@ def beat_schedule(jobs: Sequence[PeriodicJob] = PERIODIC_JOBS) -> dict[str, dict
 def periodic_task(name: str) -> Task[Any, Any]:
     """The registered Celery task called `name`, importing its app's tasks module first (web processes do
     not import every tasks module, and Celery's autodiscovery runs only in workers)."""
-    importlib.import_module(f"hongshu.{name.split('.', 1)[0]}.tasks")
+    importlib.import_module(TASK_MODULES.get(name, f"hongshu.{name.split('.', 1)[0]}.tasks"))
     task: Task[Any, Any] = current_app.tasks[name]
     return task
 

@@ -18,15 +18,9 @@ from django.contrib.auth.models import AnonymousUser
 from hongshu.accounts.models import User
 from hongshu.comments.selectors import CommentPage, comments_of_note
 from hongshu.feeds.selectors import viewer_marks
+from hongshu.interactions.selectors import NoteCounts, likes_and_collects_received, note_counts
 from hongshu.notes.models import Note
-from hongshu.social.selectors import (
-    AccountSocial,
-    NoteCounts,
-    Relationship,
-    account_social,
-    likes_and_collects_received,
-    note_counts,
-)
+from hongshu.social.selectors import AccountSocial, Relationship, account_social
 
 Viewer = User | AnonymousUser | None
 

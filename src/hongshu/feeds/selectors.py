@@ -9,9 +9,10 @@ from django.db import connection
 
 from hongshu.accounts.models import User
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id, parse_cursor
+from hongshu.interactions.models import Collect, Like
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_hydrated
-from hongshu.social.models import Collect, Follow, Like
+from hongshu.social.models import Follow
 
 Viewer = User | AnonymousUser | None
 # How many followed accounts one page looks at. Each contributes at most `limit + 1` of its newest notes

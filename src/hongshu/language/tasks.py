@@ -12,11 +12,11 @@ from celery import shared_task
 from django.db.models import Sum
 from django.utils import timezone
 
+from hongshu.interactions.models import NoteCounter
 from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.config import provider_config
 from hongshu.language.translation.service import note_translate, provider_get
 from hongshu.notes.models import Note
-from hongshu.social.models import NoteCounter
 
 RECENT_DAYS = 3
 PRETRANSLATE_TARGETS = ("en", "zh-Hans")

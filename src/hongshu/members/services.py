@@ -13,9 +13,9 @@ from hongshu.comments.models import Comment
 from hongshu.comments.services import comment_like_counts_reconcile_member_on_commit
 from hongshu.core.errors import NotAuthenticated
 from hongshu.core.events import announce_on_commit
+from hongshu.interactions.services import counter_reconcile_member_on_commit
 from hongshu.media.selectors import media_owned_ready
 from hongshu.media.services import media_delete_files_on_commit
-from hongshu.social.services import counter_reconcile_member_on_commit
 
 
 def profile_save(

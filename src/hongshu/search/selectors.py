@@ -27,11 +27,7 @@ from hongshu.accounts.models import User
 from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
 from hongshu.embeddings.fusion import hybrid_scores
-from hongshu.notes.models import Note, NoteImage, Topic
-from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
-from hongshu.search import backends, pipeline, ranking, spelling
-from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.selectors import (
+from hongshu.interactions.selectors import (
     COUNT_FIELDS,
     NoteCounts,
     count_annotations,
@@ -39,6 +35,10 @@ from hongshu.social.selectors import (
     note_counts,
     with_counts,
 )
+from hongshu.notes.models import Note, NoteImage, Topic
+from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
+from hongshu.search import backends, pipeline, ranking, spelling
+from hongshu.search.models import PublicTopic, SearchTerm
 from hongshu.textlib import chinese
 
 T = TypeVar("T")

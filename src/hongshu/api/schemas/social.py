@@ -13,8 +13,10 @@ from hongshu.accounts.models import User
 from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.schemas import IdStr
-from hongshu.social.models import Board, Collect, Follow, Like
-from hongshu.social.selectors import AccountSocial, NoteCounts
+from hongshu.interactions.models import Board, Collect, Like
+from hongshu.interactions.selectors import NoteCounts
+from hongshu.social.models import Follow
+from hongshu.social.selectors import AccountSocial
 
 FollowState = Literal["pending", "accepted"]
 

@@ -15,7 +15,7 @@ from hongshu.comments import services
 from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
 from hongshu.core.errors import NotFound
 from hongshu.core.ids import require_id
-from hongshu.social.selectors import note_counts
+from hongshu.interactions.selectors import note_counts
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
 
 

@@ -21,12 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hongshu.accounts.selectors import account_by_handle
 from hongshu.core.errors import ProblemError
 from hongshu.social import services as social
-from hongshu.social.selectors import (
-    access_account,
-    follow_requests_page,
-    followers_page,
-    following_page,
-)
+from hongshu.social.selectors import access_account, follow_requests_page, followers_page, following_page
 from hongshu.web.common import (
     is_htmx,
     member_of,

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from hongshu.accounts.models import User
 from hongshu.core.ids import parse_id
 from hongshu.feeds.pages import note_page
+from hongshu.interactions import services as interactions
+from hongshu.interactions.selectors import boards_of, note_counts
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.social import services
-from hongshu.social.selectors import access_account, boards_of, note_counts
+from hongshu.social.selectors import access_account
 from hongshu.web.common import fragment_view, member_of, page_view, viewer_of, with_toast
 from hongshu.web.presenters import author_of, box_for, photos_of, topics_beyond_text
 
@@ -64,14 +66,14 @@ def _like_button(request: HttpRequest, note_id: int, *, liked: bool) -> HttpResp
 @require_POST
 @fragment_view
 def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
-    services.like_create(user=member_of(request), note_id=note_id)
+    interactions.like_create(user=member_of(request), note_id=note_id)
     return _like_button(request, note_id, liked=True)
 
 
 @require_POST
 @fragment_view
 def note_unlike(request: HttpRequest, note_id: int) -> HttpResponse:
-    services.like_delete(user=member_of(request), note_id=note_id)
+    interactions.like_delete(user=member_of(request), note_id=note_id)
     return _like_button(request, note_id, liked=False)
 
 
@@ -100,7 +102,7 @@ def collect_sheet(request: HttpRequest, note_id: int) -> HttpResponse:
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     """Collect into a new board named in `new_board`, or the chosen `board`, or the default board."""
     member = member_of(request)
-    collect = services.collect_into(
+    collect = interactions.collect_into(
         user=member,
         note_id=note_id,
         board_id=parse_id(request.POST.get("board")),  # anything but a valid ID means the default board
@@ -114,7 +116,7 @@ def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_POST
 @fragment_view
 def note_uncollect(request: HttpRequest, note_id: int) -> HttpResponse:
-    services.collect_delete(user=member_of(request), note_id=note_id)
+    interactions.collect_delete(user=member_of(request), note_id=note_id)
     return _collect_button(request, note_id, collected=False)
 
 

@@ -15,19 +15,13 @@ from hongshu.core.errors import Conflict, InvalidInput, NotFound, ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
 from hongshu.feeds.pages import likes_visible, profile_page
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Board
+from hongshu.interactions.selectors import access_board, board_notes_page, boards_of, liked_notes_page
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_by_author
 from hongshu.social import services as social
-from hongshu.social.models import Board
-from hongshu.social.selectors import (
-    AccountSocial,
-    access_account,
-    access_board,
-    account_social,
-    board_notes_page,
-    boards_of,
-    liked_notes_page,
-)
+from hongshu.social.selectors import AccountSocial, access_account, account_social
 from hongshu.textlib.codes import READABLE_LANGUAGES
 from hongshu.web.common import member_of, page_view, problem_page, viewer_of
 from hongshu.web.presenters import author_of, card_of
@@ -151,7 +145,9 @@ def board_create(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     name = request.POST.get("name", "")
     try:
-        board = social.board_create(owner=member, name=name, is_public=request.POST.get("is_public") == "on")
+        board = interactions.board_create(
+            owner=member, name=name, is_public=request.POST.get("is_public") == "on"
+        )
     except (InvalidInput, Conflict) as problem:
         return _board_refused(request, member, problem, form="create", board_id=None, typed=name)
     messages.success(request, _("Board “%(name)s” created.") % {"name": board.name})
@@ -167,7 +163,7 @@ def board_update(request: HttpRequest, board_id: int) -> HttpResponse:
     name = request.POST.get("name")
     public = request.POST.get("is_public")
     try:
-        board = social.board_update(
+        board = interactions.board_update(
             owner=member,
             board_id=board_id,
             name=name,
@@ -189,6 +185,6 @@ def board_update(request: HttpRequest, board_id: int) -> HttpResponse:
 def board_delete(request: HttpRequest, board_id: int) -> HttpResponse:
     """Delete a named board (confirmed on the page); its notes stay collected, in the default board."""
     member = member_of(request)
-    social.board_delete(owner=member, board_id=board_id)
+    interactions.board_delete(owner=member, board_id=board_id)
     messages.success(request, _("Board deleted. Its notes stay collected."))
     return redirect(_collects_url(member))

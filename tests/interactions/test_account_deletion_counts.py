@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from hongshu.comments.models import Comment
 from hongshu.comments.services import comment_create, comment_like
-from hongshu.social import services
-from hongshu.social.models import Like
-from hongshu.social.selectors import likes_and_collects_received
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Like
+from hongshu.interactions.selectors import likes_and_collects_received
 
 PASSWORD = "correct horse battery"  # tests/conftest.py's, for every member it makes
 
@@ -23,9 +23,9 @@ def test_deleting_an_account_drops_like_and_collect_counts_at_once(trio, post_no
     first, second = post_note(nina, "first"), post_note(nina, "second")
     own = post_note(ann, "ann's own")
     for note in (first, second, own):
-        services.like_create(user=ann, note_id=note.pk)
-    services.collect_create(user=ann, note_id=first.pk)
-    services.like_create(user=bob, note_id=first.pk)
+        interactions.like_create(user=ann, note_id=note.pk)
+    interactions.collect_create(user=ann, note_id=first.pk)
+    interactions.like_create(user=bob, note_id=first.pk)
     remark = comment_create(author=bob, note_id=first.pk, body="lovely")
     comment_like(user=ann, comment_id=remark.pk)
     comment_like(user=nina, comment_id=remark.pk)
@@ -40,7 +40,7 @@ def test_deleting_an_account_drops_like_and_collect_counts_at_once(trio, post_no
     assert likes_and_collects_received(author=nina) == 1  # the profile's "likes & collects"
     assert Comment.objects.get(pk=remark.pk).like_count == 1
     # Exact, not merely lowered: the drift job finds nothing left to repair.
-    assert services.counter_reconcile_drifted() == 0
+    assert interactions.counter_reconcile_drifted() == 0
 
 
 def test_deletion_reconciles_in_bounded_batches(member_api, make_member, post_note, api, after_commit):
@@ -48,11 +48,11 @@ def test_deletion_reconciles_in_bounded_batches(member_api, make_member, post_no
     notes = [post_note(author, f"n{i}") for i in range(5)]
     fan = make_member("fan")
     for note in notes:
-        services.like_create(user=fan, note_id=note.pk)
-    services.collect_create(user=fan, note_id=notes[0].pk)
+        interactions.like_create(user=fan, note_id=note.pk)
+    interactions.collect_create(user=fan, note_id=notes[0].pk)
 
     with after_commit() as jobs:
-        services.counter_reconcile_member_on_commit(member_id=fan.pk, batch_size=2)
+        interactions.counter_reconcile_member_on_commit(member_id=fan.pk, batch_size=2)
         fan.delete()
 
     assert len(jobs) == 3 + 1  # likes of 5 notes in jobs of 2, 2, 1; the one collect in its own
@@ -65,9 +65,9 @@ def test_a_queued_reconciliation_skips_notes_deleted_meanwhile(member_api, make_
     kept, gone = post_note(author, "kept"), post_note(author, "gone")
     fan = make_member("fan")
     for note in (kept, gone):
-        services.like_create(user=fan, note_id=note.pk)
+        interactions.like_create(user=fan, note_id=note.pk)
     Like.objects.filter(user=fan).delete()  # behind the services' back, as a cascade does
     gone_id = gone.pk
     gone.delete()
-    assert services.counter_reconcile(note_ids=[kept.pk, gone_id]) == 1
+    assert interactions.counter_reconcile(note_ids=[kept.pk, gone_id]) == 1
     assert note_counts(api, kept)["likes"] == 0

@@ -6,11 +6,11 @@ import pytest
 
 from hongshu.accounts.models import User
 from hongshu.core.jobs import run_job
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Board, Collect, Like, NoteCounter
+from hongshu.interactions.selectors import note_counts
+from hongshu.interactions.tasks import reconcile_counters_task, reconcile_drifted_counters_task
 from hongshu.notes.services import note_update
-from hongshu.social import services
-from hongshu.social.models import Board, Collect, Like, NoteCounter
-from hongshu.social.selectors import note_counts
-from hongshu.social.tasks import reconcile_counters_task, reconcile_drifted_counters_task
 
 
 @pytest.fixture
@@ -57,8 +57,8 @@ def test_counts_on_a_page_of_notes_cost_one_query(author, member_api, post_note,
     fans = [member_api(f"fan{i}")[0] for i in range(3)]
     for i, note in enumerate(notes):
         for fan in fans[: i + 1]:
-            services.like_create(user=fan, note_id=note.pk)
-    services.collect_create(user=fans[0], note_id=notes[0].pk)
+            interactions.like_create(user=fan, note_id=note.pk)
+    interactions.collect_create(user=fans[0], note_id=notes[0].pk)
     with count_queries() as few:
         page = api.get("/notes").json()["items"]
     assert {n["title"]: n["counts"]["likes"] for n in page} == {"n0": 1, "n1": 2, "n2": 3}
@@ -148,7 +148,7 @@ def test_liked_notes_list_follows_the_likes_public_setting(member_api, post_note
     ann_user, ann = member_api("ann")
     bob_user, _bob = member_api("bob")
     liked = post_note(bob_user, "liked")
-    services.like_create(user=ann_user, note_id=liked.pk)
+    interactions.like_create(user=ann_user, note_id=liked.pk)
     problem(api.get("/accounts/ann/likes"), 403, "likes_hidden")
     assert [n["title"] for n in ann.get("/accounts/ann/likes").json()["items"]] == ["liked"]
     ann.patch("/accounts/me/privacy", json={"likes_public": True})
@@ -163,13 +163,13 @@ def test_reconcile_repairs_drift_and_folds_shards(member_api, make_member, post_
     note = post_note(author, "popular")
     fans = [make_member(f"fan{i}") for i in range(12)]
     for fan in fans:
-        services.like_create(user=fan, note_id=note.pk)
-        services.collect_create(user=fan, note_id=note.pk)
+        interactions.like_create(user=fan, note_id=note.pk)
+        interactions.collect_create(user=fan, note_id=note.pk)
     assert NoteCounter.objects.filter(note=note).count() > 1  # spread over shards
-    assert services.counter_reconcile(note_ids=[note.pk]) == 0  # nothing had drifted
+    assert interactions.counter_reconcile(note_ids=[note.pk]) == 0  # nothing had drifted
     # Deleting accounts cascades their likes away without going through the like service: drift.
     User.objects.filter(pk__in=[f.pk for f in fans[:5]]).delete()
-    assert services.counter_reconcile_drifted() == 1
+    assert interactions.counter_reconcile_drifted() == 1
     rows = list(NoteCounter.objects.filter(note=note).values_list("shard", "likes", "collects"))
     assert rows == [(0, 7, 7)]
     # The Celery entry points, run as the job runner runs them (arguments through JSON), each on new drift.
@@ -186,12 +186,12 @@ def test_drift_is_found_across_batches(member_api, make_member, post_note):
     fan = make_member("fan")
     notes = [post_note(author, f"n{i}") for i in range(5)]
     for note in notes:
-        services.like_create(user=fan, note_id=note.pk)
-        services.collect_create(user=fan, note_id=note.pk)
+        interactions.like_create(user=fan, note_id=note.pk)
+        interactions.collect_create(user=fan, note_id=note.pk)
     Like.objects.filter(note__in=notes[1::2]).delete()  # behind the services' back: notes 1 and 3
     Collect.objects.filter(note=notes[4]).delete()
-    assert services.counter_reconcile_drifted(batch_size=2) == 3
-    assert services.counter_reconcile_drifted(batch_size=2) == 0
+    assert interactions.counter_reconcile_drifted(batch_size=2) == 3
+    assert interactions.counter_reconcile_drifted(batch_size=2) == 0
     found = note_counts(note_ids=[n.pk for n in notes])
     assert [(found[n.pk].likes, found[n.pk].collects) for n in notes] == [
         (1, 1),

@@ -1,10 +1,14 @@
-"""Celery entry points: thin, IDs in (as strings, since they round-trip through JSON)."""
+"""Celery entry points: thin, IDs in (as strings, since they round-trip through JSON).
+
+The task names keep the `social.` prefix they had before the app split, so queued jobs and the periodic
+schedule (core.periodic) still find them.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from hongshu.social.services import counter_reconcile, counter_reconcile_drifted
+from hongshu.interactions.services import counter_reconcile, counter_reconcile_drifted
 
 
 @shared_task(name="social.reconcile_counters", acks_late=True, ignore_result=True)

@@ -9,10 +9,10 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input
+from hongshu.interactions.models import Board, Collect, Like
+from hongshu.interactions.selectors import board_of_owner
+from hongshu.interactions.services.counters import counter_add
 from hongshu.notes.models import Note
-from hongshu.social.models import Board, Collect, Like
-from hongshu.social.selectors import board_of_owner
-from hongshu.social.services.counters import counter_add
 
 BOARD_NAME_MAX = 20
 BOARD_NAME_CODE_POINTS = 400  # Board.name's column: a grapheme can carry many combining marks

@@ -14,10 +14,10 @@ import pytest
 from django.db import connection, connections
 
 from hongshu.accounts.models import User
+from hongshu.interactions import services as interactions
+from hongshu.interactions.models import Like, NoteCounter
+from hongshu.interactions.selectors import note_counts
 from hongshu.notes.models import Note
-from hongshu.social import services
-from hongshu.social.models import Like, NoteCounter
-from hongshu.social.selectors import note_counts
 
 pytestmark = pytest.mark.postgres
 THREADS = 12
@@ -62,14 +62,14 @@ def test_concurrent_likes_of_one_note_are_counted_exactly(transactional_db: None
             # One more thread reconciles over and over while the likes land, until every liker is done.
             for _ in range(THREADS):
                 while not likers_done.acquire(timeout=0):
-                    reconciles.append(services.counter_reconcile(note_ids=[note.pk]))
+                    reconciles.append(interactions.counter_reconcile(note_ids=[note.pk]))
             return
         try:
             mine = fans[index * LIKES_PER_THREAD : (index + 1) * LIKES_PER_THREAD]
             for fan in mine:
-                services.like_create(user=fan, note_id=note.pk)
+                interactions.like_create(user=fan, note_id=note.pk)
             for fan in mine[:UNLIKES_PER_THREAD]:
-                services.like_delete(user=fan, note_id=note.pk)
+                interactions.like_delete(user=fan, note_id=note.pk)
         finally:
             likers_done.release()
 
@@ -81,7 +81,7 @@ def test_concurrent_likes_of_one_note_are_counted_exactly(transactional_db: None
     assert reconciles, "the reconciler never ran during the storm"
     assert not any(reconciles), "a reconciliation found drift: some like was counted twice or not at all"
     # A last reconciliation finds nothing to repair and folds the shards into one row.
-    assert services.counter_reconcile(note_ids=[note.pk]) == 0
+    assert interactions.counter_reconcile(note_ids=[note.pk]) == 0
     assert list(NoteCounter.objects.filter(note=note).values_list("shard", "likes")) == [(0, expected)]
 
 
@@ -92,7 +92,7 @@ def test_concurrent_likes_spread_over_shards(transactional_db: None, post_note: 
 
     def like(index: int) -> None:
         for fan in fans[index * 5 : (index + 1) * 5]:
-            services.like_create(user=fan, note_id=note.pk)
+            interactions.like_create(user=fan, note_id=note.pk)
 
     assert not run_in_threads(THREADS, like)
     shards = NoteCounter.objects.filter(note=note)

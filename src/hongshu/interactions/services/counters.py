@@ -19,8 +19,8 @@ from django.db.models import Count, Sum
 
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.pagination import id_batches
+from hongshu.interactions.models import COUNTER_SHARDS, Collect, Like, NoteCounter
 from hongshu.notes.models import Note
-from hongshu.social.models import COUNTER_SHARDS, Collect, Like, NoteCounter
 
 CounterField = Literal["likes", "collects", "comments"]
 RECONCILE_BATCH = 500
@@ -113,7 +113,7 @@ def counter_reconcile_member_on_commit(*, member_id: int, batch_size: int = RECO
     own notes are left out (they go too). Bounded for a member with many likes: the note IDs are read in
     keyset batches on the (user, note) unique index and each batch is its own job of `batch_size` notes.
     """
-    from hongshu.social.tasks import reconcile_counters_task  # the tasks module imports the services
+    from hongshu.interactions.tasks import reconcile_counters_task  # the tasks module imports the services
 
     for model in (Like, Collect):
         touched = model.objects.filter(user_id=member_id).exclude(note__author_id=member_id)
