@@ -1,7 +1,7 @@
 """The account policy against a model in pure Python, over random histories of blocks and deactivations.
 
 A hypothesis state machine blocks, unblocks, deactivates and reactivates members. After every step
-`User.objects.visible_to(viewer)` and `access_account` must answer exactly what the model says, for every
+`members_visible_to(viewer)` and `access_account` must answer exactly what the model says, for every
 viewer including a visitor, and so must the surfaces that list members: member search, mention suggestions
 and the authors of a note's comments. A rule opens a random profile page (HTML and API) as a random viewer.
 """
@@ -23,6 +23,7 @@ from hongshu.notes.models import Note
 from hongshu.search.selectors import search_members
 from hongshu.search.services import member_index
 from hongshu.social import services
+from hongshu.social.querysets import members_visible_to
 from hongshu.social.selectors import access_account, accounts_by_handle_prefix
 
 MEMBERS = 4
@@ -114,7 +115,7 @@ class AccountPolicyMachine(RuleBasedStateMachine):
         pks = [u.pk for u in self.users]
         for index in (None, *range(MEMBERS)):
             viewer, expected = self.viewer(index), self.model.visible(index)
-            seen = self._indexes(list(User.objects.visible_to(viewer).filter(pk__in=pks)))
+            seen = self._indexes(list(members_visible_to(viewer).filter(pk__in=pks)))
             assert seen == expected, f"visible_to({index})"
             for target, user in enumerate(self.users):
                 try:

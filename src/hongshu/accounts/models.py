@@ -1,30 +1,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from hongshu.accounts.querysets import UserQuerySet
 from hongshu.core.ids import next_id
 from hongshu.core.models import SnowflakeModel
 from hongshu.core.text import is_storable
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
 
 class UserManager(BaseUserManager["User"]):
-    def get_queryset(self) -> UserQuerySet:
-        return UserQuerySet(self.model, using=self._db)
-
-    def visible_to(self, viewer: User | AnonymousUser | None) -> UserQuerySet:
-        """Members `viewer` may see: the account policy (`hongshu.accounts.querysets`)."""
-        return self.get_queryset().visible_to(viewer)
-
     def get_by_natural_key(self, username: str | None) -> User:
         # Handles are unique without regard to case, so sign-in accepts any casing. Text PostgreSQL cannot
         # compare (NUL) is no member's handle: authenticate() then fails as for any unknown handle.

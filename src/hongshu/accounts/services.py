@@ -22,6 +22,7 @@ from hongshu.core.events import announce_on_commit
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.textlib.codes import readable_language
 from hongshu.textlib.detection import detect_language
+from hongshu.textlib.names import is_valid_chinese_name
 
 HANDLE_PATTERN = regex.compile(r"^[A-Za-z0-9_]{3,30}$")
 DISPLAY_NAME_MAX = 30
@@ -290,8 +291,6 @@ def account_set_interests(*, user: User, interests: Sequence[str]) -> User:
 
 def member_set_chinese_name(*, member: User, name: str) -> User:
     """Set (or clear, with "") the Chinese name shown beside the display name; search re-indexes it."""
-    from hongshu.textlib.names import is_valid_chinese_name
-
     name = clean_input(name, field="chinese_name").replace(" ", "")
     if name and not is_valid_chinese_name(name):
         raise field_error(

@@ -23,7 +23,7 @@ from hongshu.core.errors import NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, keyset_page
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
-from hongshu.social.querysets import blocked_with
+from hongshu.social.querysets import blocked_with, members_visible_to
 
 Viewer = User | AnonymousUser | None
 Sort = Literal["top", "latest"]
@@ -56,11 +56,11 @@ def member_of(viewer: Viewer) -> User | None:
 
 
 def hidden_among(viewer: User, user_ids: Iterable[int]) -> set[int]:
-    """Which of `user_ids` the viewer may not see (the account policy, `User.objects.visible_to`): one query."""
+    """Which of `user_ids` the viewer may not see (the account policy, `social.querysets.members_visible_to`): one query."""
     ids = set(user_ids)
     if not ids:
         return set()
-    return ids - set(User.objects.visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+    return ids - set(members_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def is_live(comment: Comment) -> bool:

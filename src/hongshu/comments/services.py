@@ -24,6 +24,7 @@ from hongshu.interactions.services import counter_add
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.notes.services import MENTION
+from hongshu.social.querysets import members_visible_to
 from hongshu.textlib.detection import detect_language
 
 COMMENT_MAX = 500
@@ -53,7 +54,7 @@ def _mentioned(author: User, body: str) -> list[User]:
     if not handles:
         return []
     return list(
-        User.objects.visible_to(author)
+        members_visible_to(author)
         .annotate(handle_key=Lower("handle"))
         .filter(handle_key__in=handles)
         .exclude(pk=author.pk)

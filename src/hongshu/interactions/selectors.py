@@ -17,6 +17,7 @@ from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
 from hongshu.interactions.models import Board, Collect, Like, NoteCounter
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_hydrated
+from hongshu.social.querysets import members_visible_to
 from hongshu.social.selectors import Viewer
 
 Interaction = TypeVar("Interaction", Like, Collect)
@@ -100,7 +101,7 @@ def _board_visible(viewer: User | None, board: Board) -> bool:
         return True
     if not board.is_public:
         return False
-    return User.objects.visible_to(viewer).filter(pk=board.owner_id).exists()
+    return members_visible_to(viewer).filter(pk=board.owner_id).exists()
 
 
 def _board_not_found() -> NotFound:

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from hongshu.social.models import Follow, Mute
+from hongshu.social.querysets import blocked_with
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -30,10 +33,6 @@ class NoteQuerySet(models.QuerySet["Note"]):
         It reads the viewer only through `pk` and `is_authenticated`: search compiles it once per kind of
         viewer and binds the pk per request (`core.compiled`; tests/core/test_compiled.py checks the rows).
         """
-        # Imported here: social's models import the notes app, which imports this module.
-        from hongshu.social.models import Follow
-        from hongshu.social.querysets import blocked_with
-
         live = self.alive().filter(author__is_active=True)
         published_public = Q(status="published", visibility="public")
         if viewer is None or not viewer.is_authenticated:
@@ -56,8 +55,6 @@ class NoteQuerySet(models.QuerySet["Note"]):
 
         Muting is silent and one-way, so it is a filter on what is offered, not part of the policy.
         """
-        from hongshu.social.models import Mute
-
         visible = self.visible_to(viewer)
         if viewer is None or not viewer.is_authenticated:
             return visible

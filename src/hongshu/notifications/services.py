@@ -21,6 +21,7 @@ from hongshu.core.ids import next_id
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.notes.models import Note, NoteMention
 from hongshu.notifications.models import Notification, NotificationActor
+from hongshu.social.querysets import members_visible_to
 
 Kind = Notification.Kind
 # What a notification is about, which decides its group: several actors share the row of one target.
@@ -97,7 +98,7 @@ def notification_record(
         return None
     recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
     # The account policy: an actor the recipient may not see (inactive, or a blocked pair) tells them nothing.
-    if recipient is None or not User.objects.visible_to(recipient).filter(pk=actor_id).exists():
+    if recipient is None or not members_visible_to(recipient).filter(pk=actor_id).exists():
         return None
     if not _allowed(recipient, note_id, comment_id):
         return None

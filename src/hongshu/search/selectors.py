@@ -39,6 +39,7 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
+from hongshu.social.querysets import members_visible_to
 from hongshu.textlib import chinese
 
 T = TypeVar("T")
@@ -350,7 +351,7 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
     # The account policy: blocks are mutual invisibility, in search as everywhere.
-    return User.objects.visible_to(viewer).filter(pk__in_ids=ids)
+    return members_visible_to(viewer).filter(pk__in_ids=ids)
 
 
 def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:

@@ -14,6 +14,7 @@ from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
 from hongshu.core.text import is_storable
 from hongshu.social.models import Block, Follow, Mute
+from hongshu.social.querysets import members_visible_to
 
 Viewer = User | AnonymousUser | None
 Relation = TypeVar("Relation", Follow, Block, Mute)
@@ -48,15 +49,15 @@ def account_not_found() -> NotFound:
 
 def _shown_to(viewer: User, user_field: str) -> Exists:
     """Correlated EXISTS: the user in `user_field` is one `viewer` may see (the account policy)."""
-    return Exists(User.objects.visible_to(viewer).filter(pk=OuterRef(user_field)))
+    return Exists(members_visible_to(viewer).filter(pk=OuterRef(user_field)))
 
 
 def access_account(*, viewer: Viewer, handle: str) -> User:
-    """The account with this handle if `viewer` may see it (`User.objects.visible_to`), else 404 — the same
+    """The account with this handle if `viewer` may see it (`social.querysets.members_visible_to`), else 404 — the same
     answer as for a handle nobody has. A handle from a URL may hold NUL, which PostgreSQL cannot compare."""
     bare = handle.lstrip("@")
     account = (
-        User.objects.visible_to(viewer).select_related("avatar").filter(handle__iexact=bare).first()
+        members_visible_to(viewer).select_related("avatar").filter(handle__iexact=bare).first()
         if is_storable(bare)
         else None
     )
@@ -156,9 +157,6 @@ def mutes_page(*, user: User, cursor: str | None, limit: int = DEFAULT_LIMIT) ->
 def accounts_by_handle_prefix(*, viewer: User, prefix: str, limit: int = 8) -> list[User]:
     """Members `viewer` may see whose handle starts with `prefix` (mention suggestions), minus the viewer."""
     found = (
-        User.objects.visible_to(viewer)
-        .filter(handle__istartswith=prefix)
-        .exclude(pk=viewer.pk)
-        .order_by("handle")
+        members_visible_to(viewer).filter(handle__istartswith=prefix).exclude(pk=viewer.pk).order_by("handle")
     )
     return list(found[:limit])

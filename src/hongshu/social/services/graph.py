@@ -13,6 +13,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.social.models import Block, Follow, Mute
+from hongshu.social.querysets import members_visible_to
 from hongshu.social.selectors import account_not_found, follow_requests_pending
 
 
@@ -24,7 +25,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     """
     if follower.pk == followee.pk:
         raise InvalidInput(_("You cannot follow yourself."), code="cannot_follow_self")
-    if not User.objects.visible_to(follower).filter(pk=followee.pk).exists():
+    if not members_visible_to(follower).filter(pk=followee.pk).exists():
         raise account_not_found()
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:

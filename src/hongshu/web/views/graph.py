@@ -2,7 +2,7 @@
 decline, removing a follower, and blocking or muting an account (from its profile or from one of its notes).
 
 Every action calls the same service as the JSON API (`hongshu.social.services`) and reads through the same
-selectors, so the account policy (`User.objects.visible_to`) decides what each reader sees. htmx requests
+selectors, so the account policy (`social.querysets.members_visible_to`) decides what each reader sees. htmx requests
 get a fragment (and a toast); others are redirected (PRG) with a message.
 """
 
