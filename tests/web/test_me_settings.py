@@ -66,6 +66,8 @@ def test_edit_profile_saves_names_bio_languages_region_and_avatar(
     assert "Your photo is still being processed." in html
     pending = re.search(r'name="avatar_id" value="(\d+)"', html)
     assert pending
+    emily.refresh_from_db()
+    assert emily.display_name != "Emily 艾米"  # all or nothing: the form comes back with everything typed
     response = browser.post(
         "/me/profile",
         {

@@ -38,14 +38,10 @@ BLOCKS_SHOWN = 50
 
 
 def _profile_save(member: User, form: ProfileForm) -> None:
+    """The form's fields and avatar through the same service as the API's PATCH /accounts/me. A new photo
+    is uploaded first (as API clients do with POST /media); one still processing sends the form back with
+    its ID, to save again shortly, and nothing is saved until then."""
     data = form.cleaned_data
-    profile_save(
-        user=member,
-        display_name=data["display_name"],
-        bio=data["bio"],
-        languages=data["languages"],
-        region=data["region"],
-    )
     avatar_id = data["avatar_id"]
     if data["avatar"] is not None:
         asset = media_upload(owner=member, upload=data["avatar"])
@@ -53,15 +49,21 @@ def _profile_save(member: User, form: ProfileForm) -> None:
         if asset.state == asset.State.PENDING:
             assert isinstance(form.data, QueryDict)
             form.data = form.data.copy()
-            form.data["avatar_id"] = str(asset.pk)  # the page comes back with it, to save again shortly
+            form.data["avatar_id"] = str(asset.pk)
             raise field_error(
                 "avatar",
                 _("Your photo is still being processed. Save again in a moment."),
                 code="avatar_pending",
             )
         avatar_id = asset.pk
-    if avatar_id is not None:
-        profile_save(user=member, avatar_id=avatar_id)
+    profile_save(
+        user=member,
+        display_name=data["display_name"],
+        bio=data["bio"],
+        languages=data["languages"],
+        region=data["region"],
+        avatar_id=avatar_id,
+    )
 
 
 @login_required
