@@ -279,6 +279,32 @@ def token_revoke(*, user: User, token_id: int) -> None:
         raise NotFound(_("You have no token with this ID."), code="token_not_found")
 
 
+def account_write_privacy(
+    *, user: User, is_private: bool | None, hide_follow_lists: bool | None, likes_public: bool | None
+) -> User:
+    """Write the privacy fields of the member row; None leaves a field as it is. Only the row: what a switch
+    means for pending follow requests is the graph's (`social.services.account_set_privacy`, the caller)."""
+    changed: list[str] = []
+    for field, value in (
+        ("is_private", is_private),
+        ("hide_follow_lists", hide_follow_lists),
+        ("likes_public", likes_public),
+    ):
+        if value is not None and getattr(user, field) != value:
+            setattr(user, field, value)
+            changed.append(field)
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def member_set_always_translate(*, member: User, enabled: bool) -> User:
+    """The reader's "always translate" preference (note pages then load the translation at once)."""
+    member.always_translate = enabled
+    member.save(update_fields=["always_translate"])
+    return member
+
+
 def account_set_interests(*, user: User, interests: Sequence[str]) -> User:
     """Keep the known interest keys, in the catalogue's order."""
     from hongshu.accounts.interests import INTERESTS

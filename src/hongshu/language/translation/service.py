@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from hongshu.accounts.models import User
+from hongshu.accounts.services import member_set_always_translate
 from hongshu.comments.selectors import Viewer, access_comment, comment_not_found, is_live
 from hongshu.language.models import Translation
 from hongshu.language.translation.base import (
@@ -241,5 +242,4 @@ def comment_translate(*, viewer: Viewer, comment_id: int, target: str) -> Conten
 
 def always_translate_set(*, member: User, enabled: bool) -> None:
     """The reader's "always translate" preference (note pages then load the translation at once)."""
-    member.always_translate = enabled
-    member.save(update_fields=["always_translate"])
+    member_set_always_translate(member=member, enabled=enabled)

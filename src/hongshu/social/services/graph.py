@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.accounts.services import account_write_privacy
 from hongshu.core.errors import Conflict, InvalidInput, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.social.models import Block, Follow, Mute
@@ -124,18 +125,9 @@ def account_set_privacy(
                 pending.update(state=Follow.State.ACCEPTED, accepted_at=timezone.now())
             else:  # declined, or only requests of deactivated accounts were left
                 pending.delete()
-        changed: list[str] = []
-        for field, value in (
-            ("is_private", is_private),
-            ("hide_follow_lists", hide_follow_lists),
-            ("likes_public", likes_public),
-        ):
-            if value is not None and getattr(user, field) != value:
-                setattr(user, field, value)
-                changed.append(field)
-        if changed:
-            user.save(update_fields=changed)
-    return user
+        return account_write_privacy(
+            user=user, is_private=is_private, hide_follow_lists=hide_follow_lists, likes_public=likes_public
+        )
 
 
 def block_create(*, blocker: User, blocked: User) -> Block:
