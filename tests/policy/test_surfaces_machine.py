@@ -49,17 +49,16 @@ from hypothesis.stateful import (
 )
 from surfaces_model import CommentFacts, Model, NoteFacts, Viewer
 
+from graph_rules import graph_rules
 from hongshu.accounts.models import User
 from hongshu.accounts.services import token_issue
 from hongshu.comments.services import comment_create, comment_delete
-from hongshu.core.errors import Conflict, InvalidInput, NotFound
+from hongshu.core.errors import NotFound
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, note_create, note_delete, note_update
 from hongshu.search import backends
 from hongshu.search.services import member_index
-from hongshu.social import services as graph
-from hongshu.social.models import Follow
 
 LONG = os.environ.get("HONGSHU_LONG_MACHINES") == "1"
 EXAMPLES = 200 if LONG else 25
@@ -108,7 +107,7 @@ def _empty_site() -> None:
     cache.clear()
 
 
-class SurfacesMachine(RuleBasedStateMachine):
+class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         _empty_site()
@@ -181,98 +180,6 @@ class SurfacesMachine(RuleBasedStateMachine):
             ("public", True, TOPICS[2]),
         ]:
             self.post(AUTHOR, vis, draft, name)
-
-    @rule(a=member, b=member)
-    def follow(self, a: int, b: int) -> None:
-        m = self.model
-        error = (
-            InvalidInput
-            if a == b
-            else NotFound
-            if b in m.inactive or m.blocked(a, b)
-            else Conflict
-            if (a, b) in m.follows
-            else None
-        )
-        self.expect(error, lambda: graph.follow_create(follower=self.users[a], followee=self.users[b]))
-        if error is None:
-            m.follows[(a, b)] = "pending" if b in m.private else "accepted"
-
-    @rule(a=member, b=member)
-    def unfollow(self, a: int, b: int) -> None:
-        error = None if (a, b) in self.model.follows else NotFound
-        self.expect(error, lambda: graph.follow_delete(follower=self.users[a], followee=self.users[b]))
-        self.model.follows.pop((a, b), None)
-
-    @rule(owner=member, follower=member, approve=st.booleans())
-    def answer_request(self, owner: int, follower: int, approve: bool) -> None:
-        pending = self.model.follows.get((follower, owner)) == "pending"
-        row = Follow.objects.filter(follower=self.users[follower], followee=self.users[owner]).first()
-        request_id = row.pk if row else 1
-        action = graph.follow_request_approve if approve else graph.follow_request_decline
-        self.expect(
-            None if pending else NotFound, lambda: action(owner=self.users[owner], request_id=request_id)
-        )
-        if pending:
-            if approve:
-                self.model.follows[(follower, owner)] = "accepted"
-            else:
-                del self.model.follows[(follower, owner)]
-
-    @rule(a=member, b=member)
-    def block(self, a: int, b: int) -> None:
-        m = self.model
-        error = InvalidInput if a == b else Conflict if (a, b) in m.blocks else None
-        self.expect(error, lambda: graph.block_create(blocker=self.users[a], blocked=self.users[b]))
-        if error is None:
-            m.blocks.add((a, b))
-            m.follows.pop((a, b), None)
-            m.follows.pop((b, a), None)
-
-    @rule(a=member, b=member)
-    def unblock(self, a: int, b: int) -> None:
-        error = None if (a, b) in self.model.blocks else NotFound
-        self.expect(error, lambda: graph.block_delete(blocker=self.users[a], blocked=self.users[b]))
-        self.model.blocks.discard((a, b))
-
-    @rule(a=member, b=member, on=st.booleans())
-    def mute(self, a: int, b: int, on: bool) -> None:
-        m = self.model
-        if on:
-            error = InvalidInput if a == b else Conflict if (a, b) in m.mutes else None
-            self.expect(error, lambda: graph.mute_create(muter=self.users[a], muted=self.users[b]))
-            if error is None:
-                m.mutes.add((a, b))
-        else:
-            error = None if (a, b) in m.mutes else NotFound
-            self.expect(error, lambda: graph.mute_delete(muter=self.users[a], muted=self.users[b]))
-            m.mutes.discard((a, b))
-
-    @rule(u=member, private=st.booleans(), choice=st.sampled_from([None, "accept", "decline"]))
-    def set_privacy(self, u: int, private: bool, choice: str | None) -> None:
-        m = self.model
-        pending = [pair for pair, state in m.follows.items() if pair[1] == u and state == "pending"]
-        going_public = not private and u in m.private
-        refused = going_public and choice is None and any(a not in m.inactive for a, _b in pending)
-        self.expect(
-            InvalidInput if refused else None,
-            lambda: graph.account_set_privacy(
-                user=self.users[u],
-                is_private=private,
-                pending_requests=choice,  # type: ignore[arg-type]
-            ),
-        )
-        if refused:
-            return
-        if private:
-            m.private.add(u)
-        elif going_public:
-            m.private.discard(u)
-            for pair in pending:
-                if choice == "accept":
-                    m.follows[pair] = "accepted"
-                else:
-                    del m.follows[pair]
 
     @rule(u=member, active=st.booleans())
     def set_active(self, u: int, active: bool) -> None:
