@@ -18,11 +18,34 @@ from PIL import Image
 
 from hongshu.accounts import services as account_services
 from hongshu.accounts.models import User
+from hongshu.core.ratelimit import rate_limit_reset
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, note_create
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Every test starts with no rate-limit counters (the limiter's memory or Redis storage outlives tests)."""
+    rate_limit_reset()
+    yield
+    rate_limit_reset()
+
+
+@pytest.fixture
+def rate_limits(settings: Any) -> Callable[..., None]:
+    """`rate_limits(**{"sign_up.ip": "2 per 1 minute"})`: turn the limits on with these rates (the suite
+    runs with them off), for this test only."""
+
+    def apply(**rates: str) -> None:
+        merged = {**settings.HONGSHU.rate_limits, **rates}
+        settings.HONGSHU = settings.HONGSHU.model_copy(
+            update={"rate_limits_enabled": True, "rate_limits": merged}
+        )
+
+    return apply
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.social.selectors import access_account
@@ -130,6 +131,7 @@ class PasswordIn(Schema):
 
 @router.post("/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)")
 def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
+    rate_limit_hit("sign_up", ip=client_ip(request))
     user = services.account_create(**payload.dict())
     token, secret = services.token_issue(user=user, name="sign-up")
     return Status(201, TokenOut(id=str(token.pk), token=secret, account=AccountOut.of(user)))
@@ -137,6 +139,7 @@ def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
 
 @router.post("/tokens", response={201: TokenOut}, summary="Sign in: exchange handle and password for a token")
 def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOut]:
+    rate_limit_hit("sign_in", ip=client_ip(request), account=payload.handle)
     token, secret = services.token_create(**payload.dict())
     out = TokenOut(
         id=str(token.pk), token=secret, expires_at=token.expires_at, account=AccountOut.of(token.user)

@@ -14,6 +14,7 @@ from hongshu.api.accounts import AccountOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.comments import selectors, services
 from hongshu.comments.selectors import CommentView
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
 
 router = Router(tags=["comments"])
@@ -111,6 +112,7 @@ class CommentLikeOut(Schema):
 )
 def create_comment(request: HttpRequest, note_id: PathId, payload: CommentIn) -> Status[CommentOut]:
     member = current_member(request)
+    rate_limit_hit("comment_create", member=member, ip=client_ip(request))
     comment = services.comment_create(author=member, note_id=note_id, body=payload.body)
     return Status(201, CommentOut.of(selectors.comment_detail(viewer=member, comment_id=comment.pk)))
 
@@ -145,6 +147,7 @@ def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
 )
 def reply(request: HttpRequest, comment_id: PathId, payload: CommentIn) -> Status[ReplyOut]:
     member = current_member(request)
+    rate_limit_hit("comment_create", member=member, ip=client_ip(request))
     created = services.comment_reply(author=member, comment_id=comment_id, body=payload.body)
     return Status(201, ReplyOut.of(selectors.comment_detail(viewer=member, comment_id=created.pk)))
 
@@ -163,7 +166,9 @@ def replies(request: HttpRequest, comment_id: PathId, page: Query[PageIn]) -> Re
     "/comments/{comment_id}/like", response={201: CommentLikeOut}, auth=member_auth, summary="Like a comment"
 )
 def like(request: HttpRequest, comment_id: PathId) -> Status[CommentLikeOut]:
-    comment = services.comment_like(user=current_member(request), comment_id=comment_id)
+    member = current_member(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
+    comment = services.comment_like(user=member, comment_id=comment_id)
     return Status(201, CommentLikeOut(comment_id=str(comment.pk), like_count=comment.like_count))
 
 

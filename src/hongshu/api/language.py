@@ -102,7 +102,7 @@ def parse_target(lang: str | None, request: HttpRequest) -> str:
 
 def problem_for(failure: TranslationFailure) -> ProblemError:
     if failure.reason == "rate_limited":
-        return TranslationRateLimited()
+        return TranslationRateLimited(headers=failure.headers)
     return TranslationUnavailable(extra={"reason": failure.reason})
 
 

@@ -5,6 +5,7 @@ from ninja import File, Router, Status, UploadedFile
 
 from hongshu.accounts.auth import current_member, member_auth
 from hongshu.api.schemas.media import MediaOut
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
 from hongshu.media import selectors, services
 
@@ -14,7 +15,9 @@ router = Router(tags=["media"])
 @router.post("/media", response={201: MediaOut}, auth=member_auth, summary="Upload a photo")
 def upload_media(request: HttpRequest, file: File[UploadedFile]) -> Status[MediaOut]:
     """Validated at once; processed in the background (`state` goes from `pending` to `ready` or `failed`)."""
-    asset = services.media_upload(owner=current_member(request), upload=file)
+    owner = current_member(request)
+    rate_limit_hit("upload", member=owner, ip=client_ip(request))
+    asset = services.media_upload(owner=owner, upload=file)
     asset.refresh_from_db()  # processing may already have finished after commit
     return Status(201, MediaOut.of(asset))
 

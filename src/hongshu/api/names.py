@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from hongshu.accounts.auth import request_user
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.textlib.names import Suggestion, names_suggest
 
 router = Router(tags=["names"])
@@ -45,4 +47,5 @@ def _out(suggestion: Suggestion) -> NameSuggestionOut:
 
 @router.get("/names/suggest", response=list[NameSuggestionOut], auth=None)
 def suggest(request: HttpRequest, query: Query[NameSuggestQuery]) -> list[NameSuggestionOut]:
+    rate_limit_hit("suggest", member=request_user(request), ip=client_ip(request))
     return [_out(s) for s in names_suggest(name=query.name)]

@@ -14,6 +14,7 @@ from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.api.schemas.social import NoteCountsOut
 from hongshu.core.pagination import Page
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.feeds.pages import note_cards
 from hongshu.interactions.selectors import NoteCounts, note_counts
@@ -178,8 +179,10 @@ def _place(place: PlaceIn | None) -> services.Place | None:
 
 @router.post("/notes", response={201: NoteOut}, auth=member_auth, summary="Create a note or a draft")
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[NoteOut]:
+    author = current_member(request)
+    rate_limit_hit("note_create", member=author, ip=client_ip(request))
     note = services.note_create(
-        author=current_member(request),
+        author=author,
         title=payload.title,
         body=payload.body,
         images=_images(payload.images),

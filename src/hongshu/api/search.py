@@ -14,6 +14,7 @@ from hongshu.api.accounts import AccountOut
 from hongshu.api.notes import NoteOut, note_out_json
 from hongshu.api.schemas.pages import OffsetPage
 from hongshu.api.schemas.social import note_counts_data
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.notes.models import Topic
 from hongshu.notes.selectors import NoteVersion, notes_rendered
 from hongshu.search import selectors
@@ -93,8 +94,10 @@ def _record(request: HttpRequest, params: SearchQuery) -> None:
 
 @router.get("/search/notes", response=NoteSearchPage, summary="Search notes")
 def search_notes(request: HttpRequest, params: Query[NoteSearchQuery]) -> HttpResponse:
+    viewer = request_user(request)
+    rate_limit_hit("search", member=viewer, ip=client_ip(request))
     page = selectors.search_note_ids(
-        viewer=request_user(request),
+        viewer=viewer,
         query=params.q,
         sort=params.sort,
         media=params.media,
@@ -107,15 +110,16 @@ def search_notes(request: HttpRequest, params: Query[NoteSearchQuery]) -> HttpRe
 
 @router.get("/search/members", response=MemberSearchPage, summary="Search members")
 def search_members(request: HttpRequest, params: Query[SearchQuery]) -> MemberSearchPage:
-    page = selectors.search_members(
-        viewer=request_user(request), query=params.q, limit=params.limit, offset=params.offset
-    )
+    viewer = request_user(request)
+    rate_limit_hit("search", member=viewer, ip=client_ip(request))
+    page = selectors.search_members(viewer=viewer, query=params.q, limit=params.limit, offset=params.offset)
     _record(request, params)
     return MemberSearchPage.of(page.items, AccountOut.of, next_offset=page.next_offset)
 
 
 @router.get("/search/topics", response=TopicSearchPage, summary="Search topics")
 def search_topics(request: HttpRequest, params: Query[SearchQuery]) -> TopicSearchPage:
+    rate_limit_hit("search", member=request_user(request), ip=client_ip(request))
     page = selectors.search_topics(query=params.q, limit=params.limit, offset=params.offset)
     _record(request, params)
     return TopicSearchPage.of(page.items, _topic, next_offset=page.next_offset)
@@ -123,5 +127,7 @@ def search_topics(request: HttpRequest, params: Query[SearchQuery]) -> TopicSear
 
 @router.get("/search/suggest", response=list[SuggestionOut], summary="Suggestions while typing")
 def search_suggest(request: HttpRequest, params: Query[SuggestQuery]) -> list[SuggestionOut]:
-    found = selectors.suggest_terms(viewer=request_user(request), prefix=params.q, limit=params.limit)
+    viewer = request_user(request)
+    rate_limit_hit("suggest", member=viewer, ip=client_ip(request))
+    found = selectors.suggest_terms(viewer=viewer, prefix=params.q, limit=params.limit)
     return [SuggestionOut(kind=s.kind, text=s.text, value=s.value) for s in found]

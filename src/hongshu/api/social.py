@@ -25,6 +25,7 @@ from hongshu.api.schemas.social import (
     PrivacyIn,
     PrivacyOut,
 )
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
 from hongshu.interactions import selectors as interaction_selectors
 from hongshu.interactions import services as interactions
@@ -50,6 +51,7 @@ def account_social(request: HttpRequest, handle: str) -> AccountSocialOut:
 @router.post("/accounts/{handle}/follow", response={201: FollowOut}, auth=member_auth, summary="Follow")
 def follow(request: HttpRequest, handle: str) -> Status[FollowOut]:
     member = current_member(request)
+    rate_limit_hit("follow", member=member, ip=client_ip(request))
     followee = selectors.access_account(viewer=member, handle=handle)
     return Status(201, FollowOut.of(services.follow_create(follower=member, followee=followee)))
 
@@ -161,7 +163,9 @@ def my_mutes(request: HttpRequest, page: Query[PageQuery]) -> AccountPage:
 # ---- Likes -------------------------------------------------------------------------------------------
 @router.post("/notes/{note_id}/like", response={201: LikeOut}, auth=member_auth, summary="Like a note")
 def like(request: HttpRequest, note_id: PathId) -> Status[LikeOut]:
-    created = interactions.like_create(user=current_member(request), note_id=note_id)
+    member = current_member(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
+    created = interactions.like_create(user=member, note_id=note_id)
     return Status(201, LikeOut.of(created, _counts(note_id)))
 
 
@@ -185,8 +189,10 @@ def liked_notes(request: HttpRequest, handle: str, page: Query[PageQuery]) -> No
 # ---- Boards and collects -----------------------------------------------------------------------------
 @router.post("/notes/{note_id}/collect", response={201: CollectOut}, auth=member_auth, summary="Collect")
 def collect(request: HttpRequest, note_id: PathId, payload: CollectIn) -> Status[CollectOut]:
+    member = current_member(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
     created = interactions.collect_into(
-        user=current_member(request),
+        user=member,
         note_id=note_id,
         board_id=int(payload.board_id) if payload.board_id else None,
         new_board_name=payload.new_board_name,

@@ -11,10 +11,12 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from hongshu.core.ratelimit import DEFAULT_RATES, SCOPES, LimitName, parse_rate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -91,6 +93,16 @@ class HongshuSettings(BaseSettings):
         ge=1,
         description="Uploads of one member not yet on a note or avatar (and not failed) at any time.",
     )
+    rate_limits_enabled: bool = Field(
+        default=True,
+        description="Enforce the rate limits of `rate_limits` (the test suite turns them off; the translation "
+        "limits below are always on).",
+    )
+    rate_limits: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_RATES),
+        description="Rate limits as `<limit>.<scope>` -> `<count> per <n> <unit>` (JSON in the environment); "
+        "entries given replace the defaults of the same key, the rest keep theirs (docs/configuration.md).",
+    )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )
@@ -146,6 +158,21 @@ class HongshuSettings(BaseSettings):
         "(core.compiled). Off: the ORM builds each query afresh with the real values (same rows, ~1 ms more "
         "CPU per search request).",
     )
+
+    @field_validator("rate_limits", mode="after")
+    @classmethod
+    def _merge_rate_limits(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, rate in value.items():
+            name, _, scope = key.partition(".")
+            if name not in get_args(LimitName) or scope not in SCOPES:
+                raise ValueError(f"unknown rate limit {key!r}: expected <limit>.<scope>")
+            try:
+                parse_rate(rate)
+            except ValueError as error:
+                raise ValueError(
+                    f"rate limit {key!r}: {rate!r} is not a rate like '5 per 30 minutes'"
+                ) from error
+        return {**DEFAULT_RATES, **value}
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> HongshuSettings:

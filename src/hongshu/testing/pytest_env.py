@@ -12,4 +12,6 @@ os.environ.setdefault("HONGSHU_JOBS", "inline")
 os.environ.setdefault("HONGSHU_FAST_PASSWORD_HASHER", "true")
 # Tests search right after writing; the search cache's own test turns it on.
 os.environ.setdefault("HONGSHU_SEARCH_CACHE_SECONDS", "0")
+# Tests sign up and in hundreds of times a minute; the rate-limit tests turn the limits on with small rates.
+os.environ.setdefault("HONGSHU_RATE_LIMITS_ENABLED", "false")
 os.environ.setdefault("HONGSHU_VAR_DIR", tempfile.mkdtemp(prefix="hongshu-test-"))

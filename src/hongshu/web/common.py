@@ -34,14 +34,30 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def with_problem_headers(response: HttpResponse, problem: ProblemError) -> HttpResponse:
+    """The problem's HTTP headers (a 429's Retry-After and RateLimit-*) on a page or fragment answering it."""
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def as_refusal(response: HttpResponse, problem: ProblemError) -> HttpResponse:
+    """A form page shown again with `problem` among its errors, answering with the problem's status and
+    headers (a 429 keeps what the member typed, and says when to try again)."""
+    response.status_code = problem.status
+    return with_problem_headers(response, problem)
+
+
 def problem_page(request: HttpRequest, problem: ProblemError) -> HttpResponse:
     status = 404 if isinstance(problem, NotFound) else problem.status
-    return render(request, "web/problem.html", {"problem": problem}, status=status)
+    response = render(request, "web/problem.html", {"problem": problem}, status=status)
+    return with_problem_headers(response, problem)
 
 
 def problem_fragment(problem: ProblemError, request: HttpRequest) -> HttpResponse:
     """A refusal for htmx: a short alert in the reader's language; the page script shows it as a toast."""
-    return render(request, "web/_error.html", {"message": str(problem)}, status=problem.status)
+    response = render(request, "web/_error.html", {"message": str(problem)}, status=problem.status)
+    return with_problem_headers(response, problem)
 
 
 def with_toast(response: HttpResponse, message: str) -> HttpResponse:

@@ -34,9 +34,12 @@ class TranslationResult:
 class TranslationFailure(Exception):
     """The provider could not give a usable translation. `reason` is stable; readers see the original."""
 
-    def __init__(self, reason: FailureReason, message: str = "") -> None:
+    def __init__(
+        self, reason: FailureReason, message: str = "", *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(f"{reason}: {message}" if message else reason)
         self.reason: FailureReason = reason
+        self.headers = headers or {}  # a rate limit's Retry-After and RateLimit-* for the 429
 
 
 class TranslationProvider(abc.ABC):

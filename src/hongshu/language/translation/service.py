@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils import timezone
 from hongshu.accounts.models import User
 from hongshu.accounts.services import member_set_always_translate
 from hongshu.comments.selectors import Viewer, access_comment, comment_not_found, is_live
+from hongshu.core.ratelimit import RateLimitExceeded, rate_limit_hit
 from hongshu.language.models import Translation
 from hongshu.language.translation.base import (
     TARGETS,
@@ -85,21 +85,12 @@ def target_for(language_code: str | None) -> str:
 
 
 def _rate_limit(*, member: User | None) -> None:
-    """Fixed-window counters in the cache (Redis at scale): per member per hour, instance per minute."""
-    config = provider_config()
-    now = int(time.time())
-    windows = [(f"translate:all:{now // 60}", 60, config.global_limit)]
-    if member is not None:
-        windows.append((f"translate:member:{member.pk}:{now // 3600}", 3600, config.member_limit))
-    for key, seconds, limit in windows:
-        cache.add(key, 0, timeout=seconds + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr: start the window again
-            cache.set(key, 1, timeout=seconds + 5)
-            count = 1
-        if count > limit:
-            raise TranslationFailure("rate_limited", key.split(":")[1])
+    """The `translation` limit of core.ratelimit: per member per hour, the instance per minute (settings
+    `translation_member_limit` / `translation_global_limit`)."""
+    try:
+        rate_limit_hit("translation", member=member)
+    except RateLimitExceeded as refused:
+        raise TranslationFailure("rate_limited", refused.scope, headers=refused.headers) from refused
 
 
 def _tokens(data: object) -> tuple[GlossToken, ...]:

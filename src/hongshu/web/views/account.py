@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from hongshu.accounts.services import account_create
-from hongshu.core.errors import ProblemError
+from hongshu.core.errors import ProblemError, RateLimited
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
+from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
 
 # Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
@@ -30,8 +32,10 @@ def _next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
+    refused: ProblemError | None = None
     if request.method == "POST" and form.is_valid():
         try:
+            rate_limit_hit("sign_up", ip=client_ip(request))
             user = account_create(
                 handle=form.cleaned_data["handle"],
                 password=form.cleaned_data["password"],
@@ -40,24 +44,34 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
         except ProblemError as problem:
             form.add_problem(problem)
+            refused = problem if isinstance(problem, RateLimited) else None
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             return redirect("me-interests")  # newcomers pick interests (stored; Explore reads none yet)
-    return render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
+    response = render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
+    return as_refusal(response, refused) if refused else response
 
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
+    refused: RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         handle = form.cleaned_data["handle"].strip().lstrip("@")
-        user = authenticate(request, username=handle, password=form.cleaned_data["password"])
-        if user is None:
-            form.add_error(None, _("The handle or password is not correct."))
+        try:
+            rate_limit_hit("sign_in", ip=client_ip(request), account=handle)
+        except RateLimited as problem:
+            form.add_error(None, str(problem))
+            refused = problem
         else:
-            login(request, user)
-            return redirect(_next_url(request))
-    return render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
+            user = authenticate(request, username=handle, password=form.cleaned_data["password"])
+            if user is None:
+                form.add_error(None, _("The handle or password is not correct."))
+            else:
+                login(request, user)
+                return redirect(_next_url(request))
+    response = render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
+    return as_refusal(response, refused) if refused else response
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from hongshu.comments import services
 from hongshu.comments.selectors import comment_detail, comment_replies, comments_of_note
 from hongshu.core.errors import NotFound
 from hongshu.core.ids import require_id
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.interactions.selectors import note_counts
 from hongshu.web.common import fragment_view, member_of, viewer_of, with_toast
 
@@ -31,6 +32,7 @@ def comments_more(request: HttpRequest, note_id: int) -> HttpResponse:
 def comment_post(request: HttpRequest, note_id: int) -> HttpResponse:
     """A new comment (prepended to the list) or, with `reply_to`, a reply (appended to its thread)."""
     member = member_of(request)
+    rate_limit_hit("comment_create", member=member, ip=client_ip(request))
     body = request.POST.get("body", "")
     reply_to = request.POST.get("reply_to", "")
     if reply_to:
@@ -63,7 +65,9 @@ def _like_button(request: HttpRequest, comment_id: int, *, liked: bool) -> HttpR
 @require_POST
 @fragment_view
 def comment_like(request: HttpRequest, comment_id: int) -> HttpResponse:
-    services.comment_like(user=member_of(request), comment_id=comment_id)
+    member = member_of(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
+    services.comment_like(user=member, comment_id=comment_id)
     return _like_button(request, comment_id, liked=True)
 
 

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import ProblemError
+from hongshu.core.errors import ProblemError, RateLimited
 from hongshu.core.ids import parse_id
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.media.models import MediaAsset
 from hongshu.media.urls_for import variant_urls
 from hongshu.notes.models import Note
 from hongshu.notes.services import BODY_MAX, IMAGES_MAX, TITLE_MAX, ImageSpec, Place, note_create
 from hongshu.social.selectors import accounts_by_handle_prefix
-from hongshu.web.common import member_of
+from hongshu.web.common import as_refusal, member_of
 from hongshu.web.forms_me import ComposeForm
 from hongshu.web.presenters import author_of
 
@@ -87,11 +88,13 @@ def compose(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     form = ComposeForm(request.POST or None)
     photos: list[PickedPhoto] = []
+    refused: ProblemError | None = None
     if request.method == "POST":
         specs, photos = picked_photos(request, member)
         if form.is_valid():
             data = form.cleaned_data
             try:
+                rate_limit_hit("note_create", member=member, ip=client_ip(request))
                 note = note_create(
                     author=member,
                     title=data["title"],
@@ -104,12 +107,14 @@ def compose(request: HttpRequest) -> HttpResponse:
                 )
             except ProblemError as problem:
                 form.add_problem(problem)
+                refused = problem if isinstance(problem, RateLimited) else None
             else:
                 if note.status == note.Status.DRAFT:
                     messages.success(request, _("Draft saved."))
                     return redirect("me-drafts")
                 return redirect("note-detail", note_id=note.pk)
-    return compose_page(request, member=member, form=form, photos=photos)
+    response = compose_page(request, member=member, form=form, photos=photos)
+    return as_refusal(response, refused) if refused else response
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.accounts.models import User
 from hongshu.core.ids import parse_id
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.feeds.pages import note_page
 from hongshu.interactions import services as interactions
 from hongshu.interactions.selectors import boards_of, note_counts
@@ -66,7 +67,9 @@ def _like_button(request: HttpRequest, note_id: int, *, liked: bool) -> HttpResp
 @require_POST
 @fragment_view
 def note_like(request: HttpRequest, note_id: int) -> HttpResponse:
-    interactions.like_create(user=member_of(request), note_id=note_id)
+    member = member_of(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
+    interactions.like_create(user=member, note_id=note_id)
     return _like_button(request, note_id, liked=True)
 
 
@@ -102,6 +105,7 @@ def collect_sheet(request: HttpRequest, note_id: int) -> HttpResponse:
 def note_collect(request: HttpRequest, note_id: int) -> HttpResponse:
     """Collect into a new board named in `new_board`, or the chosen `board`, or the default board."""
     member = member_of(request)
+    rate_limit_hit("like", member=member, ip=client_ip(request))
     collect = interactions.collect_into(
         user=member,
         note_id=note_id,
@@ -128,6 +132,7 @@ def _follow_button(request: HttpRequest, handle: str, state: str) -> HttpRespons
 @fragment_view
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
     member = member_of(request)
+    rate_limit_hit("follow", member=member, ip=client_ip(request))
     account = access_account(viewer=member, handle=handle)
     follow = services.follow_create(follower=member, followee=account)
     return _follow_button(request, account.handle, follow.state)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Conflict, InvalidInput, NotFound, ProblemError
+from hongshu.core.errors import Conflict, InvalidInput, NotFound, ProblemError, RateLimited
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.feeds.pages import likes_visible, profile_page
 from hongshu.interactions import services as interactions
 from hongshu.interactions.models import Board
@@ -23,7 +24,7 @@ from hongshu.notes.selectors import notes_by_author
 from hongshu.social import services as social
 from hongshu.social.selectors import AccountSocial, access_account, account_social
 from hongshu.textlib.codes import READABLE_LANGUAGES
-from hongshu.web.common import member_of, page_view, problem_page, viewer_of
+from hongshu.web.common import is_htmx, member_of, page_view, problem_fragment, problem_page, viewer_of
 from hongshu.web.presenters import author_of, card_of
 
 TABS = ("notes", "collects", "likes")
@@ -106,6 +107,11 @@ def _follow_button(request: HttpRequest, info: AccountSocial) -> HttpResponse:
 def follow(request: HttpRequest, handle: str) -> HttpResponse:
     """Follow (or ask to), unfollow or withdraw a request; htmx gets the new button, others a redirect."""
     member = member_of(request)
+    if request.POST.get("action") != "unfollow":
+        try:
+            rate_limit_hit("follow", member=member, ip=client_ip(request))
+        except RateLimited as refused:
+            return problem_fragment(refused, request) if is_htmx(request) else problem_page(request, refused)
     try:
         account = access_account(viewer=member, handle=handle)
         if request.POST.get("action") == "unfollow":

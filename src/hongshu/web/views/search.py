@@ -7,10 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.core.pagination import parse_offset
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.feeds.pages import note_cards
 from hongshu.search import selectors as search
 from hongshu.trends import selectors, services
-from hongshu.web.common import member_of, page_view, viewer_of
+from hongshu.web.common import fragment_view, member_of, page_view, viewer_of
 from hongshu.web.presenters import card_of
 
 TYPES = ("notes", "members", "topics")
@@ -35,6 +36,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context["hot"] = selectors.hot_ranking()
         context["history"] = selectors.history_of(member=viewer, limit=20) if viewer else []
         return render(request, "trends/search.html", context)
+    rate_limit_hit("search", member=viewer, ip=client_ip(request))
     offset = _offset(request)
     if kind == "notes":
         page = search.search_notes(viewer=viewer, query=q, sort=sort, media=media, limit=PAGE, offset=offset)
@@ -53,9 +55,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@fragment_view
 def search_suggest(request: HttpRequest) -> HttpResponse:
     """The dropdown under the search box, as an HTML fragment for htmx."""
-    found = selectors.suggest(viewer=viewer_of(request), prefix=request.GET.get("q", "")[:200], limit=8)
+    viewer = viewer_of(request)
+    rate_limit_hit("suggest", member=viewer, ip=client_ip(request))
+    found = selectors.suggest(viewer=viewer, prefix=request.GET.get("q", "")[:200], limit=8)
     return render(request, "trends/_suggest.html", {"suggestions": found})
 
 

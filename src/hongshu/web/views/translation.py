@@ -50,7 +50,10 @@ def translate_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpR
         else:
             result = comment_translate(viewer=member, comment_id=object_id, target=target)
     except TranslationFailure as failure:
-        return _original(request, kind, object_id, failure=_failure_message(failure))
+        response = _original(request, kind, object_id, failure=_failure_message(failure))
+        for name, value in failure.headers.items():  # a 200 htmx swaps in, still saying when to retry
+            response[name] = value
+        return response
     context = {"result": result, "kind": kind, "glosses": [result.title_gloss, result.gloss]}
     return render(request, "language/_translated.html", context)
 

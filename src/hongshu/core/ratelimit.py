@@ -1,0 +1,196 @@
+"""Rate limits on writes and expensive reads, over the `limits` library (docs/architecture.md#rate-limits).
+
+One table (`DEFAULT_RATES`) names every limit and its scopes; operators change any entry with the
+`rate_limits` setting (docs/configuration.md). Adapters call `rate_limit_hit(name, member=…, ip=…)` before
+the service; a refusal is `RateLimitExceeded`, a 429 problem carrying `Retry-After` and the
+`RateLimit-Limit` / `RateLimit-Remaining` / `RateLimit-Reset` headers.
+
+Counters live in Redis when REDIS_URL is set (one budget shared by every process and host), else in this
+process's memory (the embedded SQLite instance runs one process). The strategy is the moving window: a
+window of 5 per 5 minutes never lets 10 through across a window boundary, as a fixed window would.
+
+Scopes: `account` (a member's ID), `ip` (REMOTE_ADDR), `network` (the /24 of an IPv4 address, the /48 of an
+IPv6 one: a host's neighbours share a budget, so one machine cannot rotate through its subnet),
+`account_ip` (the handle typed at sign-in with the IP) and `global` (the whole instance).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import math
+import time
+from typing import Literal, Protocol
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.strategies import MovingWindowRateLimiter
+
+from hongshu.core.errors import RateLimited
+
+LimitName = Literal[
+    "sign_up",
+    "sign_in",
+    "password_reset",  # named for the reset-by-email endpoint to come (issue 22, item 4); no rate yet
+    "note_create",
+    "comment_create",
+    "like",
+    "follow",
+    "upload",
+    "translation",
+    "search",
+    "suggest",
+]
+Scope = Literal["account", "ip", "network", "account_ip", "global"]
+SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "global")
+
+# `<limit>.<scope>` -> a rate in the `limits` notation ("<count>/<period>" or "<count> per <n> <unit>").
+# Starting points are Mastodon's published limits (sign-up 5 per 30 minutes per IP, statuses 300 per 3
+# hours, follows 400 per day, media 30 per 30 minutes, 300 API calls per 5 minutes), widened per network so
+# a campus or an office behind one /24 can still join. `translation` is read from its own two settings.
+DEFAULT_RATES: dict[str, str] = {
+    "sign_up.ip": "5 per 30 minutes",
+    "sign_up.network": "15 per 30 minutes",
+    "sign_in.account_ip": "10 per 5 minutes",
+    "sign_in.ip": "30 per 5 minutes",
+    "sign_in.network": "100 per 5 minutes",
+    "note_create.account": "300 per 3 hours",
+    "comment_create.account": "300 per 3 hours",
+    "like.account": "600 per 1 hour",
+    "follow.account": "400 per 1 day",
+    "upload.account": "30 per 30 minutes",
+    "search.account": "300 per 5 minutes",
+    "search.ip": "300 per 5 minutes",
+    "suggest.account": "600 per 5 minutes",
+    "suggest.ip": "600 per 5 minutes",
+}
+
+
+class _HasPk(Protocol):
+    @property
+    def pk(self) -> object: ...
+
+
+class RateLimitExceeded(RateLimited):
+    """A 429 problem for a crossed limit, with the standard headers and `retry_after` in the body."""
+
+    def __init__(self, *, name: str, scope: str, limit: int, retry_after: int) -> None:
+        if retry_after < 120:
+            detail = ngettext(
+                "You have done this too often. Please try again in %(n)d second.",
+                "You have done this too often. Please try again in %(n)d seconds.",
+                retry_after,
+            ) % {"n": retry_after}
+        else:
+            minutes = math.ceil(retry_after / 60)
+            detail = ngettext(
+                "You have done this too often. Please try again in %(n)d minute.",
+                "You have done this too often. Please try again in %(n)d minutes.",
+                minutes,
+            ) % {"n": minutes}
+        super().__init__(
+            detail,
+            extra={"limit": name, "scope": scope, "retry_after": retry_after},
+            headers={
+                "Retry-After": str(retry_after),
+                "RateLimit-Limit": str(limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(retry_after),
+            },
+        )
+        self.name, self.scope, self.limit, self.retry_after = name, scope, limit, retry_after
+
+
+@functools.cache
+def _limiter(uri: str) -> MovingWindowRateLimiter:
+    storage: Storage = (
+        RedisStorage(uri, key_prefix="hongshu-limits") if uri.startswith("redis") else MemoryStorage()
+    )
+    return MovingWindowRateLimiter(storage)
+
+
+def _current() -> MovingWindowRateLimiter:
+    return _limiter(settings.HONGSHU.redis_url or "memory://")
+
+
+@functools.cache
+def parse_rate(rate: str) -> RateLimitItem:
+    return parse(rate)
+
+
+def network_of(ip: str) -> str:
+    """The /24 of an IPv4 address or the /48 of an IPv6 one (an IPv4-mapped IPv6 address counts as IPv4)."""
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def _rates(name: LimitName) -> dict[str, str]:
+    hongshu = settings.HONGSHU
+    if name == "translation":  # its two settings predate this table; always on (a provider's bill)
+        return {
+            "account": f"{hongshu.translation_member_limit} per 1 hour",
+            "global": f"{hongshu.translation_global_limit} per 1 minute",
+        }
+    if not hongshu.rate_limits_enabled:
+        return {}
+    prefix = f"{name}."
+    return {
+        key.removeprefix(prefix): rate for key, rate in hongshu.rate_limits.items() if key.startswith(prefix)
+    }
+
+
+def _identity(scope: str, *, member: _HasPk | None, ip: str | None, account: str | None) -> str | None:
+    if scope == "account":
+        return None if member is None else str(member.pk)
+    if scope == "ip":
+        return ip or None
+    if scope == "network":
+        try:
+            return network_of(ip) if ip else None
+        except ValueError:  # not an address (a test client, a unix socket): the IP scope still counts it
+            return None
+    if scope == "account_ip":
+        return f"{account.strip().lstrip('@').lower()}|{ip}" if account and ip else None
+    return "all"  # global
+
+
+def rate_limit_hit(
+    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+) -> None:
+    """Count one request against every scope of limit `name` that applies, or raise `RateLimitExceeded`.
+
+    All scopes are tested before any is counted, so a request refused by one scope uses up no other.
+    `member` is the signed-in member (scope `account`), `ip` the client address (`ip`, `network`),
+    `account` the handle typed at sign-in (`account_ip`).
+    """
+    checks = []
+    for scope, rate in _rates(name).items():
+        identity = _identity(scope, member=member, ip=ip, account=account)
+        if identity is not None:
+            checks.append((scope, parse_rate(rate), identity))
+    if not checks:
+        return
+    limiter = _current()
+    for scope, item, identity in checks:
+        if not limiter.test(item, name, scope, identity):
+            reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
+            retry_after = max(1, math.ceil(reset_time - time.time()))
+            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
+    for scope, item, identity in checks:
+        limiter.hit(item, name, scope, identity)
+
+
+def rate_limit_reset() -> None:
+    """Forget every counter (tests; an operator lifting limits at once)."""
+    _current().storage.reset()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address as the server saw it (REMOTE_ADDR; no trusted-proxy header is read yet)."""
+    return request.META.get("REMOTE_ADDR") or None
