@@ -187,7 +187,13 @@ def test_member_rate_limit(
         configure(provider="libretranslate", url=server.url, member_limit=2)
         for comment in comments[:2]:
             assert ann[1].post(f"/comments/{comment.pk}/translate?lang=en").status_code == 200
-        problem(ann[1].post(f"/comments/{comments[2].pk}/translate?lang=en"), 429, "translation_rate_limited")
+        refused = ann[1].post(f"/comments/{comments[2].pk}/translate?lang=en")
+        problem(refused, 429, "translation_rate_limited")
+        # The shared rate-limit mechanism (core.ratelimit) says when to try again.
+        assert refused["RateLimit-Limit"] == "2"
+        assert refused["RateLimit-Remaining"] == "0"
+        assert 1 <= int(refused["Retry-After"]) <= 3600
+        assert refused["RateLimit-Reset"] == refused["Retry-After"]
         # Cache hits do not count, and another member has their own budget.
         assert ann[1].post(f"/comments/{comments[0].pk}/translate?lang=en").status_code == 200
         assert bob[1].post(f"/comments/{comments[2].pk}/translate?lang=en").status_code == 200
