@@ -349,3 +349,61 @@ def test_rate_settings_merge_and_refuse_nonsense(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv("HONGSHU_RATE_LIMITS", bad)
         with pytest.raises(ValidationError):
             HongshuSettings()
+
+
+# ---- Sign-in failures back off per (account, IP) and per IP across accounts (issue 22, item 2) -------------
+
+
+def test_only_wrong_passwords_use_the_failure_budget(
+    api: Any, make_member: Callable[..., User], rate_limits: RateLimits
+) -> None:
+    make_member("owner")
+    rate_limits(**{"sign_in_failure.account_ip": "2 per 1 minute"})
+    right = {"handle": "owner", "password": PASSWORD}
+    for _ in range(3):  # the owner signing in again and again is not slowed
+        assert api.post("/tokens", json=right, REMOTE_ADDR="10.4.4.4").status_code == 201
+    for _ in range(2):
+        wrong = api.post("/tokens", json={"handle": "owner", "password": "guess"}, REMOTE_ADDR="10.4.4.4")
+        assert wrong.status_code == 401
+    refused(
+        api.post("/tokens", json=right, REMOTE_ADDR="10.4.4.4"),
+        limit=2,
+        scope="account_ip",
+        name="sign_in_failure",
+    )
+    # The guesser's address is held back, not the account: the owner elsewhere signs in.
+    assert api.post("/tokens", json=right, REMOTE_ADDR="10.40.4.4").status_code == 201
+
+
+def test_failures_across_accounts_hold_back_the_ip(
+    api: Any, make_member: Callable[..., User], rate_limits: RateLimits
+) -> None:
+    make_member("owner")
+    rate_limits(**{"sign_in_failure.ip": "3 per 1 minute"})
+    for handle in ("aaa1", "aaa2", "owner"):
+        assert (
+            api.post("/tokens", json={"handle": handle, "password": "x"}, REMOTE_ADDR="10.5.4.4").status_code
+            == 401
+        )
+    refused(
+        api.post("/tokens", json={"handle": "owner", "password": PASSWORD}, REMOTE_ADDR="10.5.4.4"),
+        limit=3,
+        scope="ip",
+        name="sign_in_failure",
+    )
+    assert (
+        api.post(
+            "/tokens", json={"handle": "owner", "password": PASSWORD}, REMOTE_ADDR="10.5.4.5"
+        ).status_code
+        == 201
+    )
+
+
+def test_web_sign_in_failures_back_off(make_member: Callable[..., User], rate_limits: RateLimits) -> None:
+    make_member("owner")
+    rate_limits(**{"sign_in_failure.account_ip": "1 per 1 minute"})
+    assert Client().post("/signin/", {"handle": "owner", "password": PASSWORD}).status_code == 302
+    assert Client().post("/signin/", {"handle": "owner", "password": "guess"}).status_code == 200
+    response = Client().post("/signin/", {"handle": "owner", "password": PASSWORD})
+    refused(response, limit=1, scope="account_ip")
+    assert 'value="owner"' in response.content.decode()

@@ -15,7 +15,8 @@ from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
-from hongshu.core.ratelimit import client_ip, rate_limit_hit
+from hongshu.core.errors import NotAuthenticated
+from hongshu.core.ratelimit import client_ip, rate_limit_check, rate_limit_count, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.social.selectors import access_account
@@ -139,8 +140,14 @@ def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
 
 @router.post("/tokens", response={201: TokenOut}, summary="Sign in: exchange handle and password for a token")
 def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOut]:
-    rate_limit_hit("sign_in", ip=client_ip(request), account=payload.handle)
-    token, secret = services.token_create(**payload.dict())
+    ip = client_ip(request)
+    rate_limit_hit("sign_in", ip=ip, account=payload.handle)
+    rate_limit_check("sign_in_failure", ip=ip, account=payload.handle)
+    try:
+        token, secret = services.token_create(**payload.dict())
+    except NotAuthenticated:
+        rate_limit_count("sign_in_failure", ip=ip, account=payload.handle)
+        raise
     out = TokenOut(
         id=str(token.pk), token=secret, expires_at=token.expires_at, account=AccountOut.of(token.user)
     )

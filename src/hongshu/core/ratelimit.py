@@ -34,6 +34,7 @@ from hongshu.core.errors import RateLimited
 LimitName = Literal[
     "sign_up",
     "sign_in",
+    "sign_in_failure",  # counted only when the password is wrong: guessing backs off, the owner is not slowed
     "password_reset",  # named for the reset-by-email endpoint to come (issue 22, item 4); no rate yet
     "note_create",
     "comment_create",
@@ -57,6 +58,8 @@ DEFAULT_RATES: dict[str, str] = {
     "sign_in.account_ip": "10 per 5 minutes",
     "sign_in.ip": "30 per 5 minutes",
     "sign_in.network": "100 per 5 minutes",
+    "sign_in_failure.account_ip": "5 per 15 minutes",
+    "sign_in_failure.ip": "20 per 1 hour",
     "note_create.account": "300 per 3 hours",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",
@@ -160,6 +163,46 @@ def _identity(scope: str, *, member: _HasPk | None, ip: str | None, account: str
     return "all"  # global
 
 
+def _checks(
+    name: LimitName, *, member: _HasPk | None, ip: str | None, account: str | None
+) -> list[tuple[str, RateLimitItem, str]]:
+    checks = []
+    for scope, rate in _rates(name).items():
+        identity = _identity(scope, member=member, ip=ip, account=account)
+        if identity is not None:
+            checks.append((scope, parse_rate(rate), identity))
+    return checks
+
+
+def rate_limit_check(
+    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+) -> None:
+    """Raise `RateLimitExceeded` if any scope of limit `name` that applies has no room left; count nothing.
+
+    With `rate_limit_count` after the fact, for limits on outcomes (`sign_in_failure`: wrong passwords).
+    """
+    checks = _checks(name, member=member, ip=ip, account=account)
+    if not checks:
+        return
+    limiter = _current()
+    for scope, item, identity in checks:
+        if not limiter.test(item, name, scope, identity):
+            reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
+            retry_after = max(1, math.ceil(reset_time - time.time()))
+            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
+
+
+def rate_limit_count(
+    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+) -> None:
+    """Count one event against every scope of limit `name` that applies (a full scope stays full)."""
+    checks = _checks(name, member=member, ip=ip, account=account)
+    if checks:
+        limiter = _current()
+        for scope, item, identity in checks:
+            limiter.hit(item, name, scope, identity)
+
+
 def rate_limit_hit(
     name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
 ) -> None:
@@ -169,21 +212,8 @@ def rate_limit_hit(
     `member` is the signed-in member (scope `account`), `ip` the client address (`ip`, `network`),
     `account` the handle typed at sign-in (`account_ip`).
     """
-    checks = []
-    for scope, rate in _rates(name).items():
-        identity = _identity(scope, member=member, ip=ip, account=account)
-        if identity is not None:
-            checks.append((scope, parse_rate(rate), identity))
-    if not checks:
-        return
-    limiter = _current()
-    for scope, item, identity in checks:
-        if not limiter.test(item, name, scope, identity):
-            reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
-            retry_after = max(1, math.ceil(reset_time - time.time()))
-            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
-    for scope, item, identity in checks:
-        limiter.hit(item, name, scope, identity)
+    rate_limit_check(name, member=member, ip=ip, account=account)
+    rate_limit_count(name, member=member, ip=ip, account=account)
 
 
 def rate_limit_reset() -> None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from hongshu.accounts.services import account_create
 from hongshu.core.errors import ProblemError, RateLimited
-from hongshu.core.ratelimit import client_ip, rate_limit_hit
+from hongshu.core.ratelimit import client_ip, rate_limit_check, rate_limit_count, rate_limit_hit
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
 
@@ -58,14 +58,17 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     refused: RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         handle = form.cleaned_data["handle"].strip().lstrip("@")
+        ip = client_ip(request)
         try:
-            rate_limit_hit("sign_in", ip=client_ip(request), account=handle)
+            rate_limit_hit("sign_in", ip=ip, account=handle)
+            rate_limit_check("sign_in_failure", ip=ip, account=handle)
         except RateLimited as problem:
             form.add_error(None, str(problem))
             refused = problem
         else:
             user = authenticate(request, username=handle, password=form.cleaned_data["password"])
             if user is None:
+                rate_limit_count("sign_in_failure", ip=ip, account=handle)
                 form.add_error(None, _("The handle or password is not correct."))
             else:
                 login(request, user)
