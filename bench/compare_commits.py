@@ -218,7 +218,10 @@ def note_read_baseline(
     command = [str(tree / ".venv/bin/hongshu"), "serve", "--host", "127.0.0.1", "--port", str(options.port)]
     command += ["--workers", str(options.workers)]
     (tree / "var").mkdir(exist_ok=True)
-    env = clean_env(HONGSHU_ENVIRONMENT="development", HONGSHU_DEBUG="false")
+    # wrk sends everything from 127.0.0.1: per-IP rate limits would answer it 429 (older commits ignore this).
+    env = clean_env(
+        HONGSHU_ENVIRONMENT="development", HONGSHU_DEBUG="false", HONGSHU_RATE_LIMITS_ENABLED="false"
+    )
     with open(tree / "var" / "compare_server.log", "wb") as log:
         server = subprocess.Popen(command, env=env, cwd=tree, stdout=log, stderr=subprocess.STDOUT)
         try:
