@@ -254,16 +254,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _empty_search_buffer() -> Iterator[None]:
     """Anonymous searches are counted in Redis (when there is one), outside the test's rolled-back
-    transaction: empty the buffer around every test so no test's searches reach another's hot ranking."""
+    transaction: empty the buffer and the windows' dedupe sets around every test so no test's searches
+    reach another's hot ranking."""
     from django.conf import settings
 
-    from hongshu.trends.services import SEARCH_BUFFER_KEY
+    from hongshu.trends.services import SEARCH_BUFFER_KEY, SEEN_KEY_PREFIX
 
     def empty() -> None:
         if settings.HONGSHU.redis_url:
             from django_redis import get_redis_connection
 
-            get_redis_connection("default").delete(SEARCH_BUFFER_KEY)
+            redis = get_redis_connection("default")
+            redis.delete(SEARCH_BUFFER_KEY, *redis.scan_iter(f"{SEEN_KEY_PREFIX}*"))
 
     empty()
     yield

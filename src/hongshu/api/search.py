@@ -89,7 +89,7 @@ def _record(request: HttpRequest, params: SearchQuery) -> None:
     """Count a search for the hot ranking and the member's history, as the search page does: once, on the
     first page, after the selector accepted it (a rejected sort records nothing)."""
     if params.offset == 0:
-        search_record(viewer=request_user(request), query=params.q[:200])
+        search_record(viewer=request_user(request), query=params.q[:200], ip=client_ip(request))
 
 
 @router.get("/search/notes", response=NoteSearchPage, summary="Search notes")

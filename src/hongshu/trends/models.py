@@ -12,14 +12,20 @@ TERM_LENGTH = 100
 
 
 class QueryEvent(models.Model):
-    """Searches of one term, normalised. `minute` is the bucket the ranking counts in (the time floored to a
-    minute). A member's search is a row of its own; anonymous searches are counted in a buffer and written
-    as one row per term and minute (`searches`), see `trends.services.search_record`."""
+    """A counted search of one term, normalised. `minute` is the bucket the ranking counts in (the time
+    floored to a minute). The counting key is `member` when signed in, else `network` (the visitor's /24 or
+    /48); a key's term is logged at most once per `HONGSHU_HOT_COUNT_WINDOW_SECONDS` window, with the
+    `weight` of the searcher at that time (see `trends.services.search_record` and docs/search.md). Visitors'
+    searches go through a Redis buffer where there is one; `searches` is how many searches the row holds
+    (1 since the window dedupe; rows from before it hold an anonymous count per term and minute, and have
+    an empty `network`)."""
 
     term = models.CharField(max_length=TERM_LENGTH)
     member = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    network = models.CharField(max_length=50, blank=True, default="")
     minute = models.DateTimeField()
     searches = models.PositiveIntegerField(default=1)
+    weight = models.FloatField(default=1.0)
 
     class Meta:
         indexes: ClassVar = [

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncHour
+from django.db.models import Count, Max
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from hongshu.accounts.models import User
@@ -32,9 +32,10 @@ CACHE_SECONDS = 60
 class HotEntry:
     kind: Literal["query", "topic"]
     term: str
-    recent: int  # distinct searchers (or authors) in the last hour
-    baseline: int  # in the 23 hours before
-    score: float
+    recent: int  # distinct searchers (counting keys: members, visitor networks) or authors in the last hour
+    baseline: int  # in the 23 hours before (a key once per clock hour)
+    score: float  # velocity of the weighted counts (see `hot_compute`)
+    weight: float = 0.0  # the weighted count of the last hour (for topics: `recent`, every author weighs 1)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class TrendSuggestion:
     value: str
 
 
-def velocity(recent: int, baseline: int) -> float:
+def velocity(recent: float, baseline: float) -> float:
     """How far the last hour runs above the usual hourly rate, in (Poisson) standard deviations.
 
     The prior keeps a first-ever search from scoring like a burst, and a steadily popular term scores ~0.
@@ -53,38 +54,32 @@ def velocity(recent: int, baseline: int) -> float:
     return (recent - expected) / math.sqrt(expected + PRIOR)
 
 
-def _pairs(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    # A member counts once per term per window; anonymous searches count each (they have no identity).
-    return [(str(r["term"]), int(r["members"]) + int(r["anonymous"])) for r in rows]
+@dataclass
+class _Counts:
+    """Per term: distinct counting keys, and the sum of their weights."""
+
+    keys: Counter[str]
+    weighted: defaultdict[str, float]
 
 
-def _counts(rows: list[dict[str, Any]]) -> Counter[str]:
-    return Counter(dict(_pairs(rows)))
-
-
-def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> Counter[str]:
-    """Searchers per term in the window. `hourly` counts a member once per clock hour instead of once per
-    window, so a long baseline measures a rate (searchers per hour) comparable with the last hour."""
+def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> _Counts:
+    """Counting keys per term in the window, each once: a member (`member`) or a visitor network
+    (`network`, members' rows have it empty), at the highest weight it searched with in the window.
+    `hourly` counts a key once per clock hour instead of once per window, so a long baseline measures a rate
+    (searchers per hour) comparable with the last hour. Rows from before the per-network log (no member, no
+    network) share one key per term."""
     events = QueryEvent.objects.filter(minute__gte=since, minute__lt=until)
-    if hourly:
-        rows = list(
-            events.values("term", hour=TruncHour("minute")).annotate(
-                members=Count("member", distinct=True),
-                anonymous=Coalesce(Sum("searches", filter=Q(member__isnull=True)), 0),
-            )
-        )
-        total: Counter[str] = Counter()
-        for term, n in _pairs(rows):
-            total[term] += n
-        return total
-    window = events.values("term").annotate(
-        members=Count("member", distinct=True),
-        anonymous=Coalesce(Sum("searches", filter=Q(member__isnull=True)), 0),
-    )
-    return _counts(list(window))
+    group: dict[str, Any] = {"hour": TruncHour("minute")} if hourly else {}
+    rows = events.values("term", "member", "network", **group).annotate(w=Max("weight"))
+    counts = _Counts(keys=Counter(), weighted=defaultdict(float))
+    for row in rows:
+        term = str(row["term"])
+        counts.keys[term] += 1
+        counts.weighted[term] += float(row["w"])
+    return counts
 
 
-def _topic_counts(since: datetime, until: datetime) -> Counter[str]:
+def _topic_counts(since: datetime, until: datetime) -> _Counts:
     # A topic trends when many different authors post public notes under it; an author counts once.
     public = Note.objects.visible_to(None).filter(published_at__gte=since, published_at__lt=until)
     rows = (
@@ -92,23 +87,36 @@ def _topic_counts(since: datetime, until: datetime) -> Counter[str]:
         .values("topic__key")
         .annotate(authors=Count("note__author", distinct=True))
     )
-    return Counter({str(r["topic__key"]): int(r["authors"]) for r in rows})
+    authors = Counter({str(r["topic__key"]): int(r["authors"]) for r in rows})
+    return _Counts(keys=authors, weighted=defaultdict(float, {k: float(n) for k, n in authors.items()}))
 
 
-def _rank(kind: Literal["query", "topic"], recent: Counter[str], base: Counter[str]) -> list[HotEntry]:
+def _rank(kind: Literal["query", "topic"], recent: _Counts, base: _Counts) -> list[HotEntry]:
     hidden = set(HotSuppression.objects.filter(kind=kind).values_list("term", flat=True))
     entries = [
-        HotEntry(kind=kind, term=term, recent=n, baseline=base[term], score=round(velocity(n, base[term]), 4))
-        for term, n in recent.items()
+        HotEntry(
+            kind=kind,
+            term=term,
+            recent=n,
+            baseline=base.keys[term],
+            score=round(velocity(recent.weighted[term], base.weighted[term]), 4),
+            weight=round(recent.weighted[term], 4),
+        )
+        for term, n in recent.keys.items()
         if n >= MIN_RECENT and term not in hidden
     ]
     entries = [e for e in entries if e.score > 0]
-    entries.sort(key=lambda e: (-e.score, -e.recent, e.term))
+    entries.sort(key=lambda e: (-e.score, -e.weight, -e.recent, e.term))
     return entries[:HOT_SIZE]
 
 
 def hot_compute(*, now: datetime | None = None) -> dict[str, list[HotEntry]]:
     """The ranking at `now`: trending searches and topics by velocity, suppressed terms left out.
+
+    Queries: each counting key (a member, or a visitor's network) counts once per term in the last hour and
+    once per clock hour in the 23 before, weighing `trends.services.search_weight` (visitors and new
+    accounts less than established members); the velocity compares the weighted sums. A term needs
+    MIN_RECENT distinct keys in the last hour. docs/search.md#hot-ranking has the whole computation.
 
     A pure read: the anonymous searches counted in Redis join the log through the periodic flush job
     (`trends.flush_search_buffer`, every minute, as often as this ranking is refreshed)."""

@@ -49,7 +49,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = search.search_topics(query=q, limit=PAGE, offset=offset)  # type: ignore[assignment]
         context["topics"] = page.items
     if offset == 0:
-        services.search_record(viewer=viewer, query=q)  # later pages are the same search, counted once
+        services.search_record(
+            viewer=viewer, query=q, ip=client_ip(request)
+        )  # later pages are the same search, counted once
     context["next_offset"] = page.next_offset
     return render(request, "trends/search.html", context)
 
