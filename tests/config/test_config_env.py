@@ -90,7 +90,7 @@ def test_production_settings_module_uses_secure_cookies(
     assert module["SECRET_KEY"] == GOOD_KEY
     assert module["SESSION_COOKIE_SECURE"] is True
     assert module["CSRF_COOKIE_SECURE"] is True
-    assert module["PASSWORD_HASHERS"] == ["hongshu.accounts.hashers.OwaspArgon2PasswordHasher"]
+    assert module["PASSWORD_HASHERS"] == ["hongshu.accounts.hashers.BoundedArgon2PasswordHasher"]
 
 
 # ---------------------------------------------------------------------------------------- secret key

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -11,17 +11,35 @@ from pydantic import Field, StrictBool
 
 from hongshu.accounts import services
 from hongshu.accounts.auth import current_member, member_auth, request_token, request_user
+from hongshu.accounts.devices import (
+    DEVICE_HEADER,
+    device_for_sign_in,
+    device_token_issue,
+    sign_in_allow,
+    sign_in_failed,
+)
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.errors import NotAuthenticated
-from hongshu.core.ratelimit import client_ip, rate_limit_check, rate_limit_count, rate_limit_hit
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
+
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+# Operations that hash a password may find every hashing slot of the process taken (hongshu.accounts.hashers).
+_HASHES: dict[str, Any] = {
+    "responses": {
+        "503": {
+            "description": "Busy: no password-hashing slot freed in time (problem `busy`, Retry-After)",
+            "content": _PROBLEM,
+        }
+    }
+}
 
 
 class AccountOut(Schema):
@@ -77,6 +95,11 @@ class TokenOut(Schema):
     token: str = Field(description="the secret, shown only this once")
     expires_at: datetime | None = None
     account: AccountOut
+    device_token: str | None = Field(
+        default=None,
+        description="this device's token: keep it and send it in the Hongshu-Device header when signing in "
+        "again, so others' wrong passwords from your address do not lock you out (docs/api.md)",
+    )
 
 
 class TokenInfoOut(Schema):
@@ -130,26 +153,55 @@ class PasswordIn(Schema):
     password: str = Field(max_length=256)
 
 
-@router.post("/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)")
+@router.post(
+    "/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)", openapi_extra=_HASHES
+)
 def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
     rate_limit_hit("sign_up", ip=client_ip(request))
     user = services.account_create(**payload.dict())
     token, secret = services.token_issue(user=user, name="sign-up")
-    return Status(201, TokenOut(id=str(token.pk), token=secret, account=AccountOut.of(user)))
+    out = TokenOut(
+        id=str(token.pk),
+        token=secret,
+        account=AccountOut.of(user),
+        device_token=device_token_issue(user=user),
+    )
+    return Status(201, out)
 
 
-@router.post("/tokens", response={201: TokenOut}, summary="Sign in: exchange handle and password for a token")
+@router.post(
+    "/tokens",
+    response={201: TokenOut},
+    summary="Sign in: exchange handle and password for a token",
+    openapi_extra={
+        **_HASHES,
+        "parameters": [
+            {
+                "name": DEVICE_HEADER,
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "maxLength": 512},
+                "description": "the `device_token` of an earlier sign-in to this account: this attempt is "
+                "then limited per device, not per address, so others' failures do not lock you out",
+            }
+        ],
+    },
+)
 def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOut]:
     ip = client_ip(request)
-    rate_limit_hit("sign_in", ip=ip, account=payload.handle)
-    rate_limit_check("sign_in_failure", ip=ip, account=payload.handle)
+    device = device_for_sign_in(token=request.headers.get(DEVICE_HEADER), handle=payload.handle)
+    sign_in_allow(ip=ip, handle=payload.handle, device=device)
     try:
         token, secret = services.token_create(**payload.dict())
     except NotAuthenticated:
-        rate_limit_count("sign_in_failure", ip=ip, account=payload.handle)
+        sign_in_failed(ip=ip, handle=payload.handle, device=device)
         raise
     out = TokenOut(
-        id=str(token.pk), token=secret, expires_at=token.expires_at, account=AccountOut.of(token.user)
+        id=str(token.pk),
+        token=secret,
+        expires_at=token.expires_at,
+        account=AccountOut.of(token.user),
+        device_token=device_token_issue(user=token.user, device_id=device),
     )
     return Status(201, out)
 
@@ -197,6 +249,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
     response={204: None},
     auth=member_auth,
     summary="Change your password (signs out every other session and token)",
+    openapi_extra=_HASHES,
 )
 def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status[None]:
     member, token = current_member(request), request_token(request)
@@ -211,7 +264,13 @@ def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status[N
     return Status(204, None)
 
 
-@router.post("/accounts/me/delete", response={204: None}, auth=member_auth, summary="Delete your account")
+@router.post(
+    "/accounts/me/delete",
+    response={204: None},
+    auth=member_auth,
+    summary="Delete your account",
+    openapi_extra=_HASHES,
+)
 def delete_me(request: HttpRequest, payload: PasswordIn) -> Status[None]:
     members.account_delete(user=current_member(request), password=payload.password)
     return Status(204, None)

@@ -106,6 +106,18 @@ class HongshuSettings(BaseSettings):
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )
+    password_hash_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description="Password hashes (Argon2: sign-in, sign-up, password change) one process runs at once; "
+        "the others wait for a slot, so a flood of sign-ins cannot take every web worker.",
+    )
+    password_hash_wait: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds a request waits for a free hashing slot before a 503 `busy` with Retry-After.",
+    )
     translation_provider: Literal["gloss", "openai", "libretranslate", "deepl"] = Field(
         default="gloss",
         description="Machine translation: gloss (offline CC-CEDICT word gloss, the default), openai (an "

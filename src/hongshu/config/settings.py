@@ -138,10 +138,11 @@ if HONGSHU.redis_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Both run in at most `password_hash_concurrency` hashes at once per process (hongshu.accounts.hashers).
 PASSWORD_HASHERS = (
-    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ["hongshu.accounts.hashers.BoundedMD5PasswordHasher"]
     if HONGSHU.fast_password_hasher
-    else ["hongshu.accounts.hashers.OwaspArgon2PasswordHasher"]
+    else ["hongshu.accounts.hashers.BoundedArgon2PasswordHasher"]
 )
 # Sign-up and password changes (API and web) call `validate_password` with the member, so a password
 # like the handle or display name is refused too; eight spaces or "aaaaaaaa" fail the last one.

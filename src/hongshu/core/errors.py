@@ -81,6 +81,14 @@ class RateLimited(ProblemError):
     title = _("Too many requests. Please wait a moment and try again.")
 
 
+class Busy(ProblemError):
+    """The server has no room for this request now (e.g. every password-hashing slot is taken): try again."""
+
+    status = 503
+    code = "busy"
+    title = _("The server is busy. Please try again in a moment.")
+
+
 def field_error(field: str, message: str | Promise, *, code: str) -> InvalidInput:
     """An `InvalidInput` naming one field, in the same shape as request-validation errors."""
     return InvalidInput(message, code=code, extra={"errors": [{"field": field, "message": str(message)}]})

@@ -11,7 +11,8 @@ window of 5 per 5 minutes never lets 10 through across a window boundary, as a f
 
 Scopes: `account` (a member's ID), `ip` (REMOTE_ADDR), `network` (the /24 of an IPv4 address, the /48 of an
 IPv6 one: a host's neighbours share a budget, so one machine cannot rotate through its subnet),
-`account_ip` (the handle typed at sign-in with the IP) and `global` (the whole instance).
+`account_ip` (the handle typed at sign-in with the IP), `device` (a known device's ID, from the signed device
+token a successful sign-in hands out: hongshu.accounts.devices) and `global` (the whole instance).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ LimitName = Literal[
     "search",
     "suggest",
 ]
-Scope = Literal["account", "ip", "network", "account_ip", "global"]
-SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "global")
+Scope = Literal["account", "ip", "network", "account_ip", "device", "global"]
+SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "device", "global")
 
 # `<limit>.<scope>` -> a rate in the `limits` notation ("<count>/<period>" or "<count> per <n> <unit>").
 # Starting points are Mastodon's published limits (sign-up 5 per 30 minutes per IP, statuses 300 per 3
@@ -60,6 +61,9 @@ DEFAULT_RATES: dict[str, str] = {
     "sign_in.network": "100 per 5 minutes",
     "sign_in_failure.account_ip": "5 per 15 minutes",
     "sign_in_failure.ip": "20 per 1 hour",
+    # A sign-in presenting a valid device token for its account is held to this scope only (not `ip`
+    # nor `account_ip`), so an attacker's failures do not lock the owner out; a stolen token still backs off.
+    "sign_in_failure.device": "5 per 15 minutes",
     "note_create.account": "300 per 3 hours",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",
@@ -148,11 +152,12 @@ def _rates(name: LimitName) -> dict[str, str]:
     }
 
 
-def _identity(scope: str, *, member: _HasPk | None, ip: str | None, account: str | None) -> str | None:
-    if scope == "account":
-        return None if member is None else str(member.pk)
-    if scope == "ip":
-        return ip or None
+def _identity(
+    scope: str, *, member: _HasPk | None, ip: str | None, account: str | None, device: str | None
+) -> str | None:
+    simple = {"account": None if member is None else str(member.pk), "ip": ip, "device": device}
+    if scope in simple:
+        return simple[scope] or None
     if scope == "network":
         try:
             return network_of(ip) if ip else None
@@ -164,24 +169,29 @@ def _identity(scope: str, *, member: _HasPk | None, ip: str | None, account: str
 
 
 def _checks(
-    name: LimitName, *, member: _HasPk | None, ip: str | None, account: str | None
+    name: LimitName, *, member: _HasPk | None, ip: str | None, account: str | None, device: str | None
 ) -> list[tuple[str, RateLimitItem, str]]:
     checks = []
     for scope, rate in _rates(name).items():
-        identity = _identity(scope, member=member, ip=ip, account=account)
+        identity = _identity(scope, member=member, ip=ip, account=account, device=device)
         if identity is not None:
             checks.append((scope, parse_rate(rate), identity))
     return checks
 
 
 def rate_limit_check(
-    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+    name: LimitName,
+    *,
+    member: _HasPk | None = None,
+    ip: str | None = None,
+    account: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Raise `RateLimitExceeded` if any scope of limit `name` that applies has no room left; count nothing.
 
     With `rate_limit_count` after the fact, for limits on outcomes (`sign_in_failure`: wrong passwords).
     """
-    checks = _checks(name, member=member, ip=ip, account=account)
+    checks = _checks(name, member=member, ip=ip, account=account, device=device)
     if not checks:
         return
     limiter = _current()
@@ -193,10 +203,15 @@ def rate_limit_check(
 
 
 def rate_limit_count(
-    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+    name: LimitName,
+    *,
+    member: _HasPk | None = None,
+    ip: str | None = None,
+    account: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Count one event against every scope of limit `name` that applies (a full scope stays full)."""
-    checks = _checks(name, member=member, ip=ip, account=account)
+    checks = _checks(name, member=member, ip=ip, account=account, device=device)
     if checks:
         limiter = _current()
         for scope, item, identity in checks:
@@ -204,16 +219,21 @@ def rate_limit_count(
 
 
 def rate_limit_hit(
-    name: LimitName, *, member: _HasPk | None = None, ip: str | None = None, account: str | None = None
+    name: LimitName,
+    *,
+    member: _HasPk | None = None,
+    ip: str | None = None,
+    account: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Count one request against every scope of limit `name` that applies, or raise `RateLimitExceeded`.
 
     All scopes are tested before any is counted, so a request refused by one scope uses up no other.
     `member` is the signed-in member (scope `account`), `ip` the client address (`ip`, `network`),
-    `account` the handle typed at sign-in (`account_ip`).
+    `account` the handle typed at sign-in (`account_ip`), `device` a known device's ID (`device`).
     """
-    rate_limit_check(name, member=member, ip=ip, account=account)
-    rate_limit_count(name, member=member, ip=ip, account=account)
+    rate_limit_check(name, member=member, ip=ip, account=account, device=device)
+    rate_limit_count(name, member=member, ip=ip, account=account, device=device)
 
 
 def rate_limit_reset() -> None:

@@ -11,14 +11,36 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from hongshu.accounts.devices import (
+    DEVICE_COOKIE,
+    DEVICE_MAX_AGE,
+    device_for_sign_in,
+    device_token_issue,
+    sign_in_allow,
+    sign_in_failed,
+)
+from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
-from hongshu.core.errors import ProblemError, RateLimited
-from hongshu.core.ratelimit import client_ip, rate_limit_check, rate_limit_count, rate_limit_hit
+from hongshu.core.errors import Busy, ProblemError, RateLimited
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
 
 # Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
 _READS = {"zh-hans": "zh-Hans", "en": "en"}
+
+
+def _remember_device(response: HttpResponse, *, user: User, device: str | None = None) -> HttpResponse:
+    """Hand the browser this account's device token (hongshu.accounts.devices), renewing a known one."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_token_issue(user=user, device_id=device),
+        max_age=int(DEVICE_MAX_AGE.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -44,10 +66,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
         except ProblemError as problem:
             form.add_problem(problem)
-            refused = problem if isinstance(problem, RateLimited) else None
+            refused = problem if isinstance(problem, RateLimited | Busy) else None
         else:
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-            return redirect("me-interests")  # newcomers pick interests (stored; Explore reads none yet)
+            # newcomers pick interests (stored; Explore reads none yet)
+            return _remember_device(redirect("me-interests"), user=user)
     response = render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
     return as_refusal(response, refused) if refused else response
 
@@ -55,24 +78,24 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
-    refused: RateLimited | None = None
+    refused: ProblemError | None = None
     if request.method == "POST" and form.is_valid():
         handle = form.cleaned_data["handle"].strip().lstrip("@")
         ip = client_ip(request)
+        device = device_for_sign_in(token=request.COOKIES.get(DEVICE_COOKIE), handle=handle)
         try:
-            rate_limit_hit("sign_in", ip=ip, account=handle)
-            rate_limit_check("sign_in_failure", ip=ip, account=handle)
-        except RateLimited as problem:
+            sign_in_allow(ip=ip, handle=handle, device=device)
+            user = authenticate(request, username=handle, password=form.cleaned_data["password"])
+        except (RateLimited, Busy) as problem:
             form.add_error(None, str(problem))
             refused = problem
         else:
-            user = authenticate(request, username=handle, password=form.cleaned_data["password"])
-            if user is None:
-                rate_limit_count("sign_in_failure", ip=ip, account=handle)
+            if not isinstance(user, User):
+                sign_in_failed(ip=ip, handle=handle, device=device)
                 form.add_error(None, _("The handle or password is not correct."))
             else:
                 login(request, user)
-                return redirect(_next_url(request))
+                return _remember_device(redirect(_next_url(request)), user=user, device=device)
     response = render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
     return as_refusal(response, refused) if refused else response
 
