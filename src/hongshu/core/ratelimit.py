@@ -168,15 +168,34 @@ def _identity(
     return "all"  # global
 
 
+# (scope, rate, identity) for each scope of a limit that applies to a request.
+Checks = list[tuple[str, RateLimitItem, str]]
+
+
 def _checks(
     name: LimitName, *, member: _HasPk | None, ip: str | None, account: str | None, device: str | None
-) -> list[tuple[str, RateLimitItem, str]]:
-    checks = []
+) -> Checks:
+    checks: Checks = []
     for scope, rate in _rates(name).items():
         identity = _identity(scope, member=member, ip=ip, account=account, device=device)
         if identity is not None:
             checks.append((scope, parse_rate(rate), identity))
     return checks
+
+
+def _refuse_if_full(name: LimitName, checks: Checks) -> None:
+    limiter = _current()
+    for scope, item, identity in checks:
+        if not limiter.test(item, name, scope, identity):
+            reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
+            retry_after = max(1, math.ceil(reset_time - time.time()))
+            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
+
+
+def _count(name: LimitName, checks: Checks) -> None:
+    limiter = _current()
+    for scope, item, identity in checks:
+        limiter.hit(item, name, scope, identity)
 
 
 def rate_limit_check(
@@ -191,15 +210,8 @@ def rate_limit_check(
 
     With `rate_limit_count` after the fact, for limits on outcomes (`sign_in_failure`: wrong passwords).
     """
-    checks = _checks(name, member=member, ip=ip, account=account, device=device)
-    if not checks:
-        return
-    limiter = _current()
-    for scope, item, identity in checks:
-        if not limiter.test(item, name, scope, identity):
-            reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
-            retry_after = max(1, math.ceil(reset_time - time.time()))
-            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
+    if checks := _checks(name, member=member, ip=ip, account=account, device=device):
+        _refuse_if_full(name, checks)
 
 
 def rate_limit_count(
@@ -211,11 +223,8 @@ def rate_limit_count(
     device: str | None = None,
 ) -> None:
     """Count one event against every scope of limit `name` that applies (a full scope stays full)."""
-    checks = _checks(name, member=member, ip=ip, account=account, device=device)
-    if checks:
-        limiter = _current()
-        for scope, item, identity in checks:
-            limiter.hit(item, name, scope, identity)
+    if checks := _checks(name, member=member, ip=ip, account=account, device=device):
+        _count(name, checks)
 
 
 def rate_limit_hit(
@@ -232,8 +241,9 @@ def rate_limit_hit(
     `member` is the signed-in member (scope `account`), `ip` the client address (`ip`, `network`),
     `account` the handle typed at sign-in (`account_ip`), `device` a known device's ID (`device`).
     """
-    rate_limit_check(name, member=member, ip=ip, account=account, device=device)
-    rate_limit_count(name, member=member, ip=ip, account=account, device=device)
+    if checks := _checks(name, member=member, ip=ip, account=account, device=device):
+        _refuse_if_full(name, checks)
+        _count(name, checks)
 
 
 def rate_limit_reset() -> None:
