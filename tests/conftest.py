@@ -97,6 +97,9 @@ class ApiClient:
     def patch(self, path: str, **kwargs: Any) -> Any:
         return self.call("patch", path, **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.call("put", path, **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.call("delete", path, **kwargs)
 

@@ -57,3 +57,16 @@ def current_member(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     return user
+
+
+class StaffAuth(MemberAuth):
+    """A member with `is_staff` (the admins until the moderation roles arrive); others get 403 `not_staff`."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = super().__call__(request)
+        if not user.is_staff:
+            raise Forbidden(code="not_staff")
+        return user
+
+
+staff_auth = StaffAuth()

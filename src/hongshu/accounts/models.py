@@ -62,6 +62,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Optional at sign-up unless the `email_at_sign_up` run-time setting requires it; unique when given
+    # (constraint below). Verified when the member followed the link mailed to it.
+    email = models.EmailField(max_length=254, blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    # new (0) -> basic (1) -> member (2) -> trusted (3): caps on writes per level (docs/trust.md).
+    trust_level = models.PositiveSmallIntegerField(default=0)
     # Bumped by every change to the public profile shown beside a note (names, avatar, bio, languages,
     # region): part of the key of a cached hydrated note, as `Note.revision` is.
     profile_revision = models.PositiveIntegerField(default=0)
@@ -72,7 +78,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
-        constraints: ClassVar = [models.UniqueConstraint(Lower("handle"), name="user_handle_ci_unique")]
+        constraints: ClassVar = [
+            models.UniqueConstraint(Lower("handle"), name="user_handle_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_ci_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.handle}"

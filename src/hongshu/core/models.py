@@ -10,3 +10,26 @@ class SnowflakeModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class InstanceSetting(models.Model):
+    """A setting an admin changes at run time (registration mode, surge mode...): one row per key that differs
+    from its default. Keys, types and defaults are declared in `hongshu.core.runtime.RUNTIME_SETTINGS`."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class PostureChange(SnowflakeModel):
+    """One change of the instance's posture: which setting, from what to what, who (None: automatic), when,
+    why. Append-only; the moderation event log builds on these records."""
+
+    key = models.CharField(max_length=64)
+    old_value = models.JSONField(null=True)
+    new_value = models.JSONField(null=True)
+    # A member id, not a foreign key: core sits below accounts, and the record outlives the account.
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    automatic = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,0 +1,118 @@
+"""Settings an admin changes at run time, without a restart: the registration mode, surge mode, ...
+
+Environment settings (`hongshu.config.env`) say how the instance is built; these say how it behaves today.
+Each key is declared once in `RUNTIME_SETTINGS` with its type, default and allowed values; a row in
+`InstanceSetting` exists only for a key that differs from its default. Every write appends a `PostureChange`
+(who, when, from what to what, why), so the posture of the instance has a history.
+
+Reads go to the database each time (one primary-key lookup, on sign-up and writes, not on feed reads): every
+process and host sees a change at once, and tests need no cache to clear.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from hongshu.core.errors import NotFound, field_error
+from hongshu.core.models import InstanceSetting, PostureChange
+
+
+@dataclass(frozen=True)
+class RuntimeSetting:
+    key: str
+    default: Any
+    description: str
+    choices: tuple[Any, ...] | None = None  # None: any value of the default's type
+
+    def validate(self, value: Any) -> Any:
+        kind = type(self.default)
+        # JSON has one number type: accept 3 for a float setting, never True for an int one.
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if type(value) is not kind:
+            raise field_error("value", _("This setting takes a value of another type."), code="invalid_value")
+        if self.choices is not None and value not in self.choices:
+            raise field_error(
+                "value", _("This value is not one of the setting's choices."), code="invalid_value"
+            )
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise field_error("value", _("This setting cannot be negative."), code="invalid_value")
+        return value
+
+
+REGISTRATION_MODES = ("open", "approval", "invite", "closed")
+SURGE_MODES = ("auto", "on", "off")
+
+# Every run-time setting, declared here (not by the app that reads it) so that the staff API and page list
+# them all whatever modules happen to be imported. docs/configuration.md#run-time-settings explains each.
+RUNTIME_SETTINGS: dict[str, RuntimeSetting] = {
+    setting.key: setting
+    for setting in (
+        RuntimeSetting(
+            "registration_mode",
+            "open",
+            "Who may join: open, approval (an admin approves each application), invite (an invite link is "
+            "needed) or closed.",
+            REGISTRATION_MODES,
+        ),
+        RuntimeSetting(
+            "email_at_sign_up",
+            "optional",
+            "Whether a new member must give an email address: optional or required.",
+            ("optional", "required"),
+        ),
+        RuntimeSetting(
+            "surge_mode",
+            "auto",
+            "Surge posture: on, off, or auto (on while sign-ups per hour pass the surge threshold).",
+            SURGE_MODES,
+        ),
+    )
+}
+
+
+def _declared(key: str) -> RuntimeSetting:
+    try:
+        return RUNTIME_SETTINGS[key]
+    except KeyError:
+        raise NotFound(_("There is no run-time setting with this name."), code="setting_not_found") from None
+
+
+def runtime_get(key: str) -> Any:
+    setting = _declared(key)
+    row = InstanceSetting.objects.filter(pk=key).only("value").first()
+    return setting.default if row is None else row.value
+
+
+def runtime_all() -> dict[str, Any]:
+    stored = dict(InstanceSetting.objects.values_list("key", "value"))
+    return {key: stored.get(key, setting.default) for key, setting in sorted(RUNTIME_SETTINGS.items())}
+
+
+def runtime_set(
+    *, key: str, value: Any, actor_id: int | None, reason: str = "", automatic: bool = False
+) -> PostureChange | None:
+    """Change a run-time setting and record the change; None when the value was already that."""
+    setting = _declared(key)
+    value = setting.validate(value)
+    with transaction.atomic():
+        row = InstanceSetting.objects.select_for_update().filter(pk=key).first()
+        old = setting.default if row is None else row.value
+        if old == value:
+            return None
+        if value == setting.default:
+            InstanceSetting.objects.filter(pk=key).delete()
+        else:
+            InstanceSetting.objects.update_or_create(key=key, defaults={"value": value})
+        return PostureChange.objects.create(
+            key=key,
+            old_value=old,
+            new_value=value,
+            actor_id=actor_id,
+            automatic=automatic,
+            reason=reason.strip()[:2000],
+        )
