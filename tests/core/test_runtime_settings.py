@@ -62,3 +62,14 @@ def test_members_and_visitors_are_refused(member_api: Any, api: Any, problem: An
     problem(client.put("/staff/settings/registration_mode", json={"value": "closed"}), 403, "not_staff")
     problem(api.get("/staff/posture-changes"), 401, "not_authenticated")
     assert runtime_get("registration_mode") == "open"
+
+
+def test_every_runtime_setting_is_documented() -> None:
+    from pathlib import Path
+
+    from hongshu.config.env import PROJECT_ROOT
+    from hongshu.core.runtime import RUNTIME_SETTINGS
+
+    text = Path(PROJECT_ROOT, "docs", "configuration.md").read_text(encoding="utf-8")
+    missing = [key for key in RUNTIME_SETTINGS if f"| `{key}` |" not in text]
+    assert not missing, f"document these run-time settings in docs/configuration.md: {missing}"
