@@ -186,7 +186,9 @@ def test_changing_the_address_unverifies_it_and_tells_the_old_one(
         "invalid_credentials",
     )
     with after_commit():
-        response = client.post("/accounts/me/email", json={"email": "after@example.org", "password": PASSWORD})
+        response = client.post(
+            "/accounts/me/email", json={"email": "after@example.org", "password": PASSWORD}
+        )
     assert response.json() == {"email": "after@example.org", "verified": False, "verified_at": None}
     by_address = {message.to[0]: message for message in mail.outbox}
     assert by_address["before@example.org"].subject == "Your Hongshu email address was changed"
@@ -251,7 +253,9 @@ def test_reset_sets_the_password_once_and_signs_out_everywhere(
     assert web.get("/me/settings").status_code == 302  # the old session is signed out
     assert [message.subject for message in mail.outbox] == ["Your Hongshu password was changed"]
     # Used once: the same link no longer works.
-    again = api.post("/password-reset/confirm", json={"uid": uid, "token": token, "new_password": "x" + NEW_PASSWORD})
+    again = api.post(
+        "/password-reset/confirm", json={"uid": uid, "token": token, "new_password": "x" + NEW_PASSWORD}
+    )
     problem(again, 422, "reset_link_invalid")
     assert api.post("/tokens", json={"handle": "resetme", "password": NEW_PASSWORD}).status_code == 201
 
@@ -343,7 +347,9 @@ def test_a_password_change_is_told(member_api: Any, after_commit: Callable[..., 
 
 def test_the_language_of_a_mail_follows_the_member(after_commit: Callable[..., Any]) -> None:
     with after_commit():
-        account_create(handle="xiaoyu", password=PASSWORD, email="xy@example.org", languages=["zh-Hans", "en"])
+        account_create(
+            handle="xiaoyu", password=PASSWORD, email="xy@example.org", languages=["zh-Hans", "en"]
+        )
         account_create(handle="emily", password=PASSWORD, email="em@example.org", languages=["en", "zh-Hans"])
     by_address = {message.to[0]: message for message in mail.outbox}
     assert by_address["xy@example.org"].subject == "确认你在红薯的电子邮件地址"
