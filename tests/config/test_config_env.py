@@ -242,7 +242,8 @@ def test_mail_goes_by_smtp_from_a_url(clean_env: Path, monkeypatch: pytest.Monke
     assert module["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (module["EMAIL_HOST"], module["EMAIL_PORT"]) == ("mail.example.org", 587)
     assert (module["EMAIL_HOST_USER"], module["EMAIL_HOST_PASSWORD"]) == ("robot", "s@cret")
-    assert module["EMAIL_USE_TLS"] is True and module["EMAIL_USE_SSL"] is False
+    assert module["EMAIL_USE_TLS"] is True
+    assert module["EMAIL_USE_SSL"] is False
     assert module["DEFAULT_FROM_EMAIL"] == "Hongshu <hi@example.org>"
     assert module["PASSWORD_RESET_TIMEOUT"] == 600
 

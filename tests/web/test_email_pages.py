@@ -40,9 +40,11 @@ def test_web_sign_up_with_an_address_and_verify_signed_in(after_commit: Callable
         )
     assert response.status_code == 302
     page = client.get("/me/settings").content.decode()
-    assert "webby@example.org" in page and 'data-testid="email-unverified"' in page
+    assert "webby@example.org" in page
+    assert 'data-testid="email-unverified"' in page
     verify = client.get(_path(mail.outbox[0]))
-    assert verify.status_code == 200 and 'data-testid="verify-done"' in verify.content.decode()
+    assert verify.status_code == 200
+    assert 'data-testid="verify-done"' in verify.content.decode()
     assert 'data-testid="email-verified"' in client.get("/me/settings").content.decode()
 
 
@@ -54,7 +56,8 @@ def test_a_link_opened_signed_out_verifies_and_one_of_another_member_does_not(
     account_create(handle="stranger", password=PASSWORD)
     path = _path(mail.outbox[0])
     refused = _signed_in("stranger").get(path)
-    assert refused.status_code == 422 and 'data-testid="verify-error"' in refused.content.decode()
+    assert refused.status_code == 422
+    assert 'data-testid="verify-error"' in refused.content.decode()
     assert User.objects.get(handle="owner").email_verified_at is None
     assert Client().get(path).status_code == 200  # signed out: the token is the proof
     assert User.objects.get(handle="owner").email_verified_at is not None
@@ -93,7 +96,8 @@ def test_settings_email_by_cookie_api(cookie_api: Any, after_commit: Callable[..
     api = cookie_api(_signed_in("cookie"))
     with after_commit():
         response = api.post("/accounts/me/email", json={"email": "c@example.org", "password": PASSWORD})
-    assert response.status_code == 200 and response.json()["verified"] is False
+    assert response.status_code == 200
+    assert response.json()["verified"] is False
     token = _path(mail.outbox[0]).rsplit("/", 1)[1]
     assert api.post("/accounts/me/email/verify", json={"token": token}).json()["verified"] is True
 
@@ -117,17 +121,20 @@ def test_web_password_reset_from_request_to_new_sign_in(after_commit: Callable[.
     unknown = client.post("/password-reset", {"login": "nobody"})
     assert sent.status_code == unknown.status_code == 200
     for page in (sent.content.decode(), unknown.content.decode()):
-        assert 'data-testid="reset-sent"' in page and "If an account with a verified email address" in page
+        assert 'data-testid="reset-sent"' in page
+        assert "If an account with a verified email address" in page
     assert len(mail.outbox) == 1
     path = _path(mail.outbox[0])
     assert client.get(path).status_code == 200
     with after_commit():
         done = client.post(path, {"new_password": NEW_PASSWORD})
-    assert done.status_code == 302 and done["Location"] == "/signin/"
+    assert done.status_code == 302
+    assert done["Location"] == "/signin/"
     assert old_session.get("/me/settings").status_code == 302
     assert not ApiToken.objects.filter(user=user).exists()
     used = client.get(path)
-    assert used.status_code == 422 and 'data-testid="reset-error"' in used.content.decode()
+    assert used.status_code == 422
+    assert 'data-testid="reset-error"' in used.content.decode()
     assert _signed_in_with(NEW_PASSWORD, "forgetful")
 
 
@@ -148,4 +155,5 @@ def test_web_password_reset_rate_limited(rate_limits: Any) -> None:
     client = Client()
     assert client.post("/password-reset", {"login": "a"}).status_code == 200
     refused = client.post("/password-reset", {"login": "b"})
-    assert refused.status_code == 429 and refused["Retry-After"]
+    assert refused.status_code == 429
+    assert refused["Retry-After"]
