@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.services import account_create, token_issue
+from hongshu.core.runtime import runtime_set
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a brand new secret 42"
@@ -157,3 +158,11 @@ def test_web_password_reset_rate_limited(rate_limits: Any) -> None:
     refused = client.post("/password-reset", {"login": "b"})
     assert refused.status_code == 429
     assert refused["Retry-After"]
+
+
+def test_web_sign_up_in_required_mode_asks_for_the_address() -> None:
+    runtime_set(key="email_at_sign_up", value="required", actor_id=None, reason="test")
+    response = Client().post("/signup/", {"handle": "bare", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "An email address is required to join." in response.content.decode()
+    assert not User.objects.filter(handle="bare").exists()
