@@ -368,3 +368,14 @@ def test_mail_language_reads_the_first_language() -> None:
     assert mail_language(User(languages=["zh-TW"])) == "zh-hans"
     assert mail_language(User(languages=["en", "zh-Hans"])) == "en"
     assert mail_language(User(languages=[])) == "en"
+
+
+def test_a_link_mail_has_an_html_part_in_the_same_language(after_commit: Callable[..., Any]) -> None:
+    with after_commit():
+        account_create(handle="htmlzh", password=PASSWORD, email="hz@example.org", languages=["zh"])
+    message = mail.outbox[0]
+    html, kind = message.alternatives[0]
+    assert kind == "text/html"
+    assert f'href="{_link(message)}"' in html
+    assert '<html lang="zh-hans">' in html
+    assert "确认你在红薯的电子邮件地址" in html

@@ -69,7 +69,7 @@ def mail_verification(*, user: User) -> bool:
 
 def mail_render(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str, str | None]:
     """(subject, text, html or None) of mail `kind` in `language`."""
-    context = {"site_url": settings.HONGSHU.site_url.rstrip("/"), **context}
+    context = {"site_url": settings.HONGSHU.site_url.rstrip("/"), "LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"accounts/mail/{kind}_subject.txt", context).split())
         text = render_to_string(f"accounts/mail/{kind}.txt", context)
