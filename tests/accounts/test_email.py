@@ -379,3 +379,26 @@ def test_a_link_mail_has_an_html_part_in_the_same_language(after_commit: Callabl
     assert f'href="{_link(message)}"' in html
     assert '<html lang="zh-hans">' in html
     assert "确认你在红薯的电子邮件地址" in html
+
+
+def test_a_reset_forgets_the_known_devices(api: Any, after_commit: Callable[..., Any]) -> None:
+    user = _verified("devices", "devices@example.org", after_commit)
+    with after_commit():
+        device = api.post("/tokens", json={"handle": "devices", "password": PASSWORD}).json()["device_token"]
+    mail.outbox.clear()
+    with after_commit():
+        emails.password_reset_confirm(
+            uid=urlsafe_base64_encode(force_bytes(user.pk)),
+            token=default_token_generator.make_token(user),
+            new_password=NEW_PASSWORD,
+        )
+    mail.outbox.clear()
+    with after_commit():
+        again = api.post(
+            "/tokens",
+            json={"handle": "devices", "password": NEW_PASSWORD},
+            headers={"Hongshu-Device": device},
+        )
+    assert again.status_code == 201
+    # The device is no longer known: the sign-in is told, as from any new device.
+    assert [message.subject for message in mail.outbox] == ["New sign-in to your Hongshu account"]

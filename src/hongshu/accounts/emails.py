@@ -154,8 +154,8 @@ def password_reset_user(*, uid: str, token: str) -> User:
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> User:
-    """Set a new password from a reset link; every session and API token of the member is signed out, and
-    the link stops working (it binds the password hash). The address is told."""
+    """Set a new password from a reset link; every session, API token and known device of the member is
+    signed out or forgotten, and the link stops working (both bind the password hash). The address is told."""
     user = password_reset_user(uid=uid, token=token)
     _clean_password(new_password, user=user)
     user.set_password(new_password)
