@@ -24,7 +24,7 @@ GOOD_KEY = "k" * 24 + "-Zq8vR2mX7pL4nT9wY3bF6"  # 46 characters
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No HONGSHU_*, DATABASE_URL or REDIS_URL from the test run, no `.env`; var/ in a fresh folder."""
     for key in list(os.environ):
-        if key.startswith("HONGSHU_") or key in ("DATABASE_URL", "REDIS_URL"):
+        if key.startswith("HONGSHU_") or key in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)  # pydantic-settings reads `.env` from the working directory
     var_dir = tmp_path / "var"
@@ -224,3 +224,30 @@ def test_every_beat_entry_names_a_registered_task() -> None:
     assert {"reconcile-drifted-counters", "pretranslate-trending"} <= set(schedule)
     for entry in schedule.values():
         assert entry["task"] in app.tasks, entry
+
+
+# ---------------------------------------------------------------------------------------- mail
+def test_mail_is_printed_by_default(clean_env: Path) -> None:
+    module = load_settings_module()
+    assert module["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert module["DEFAULT_FROM_EMAIL"] == "Hongshu <noreply@localhost>"
+    assert module["PASSWORD_RESET_TIMEOUT"] == 3600
+
+
+def test_mail_goes_by_smtp_from_a_url(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMAIL_URL", "smtp://robot:s%40cret@mail.example.org:587/?tls=True")
+    monkeypatch.setenv("HONGSHU_EMAIL_FROM", "Hongshu <hi@example.org>")
+    monkeypatch.setenv("HONGSHU_PASSWORD_RESET_TIMEOUT_SECONDS", "600")
+    module = load_settings_module()
+    assert module["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (module["EMAIL_HOST"], module["EMAIL_PORT"]) == ("mail.example.org", 587)
+    assert (module["EMAIL_HOST_USER"], module["EMAIL_HOST_PASSWORD"]) == ("robot", "s@cret")
+    assert module["EMAIL_USE_TLS"] is True
+    assert module["EMAIL_USE_SSL"] is False
+    assert module["DEFAULT_FROM_EMAIL"] == "Hongshu <hi@example.org>"
+    assert module["PASSWORD_RESET_TIMEOUT"] == 600
+
+
+def test_locmem_names_the_memory_backend(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMAIL_URL", "locmem://")
+    assert load_settings_module()["EMAIL_BACKEND"] == "django.core.mail.backends.locmem.EmailBackend"

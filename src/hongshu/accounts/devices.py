@@ -13,6 +13,9 @@ A sign-in for account X that presents a valid, unexpired device token of X skips
 instead (`sign_in_failure.device`), so a stolen token cannot guess without limit either. A token of another
 account, a forged or expired one, or none at all changes nothing. The token grants no access by itself: the
 password is still needed. Signing in again with it renews it, keeping the device ID.
+
+The token also carries a short HMAC of the account's password hash (`k`), so a password change or reset
+forgets every device at once, as it signs out every session and API token.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import secrets
 from datetime import timedelta
 
 from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from hongshu.accounts.models import User
 from hongshu.core.ratelimit import rate_limit_check, rate_limit_count, rate_limit_hit
@@ -32,9 +36,14 @@ _SALT = "hongshu.accounts.devices"
 _MAX_TOKEN_LENGTH = 512
 
 
+def _password_key(password_hash: str) -> str:
+    return salted_hmac(_SALT, password_hash).hexdigest()[:16]
+
+
 def device_token_issue(*, user: User, device_id: str | None = None) -> str:
     """A device token naming `user`, for a new device or (with `device_id`) renewing a known one."""
-    return signing.dumps({"u": user.pk, "d": device_id or secrets.token_urlsafe(16)}, salt=_SALT)
+    data = {"u": user.pk, "d": device_id or secrets.token_urlsafe(16), "k": _password_key(user.password)}
+    return signing.dumps(data, salt=_SALT)
 
 
 def device_for_sign_in(*, token: str | None, handle: str) -> str | None:
@@ -52,7 +61,12 @@ def device_for_sign_in(*, token: str | None, handle: str) -> str | None:
     if not isinstance(user_id, int) or not isinstance(device_id, str) or not device_id:
         return None
     named = User.objects.filter(pk=user_id, handle__iexact=handle.strip().lstrip("@"), is_active=True)
-    return device_id if named.exists() else None
+    password_hash = named.values_list("password", flat=True).first()
+    key = data.get("k")
+    if password_hash is None or not isinstance(key, str):
+        return None
+    # A password changed (or reset) since the token was issued: the device is forgotten.
+    return device_id if constant_time_compare(key, _password_key(password_hash)) else None
 
 
 def sign_in_allow(*, ip: str | None, handle: str, device: str | None) -> None:

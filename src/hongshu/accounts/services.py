@@ -10,15 +10,18 @@ import regex
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hongshu.accounts.mail import mail_member, mail_verification
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_error
 from hongshu.core.events import announce_on_commit
+from hongshu.core.runtime import runtime_get
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.textlib.codes import readable_language
 from hongshu.textlib.detection import detect_language
@@ -85,6 +88,45 @@ def _clean_languages(languages: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(code for code in codes if code is not None))
 
 
+# --- email addresses (issue 22 item 4; the rest of the email features: hongshu.accounts.emails) ---
+EMAIL_MAX = 254
+
+
+def email_clean(email: str) -> str:
+    """A valid address with its domain in lower case, or "" for none (422 `invalid_email`)."""
+    refuse_nul(email, field="email")
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        if len(email) > EMAIL_MAX:
+            raise ValidationError("too long")
+        validate_email(email)
+    except ValidationError as exc:
+        raise field_error("email", _("Enter a valid email address."), code="invalid_email") from exc
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def email_check_available(email: str, *, user: User | None = None) -> None:
+    """409 `email_taken` if another account has this address (in any case). The message says only what the
+    refusal already shows, and points the owner to the way back in."""
+    others = User.objects.filter(email__iexact=email)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    if others.exists():
+        raise Conflict(_email_taken_message(), code="email_taken")
+
+
+def _email_taken_message() -> str:
+    return str(
+        _("This email address cannot be used. If it is yours, sign in or reset your password instead.")
+    )
+
+
+# --- end of email addresses ---
+
+
 def account_create(
     *,
     handle: str,
@@ -92,21 +134,32 @@ def account_create(
     display_name: str = "",
     languages: Sequence[str] = (),
     region: str = "",
+    email: str = "",
 ) -> User:
-    """Create a member. Handles are unique without regard to case."""
+    """Create a member. Handles are unique without regard to case; so are addresses, optional unless the
+    `email_at_sign_up` run-time setting requires one. A given address is mailed a verification link."""
     handle = _clean_handle(handle)
     display_name = _clean_display_name(display_name) or handle
-    user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages))
+    email = email_clean(email)
+    if not email and runtime_get("email_at_sign_up") == "required":
+        raise field_error("email", _("An email address is required to join."), code="email_required")
+    user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages), email=email)
     user.region = _clean_region(region)
     _clean_password(password, user=user)
     user.set_password(password)
     if User.objects.filter(handle__iexact=handle).exists():
         raise Conflict(_("This handle is already taken."), code="handle_taken")
+    if email:
+        email_check_available(email)
     try:
         with transaction.atomic():
             user.save(force_insert=True)
             announce_on_commit("member_changed", user.pk)
+            if email:
+                mail_verification(user=user)
     except IntegrityError as exc:  # a concurrent sign-up took it between the check and the insert
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise Conflict(_email_taken_message(), code="email_taken") from exc
         raise Conflict(_("This handle is already taken."), code="handle_taken") from exc
     return user
 
@@ -181,6 +234,7 @@ def account_change_password(
     with transaction.atomic():
         user.save(update_fields=["password"])
         account_revoke_credentials(user=user, keep_token_id=keep_token_id)
+        mail_member(user=user, kind="password_changed")  # to a verified address only, after commit
 
 
 def account_revoke_credentials(*, user: User, keep_token_id: int | None = None) -> int:

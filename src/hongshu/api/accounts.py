@@ -18,6 +18,7 @@ from hongshu.accounts.devices import (
     sign_in_allow,
     sign_in_failed,
 )
+from hongshu.accounts.emails import sign_in_notice
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
 from hongshu.api.schemas.media import MediaOut
@@ -76,6 +77,9 @@ class SignUpIn(Schema):
     display_name: str = Field(default="", max_length=1000)
     languages: list[str] = Field(default_factory=list, max_length=10)
     region: str = Field(default="", max_length=200)
+    email: str = Field(
+        default="", max_length=320, description="optional unless the instance requires one; mailed a link"
+    )
 
 
 class CredentialsIn(Schema):
@@ -196,6 +200,8 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
     except NotAuthenticated:
         sign_in_failed(ip=ip, handle=payload.handle, device=device)
         raise
+    if device is None:  # a device never seen signing in to this account: tell the member (email)
+        sign_in_notice(user=token.user, ip=ip, user_agent=request.headers.get("User-Agent", ""))
     out = TokenOut(
         id=str(token.pk),
         token=secret,

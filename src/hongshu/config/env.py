@@ -48,6 +48,18 @@ class HongshuSettings(BaseSettings):
         description="Redis URL for cache, rate limits and the Celery broker; unset means local memory.",
     )
     allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost", "testserver"])
+    email_url: str = Field(
+        default="console://",
+        validation_alias="EMAIL_URL",
+        description="Where mail goes, as a URL dj-email-url understands: console:// (printed, the default), "
+        "smtp://user:password@host:587/?tls=True, smtps://..., locmem:// (kept in memory), dummy://.",
+    )
+    email_from: str = Field(
+        default="Hongshu <noreply@localhost>", description="The From of every mail this instance sends."
+    )
+    password_reset_timeout_seconds: int = Field(
+        default=3600, ge=60, le=7 * 24 * 3600, description="How long a password-reset link works."
+    )
     site_url: str = Field(default="http://127.0.0.1:8000", description="Public base URL of this instance.")
     media_storage: Literal["filesystem", "s3"] = Field(default="filesystem")
     media_root: Path | None = Field(default=None, description="Filesystem media root; default var/media.")

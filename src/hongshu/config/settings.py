@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import dj_email_url
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.config.env import HongshuSettings
@@ -204,6 +205,27 @@ X_FRAME_OPTIONS = "DENY"
 if HONGSHU.environment == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Mail (hongshu.accounts.mail): Django's email framework, the backend and its options from one URL.
+# `locmem://` is accepted as a name for Django's in-memory backend (dj-email-url calls it `memory://`).
+_EMAIL = dj_email_url.parse(
+    "memory://" + HONGSHU.email_url.removeprefix("locmem://")
+    if HONGSHU.email_url.startswith("locmem://")
+    else HONGSHU.email_url
+)
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _EMAIL["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _EMAIL["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _EMAIL["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_EMAIL["EMAIL_USE_TLS"])
+EMAIL_USE_SSL = bool(_EMAIL["EMAIL_USE_SSL"])
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"] or 10
+if _EMAIL.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = _EMAIL["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = HONGSHU.email_from
+# Django's PasswordResetTokenGenerator: a reset link works this long, and once (hongshu.accounts.emails).
+PASSWORD_RESET_TIMEOUT = HONGSHU.password_reset_timeout_seconds
 
 # Celery: used only when jobs run on workers; embedded and test modes run tasks in-process.
 JOBS_MODE = HONGSHU.jobs_mode

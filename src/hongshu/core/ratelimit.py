@@ -11,7 +11,8 @@ window of 5 per 5 minutes never lets 10 through across a window boundary, as a f
 
 Scopes: `account` (a member's ID), `ip` (REMOTE_ADDR), `network` (the /24 of an IPv4 address, the /48 of an
 IPv6 one: a host's neighbours share a budget, so one machine cannot rotate through its subnet),
-`account_ip` (the handle typed at sign-in with the IP), `device` (a known device's ID, from the signed device
+`account_ip` (the handle typed at sign-in with the IP), `login` (the handle or address typed, whatever the
+IP: a password reset), `device` (a known device's ID, from the signed device
 token a successful sign-in hands out: hongshu.accounts.devices) and `global` (the whole instance).
 """
 
@@ -36,7 +37,8 @@ LimitName = Literal[
     "sign_up",
     "sign_in",
     "sign_in_failure",  # counted only when the password is wrong: guessing backs off, the owner is not slowed
-    "password_reset",  # named for the reset-by-email endpoint to come (issue 22, item 4); no rate yet
+    "password_reset",  # asking for a reset link (hongshu.accounts.emails)
+    "email_verification",  # mailing a verification link again ("resend")
     "note_create",
     "comment_create",
     "like",
@@ -46,8 +48,8 @@ LimitName = Literal[
     "search",
     "suggest",
 ]
-Scope = Literal["account", "ip", "network", "account_ip", "device", "global"]
-SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "device", "global")
+Scope = Literal["account", "ip", "network", "account_ip", "login", "device", "global"]
+SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", "device", "global")
 
 # `<limit>.<scope>` -> a rate in the `limits` notation ("<count>/<period>" or "<count> per <n> <unit>").
 # Starting points are Mastodon's published limits (sign-up 5 per 30 minutes per IP, statuses 300 per 3
@@ -64,6 +66,13 @@ DEFAULT_RATES: dict[str, str] = {
     # A sign-in presenting a valid device token for its account is held to this scope only (not `ip`
     # nor `account_ip`), so an attacker's failures do not lock the owner out; a stolen token still backs off.
     "sign_in_failure.device": "5 per 15 minutes",
+    # A reset link to one mailbox at most 3 times an hour whoever asks (`login`: the handle or address typed,
+    # matched or not, so the limit itself reveals nothing); an address asking about many accounts backs off.
+    "password_reset.login": "3 per 1 hour",
+    "password_reset.ip": "10 per 1 hour",
+    "password_reset.network": "30 per 1 hour",
+    "email_verification.account": "5 per 1 hour",
+    "email_verification.ip": "20 per 1 hour",
     "note_create.account": "300 per 3 hours",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",
@@ -165,6 +174,8 @@ def _identity(
             return None
     if scope == "account_ip":
         return f"{account.strip().lstrip('@').lower()}|{ip}" if account and ip else None
+    if scope == "login":
+        return (account.strip().lstrip("@").lower() or None) if account else None
     return "all"  # global
 
 

@@ -30,12 +30,21 @@ class SignUpForm(forms.Form):
         help_text=_("At least 8 characters."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    email = forms.CharField(  # email (issue 22 item 4); required or not is the service's rule
+        label=_("Email address"),
+        max_length=320,
+        required=False,
+        help_text=_("For signing in again if you forget your password. We mail it a link to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
     def add_problem(self, problem: ProblemError) -> None:
         """Show a service's error next to the field it names (or above the form)."""
         errors = problem.extra.get("errors") or [{"field": None, "message": str(problem)}]
         if problem.code == "handle_taken":
             errors = [{"field": "handle", "message": str(problem)}]
+        if problem.code == "email_taken":
+            errors = [{"field": "email", "message": str(problem)}]
         for error in errors:
             field = error.get("field")
             self.add_error(field if field in self.fields else None, error["message"])

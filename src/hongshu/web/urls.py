@@ -7,6 +7,7 @@ from hongshu.web.views import (
     account,
     comments,
     compose,
+    email,
     feeds,
     graph,
     inbox,
@@ -106,5 +107,12 @@ urlpatterns = [
     path("signup/", account.sign_up, name="sign-up"),
     path("signin/", account.sign_in, name="sign-in"),
     path("signout/", account.sign_out, name="sign-out"),
+    # email (issue 22 item 4)
+    path("email/verify/<str:token>", email.verify, name="email-verify"),
+    path("me/email/resend", email.resend, name="email-resend"),
+    path("password-reset", email.password_reset, name="password-reset"),
+    path(
+        "password-reset/<str:uidb64>/<str:token>", email.password_reset_confirm, name="password-reset-confirm"
+    ),
     path("about/", about.about, name="about"),
 ]

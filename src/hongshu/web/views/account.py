@@ -19,6 +19,7 @@ from hongshu.accounts.devices import (
     sign_in_allow,
     sign_in_failed,
 )
+from hongshu.accounts.emails import sign_in_notice
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
 from hongshu.core.errors import Busy, ProblemError, RateLimited
@@ -63,6 +64,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
                 languages=[_READS.get(get_language() or "", "en")],
+                email=form.cleaned_data["email"],
             )
         except ProblemError as problem:
             form.add_problem(problem)
@@ -95,6 +97,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("The handle or password is not correct."))
             else:
                 login(request, user)
+                if device is None:  # email: a device never seen signing in to this account
+                    sign_in_notice(user=user, ip=ip, user_agent=request.headers.get("User-Agent", ""))
                 return _remember_device(redirect(_next_url(request)), user=user, device=device)
     response = render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
     return as_refusal(response, refused) if refused else response

@@ -24,6 +24,7 @@ from hongshu.members.services import account_delete, profile_save
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending, mutes_page
 from hongshu.web.common import member_of
+from hongshu.web.forms_email import EmailForm
 from hongshu.web.forms_me import (
     DeleteAccountForm,
     InterestsForm,
@@ -33,6 +34,7 @@ from hongshu.web.forms_me import (
     ReadingForm,
 )
 from hongshu.web.presenters import author_of
+from hongshu.web.views.email import email_save
 
 BLOCKS_SHOWN = 50
 
@@ -101,6 +103,9 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
         "reading_form": ReadingForm(initial={"script": member.script, "show_pinyin": member.show_pinyin}),
         "pending_requests": member.is_private and follow_requests_pending(owner=member),
         "password_form": PasswordForm(),
+        "email_form": EmailForm(initial={"email": member.email}),
+        "email_address": member.email,
+        "email_verified": member.email_verified_at is not None,
         "delete_form": DeleteAccountForm(),
         "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
         "muted": [author_of(u) for u in mutes_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
@@ -142,6 +147,11 @@ def _reading_save(request: HttpRequest, member: User) -> HttpResponse:
     return _settings_page(request, member, reading_form=reading)
 
 
+def _email_save(request: HttpRequest, member: User) -> HttpResponse:
+    email_form, done = email_save(request, member)
+    return done or _settings_page(request, member, email_form=email_form)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -161,10 +171,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Your privacy settings are saved."))
                 return redirect("me-settings")
         return _settings_page(request, member, privacy_form=privacy)
-    if action == "reading":
-        return _reading_save(request, member)
-    if action == "password":
-        return _password_save(request, member)
+    savers = {"reading": _reading_save, "password": _password_save, "email": _email_save}
+    if action in savers:
+        return savers[action](request, member)
     return redirect("me-settings")
 
 

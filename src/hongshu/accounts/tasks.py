@@ -1,0 +1,15 @@
+"""Celery entry points of the accounts app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from hongshu.accounts.mail import mail_deliver
+
+
+@shared_task(name="accounts.send_member_mail", ignore_result=True, autoretry_for=(OSError,), max_retries=3)
+def send_member_mail_task(kind: str, address: str, language: str, context: dict[str, Any]) -> None:
+    """Render and send one mail to a member (hongshu.accounts.mail); SMTP hiccups are retried."""
+    mail_deliver(kind=kind, address=address, language=language, context=context)
