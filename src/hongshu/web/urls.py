@@ -17,6 +17,7 @@ from hongshu.web.views import (
     profile,
     search,
     settings,
+    staff,
     translation,
 )
 
@@ -107,4 +108,6 @@ urlpatterns = [
     path("signin/", account.sign_in, name="sign-in"),
     path("signout/", account.sign_out, name="sign-out"),
     path("about/", about.about, name="about"),
+    # staff
+    path("staff/settings", staff.staff_settings, name="staff-settings"),
 ]
