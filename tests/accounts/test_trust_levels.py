@@ -102,7 +102,9 @@ def test_each_level_needs_the_requirements_below_it(f: TrustFacts, t: TrustThres
 
 def test_the_default_ladder() -> None:
     t = TrustThresholds()
-    newcomer = TrustFacts(age_days=0, email_verified=False, notes_published=1, likes_received=0, comments_received=0)
+    newcomer = TrustFacts(
+        age_days=0, email_verified=False, notes_published=1, likes_received=0, comments_received=0
+    )
     assert trust_level_for(newcomer, t) == NEW
     basic = dataclasses.replace(newcomer, age_days=1)
     assert trust_level_for(basic, t) == BASIC
@@ -110,7 +112,9 @@ def test_the_default_ladder() -> None:
     assert trust_level_for(member, t) == BASIC  # no verified email yet
     member = dataclasses.replace(member, email_verified=True)
     assert trust_level_for(member, t) == MEMBER
-    trusted = dataclasses.replace(member, age_days=30, notes_published=10, likes_received=50, comments_received=20)
+    trusted = dataclasses.replace(
+        member, age_days=30, notes_published=10, likes_received=50, comments_received=20
+    )
     assert trust_level_for(trusted, t) == TRUSTED
     assert trust_level_for(dataclasses.replace(trusted, strikes=1), t) == MEMBER
     assert trust_level_for(dataclasses.replace(trusted, strikes=9), t) == NEW

@@ -69,9 +69,7 @@ def test_auto_flips_on_and_off_with_a_recorded_reason(
     assert surge_active() is False
 
 
-def test_sign_ups_through_the_api_and_web_turn_surge_on(
-    api: Any, after_commit: Any, threshold: int
-) -> None:
+def test_sign_ups_through_the_api_and_web_turn_surge_on(api: Any, after_commit: Any, threshold: int) -> None:
     for i in range(2):
         with after_commit():
             response = api.post(

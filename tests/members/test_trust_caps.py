@@ -92,7 +92,9 @@ def test_comments_capped_by_level_api_and_web(
     set_level(bob, 3)
     assert ann_api.post(f"/notes/{note.pk}/comments", json={"body": "one"}).status_code == 201
     refused(ann_api.post(f"/notes/{note.pk}/comments", json={"body": "two"}), limit=1, name="comment_create")
-    fragment = web_client(ann).post(f"/notes/{note.pk}/comments", {"body": "x"}, headers={"HX-Request": "true"})
+    fragment = web_client(ann).post(
+        f"/notes/{note.pk}/comments", {"body": "x"}, headers={"HX-Request": "true"}
+    )
     refused(fragment, limit=1)
     for i in range(3):
         assert bob_api.post(f"/notes/{note.pk}/comments", json={"body": f"b{i}"}).status_code == 201
@@ -135,9 +137,7 @@ def test_links_per_note_by_level_in_both_languages(
     nina: Any, ready_images: Callable[..., list[str]], problem: Any
 ) -> None:
     member, client = nina
-    body = problem(
-        client.post("/notes", json=note_json(ready_images, member, LINKS3)), 422, "too_many_links"
-    )
+    body = problem(client.post("/notes", json=note_json(ready_images, member, LINKS3)), 422, "too_many_links")
     assert "at most 2 links" in body["detail"]
     assert body["errors"][0]["field"] == "body"
     chinese = client.post(
@@ -172,8 +172,12 @@ def test_surge_tightens_the_link_cap_and_the_web_says_so(
     runtime_set(key="surge_mode", value="on", actor_id=None)
     response = web_client(member).post(
         "/compose/",
-        {"title": "two links", "body": "https://a.example https://b.example", "photo": ready_images(member),
-         "visibility": "public"},
+        {
+            "title": "two links",
+            "body": "https://a.example https://b.example",
+            "photo": ready_images(member),
+            "visibility": "public",
+        },
     )
     assert response.status_code == 422
     assert "at most 1 link" in response.content.decode()

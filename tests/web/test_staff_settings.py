@@ -5,7 +5,6 @@ threshold, in both languages; the surge banner shows on every page to staff only
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -39,7 +38,9 @@ def test_visitors_go_to_sign_in_and_members_are_refused(make_member: Callable[..
     refused = signed_in(member).get("/staff/settings")
     assert refused.status_code == 403
     assert "Only staff can see this page." in refused.content.decode()
-    assert signed_in(member).post("/staff/settings", {"key": "surge_mode", "value": '"on"'}).status_code == 403
+    assert (
+        signed_in(member).post("/staff/settings", {"key": "surge_mode", "value": '"on"'}).status_code == 403
+    )
     assert runtime_get("surge_mode") == "auto"
 
 

@@ -105,12 +105,18 @@ class HongshuSettings(BaseSettings):
     )
     # Trust levels (docs/trust.md): what a member needs to reach each level. A level needs everything of
     # the levels below it as well; each strike takes one level off.
-    trust_basic_days: int = Field(default=1, ge=0, description="Trust: account age in days to reach basic (1).")
+    trust_basic_days: int = Field(
+        default=1, ge=0, description="Trust: account age in days to reach basic (1)."
+    )
     trust_basic_notes: int = Field(
         default=1, ge=0, description="Trust: published notes to reach basic (1), so age alone never does."
     )
-    trust_member_days: int = Field(default=7, ge=0, description="Trust: account age in days to reach member (2).")
-    trust_member_notes: int = Field(default=3, ge=0, description="Trust: published notes to reach member (2).")
+    trust_member_days: int = Field(
+        default=7, ge=0, description="Trust: account age in days to reach member (2)."
+    )
+    trust_member_notes: int = Field(
+        default=3, ge=0, description="Trust: published notes to reach member (2)."
+    )
     trust_member_likes: int = Field(
         default=10, ge=0, description="Trust: likes of their notes by others to reach member (2)."
     )
@@ -120,7 +126,9 @@ class HongshuSettings(BaseSettings):
     trust_trusted_days: int = Field(
         default=30, ge=0, description="Trust: account age in days to reach trusted (3)."
     )
-    trust_trusted_notes: int = Field(default=10, ge=0, description="Trust: published notes to reach trusted (3).")
+    trust_trusted_notes: int = Field(
+        default=10, ge=0, description="Trust: published notes to reach trusted (3)."
+    )
     trust_trusted_likes: int = Field(
         default=50, ge=0, description="Trust: likes of their notes by others to reach trusted (3)."
     )

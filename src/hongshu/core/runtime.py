@@ -128,7 +128,9 @@ def runtime_set(
 def surge_active() -> bool:
     """Whether the instance is in surge posture: surge_mode on, or auto while the surge check has found
     sign-ups per hour at or above the threshold (it records that flip in `surge_active`). One query."""
-    stored = dict(InstanceSetting.objects.filter(pk__in=("surge_mode", "surge_active")).values_list("key", "value"))
+    stored = dict(
+        InstanceSetting.objects.filter(pk__in=("surge_mode", "surge_active")).values_list("key", "value")
+    )
     mode = stored.get("surge_mode", RUNTIME_SETTINGS["surge_mode"].default)
     if mode == "auto":
         return bool(stored.get("surge_active", False))

@@ -60,7 +60,9 @@ def trust_recompute_all() -> int:
     changed, last = 0, 0
     while True:
         ids = list(
-            User.objects.filter(is_active=True, pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
+            User.objects.filter(is_active=True, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
         )
         if not ids:
             return changed
@@ -78,4 +80,3 @@ def trust_recompute_comment_note_author(*, comment_id: int) -> None:
     note_id = Comment.objects.filter(pk=comment_id).values_list("note_id", flat=True).first()
     if note_id is not None:
         trust_recompute_note_author(note_id=note_id)
-
