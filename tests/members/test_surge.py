@@ -55,12 +55,14 @@ def test_auto_flips_on_and_off_with_a_recorded_reason(
     assert change is not None
     assert surge_active() is True
     assert (change.key, change.old_value, change.new_value) == ("surge_active", False, True)
-    assert change.automatic is True and change.actor_id is None
+    assert change.automatic is True
+    assert change.actor_id is None
     assert change.reason == "3 sign-ups in the last hour ≥ 3"
     assert surge_check() is None  # still on: one record per flip
     User.objects.update(date_joined=timezone.now() - timedelta(hours=2))
     off = surge_check()
-    assert off is not None and off.new_value is False
+    assert off is not None
+    assert off.new_value is False
     assert off.reason == "0 sign-ups in the last hour < 3"
     assert surge_active() is False
     # Staff forcing it off wins over the recorded flag, and staff forcing it on over a quiet hour.

@@ -33,7 +33,8 @@ def test_facts_count_only_what_others_give(make_member: Callable[..., User], pos
     comment_create(author=nina, note_id=note.pk, body="thanks")
     facts = trust_facts(user=User.objects.get(pk=nina.pk))
     assert (facts.notes_published, facts.likes_received, facts.comments_received) == (1, 1, 1)
-    assert facts.email_verified is False and facts.age_days == 0
+    assert facts.email_verified is False
+    assert facts.age_days == 0
     assert facts.strikes == strikes_count(user_id=nina.pk) == 0
 
 
