@@ -15,6 +15,7 @@ from hongshu.comments.services import comment_create
 from hongshu.core.periodic import PERIODIC_JOBS, periodic_task
 from hongshu.interactions.services import like_create
 from hongshu.members.trust import strikes_count, trust_facts, trust_recompute
+from hongshu.notes.models import Note
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,24 @@ def test_the_periodic_job_moves_levels_with_age_and_is_scheduled(
     nina.notes.all().delete()
     periodic_task(job.task).apply()
     assert User.objects.get(pk=nina.pk).trust_level == 0
+
+
+def test_many_members_in_a_fixed_number_of_queries(
+    make_member: Callable[..., User], post_note: Any, count_queries: Any
+) -> None:
+    members = [make_member(f"mem{i}") for i in range(6)]
+    fan = make_member("fan")
+    for member in members:
+        _age(member, 2)
+        like_create(user=fan, note_id=post_note(member).pk)
+    deleted = post_note(fan)
+    Note.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())  # a deleted note does not count
+    _age(fan, 2)
+    with count_queries() as queries:
+        assert trust_recompute(user_ids=[m.pk for m in [*members, fan]]) == 6
+    # one for the members, three grouped counts, one update per changed member
+    assert len(queries) == 4 + 6
+    assert set(User.objects.filter(pk__in=[m.pk for m in members]).values_list("trust_level", flat=True)) == {
+        1
+    }
+    assert User.objects.get(pk=fan.pk).trust_level == 0

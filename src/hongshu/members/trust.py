@@ -4,9 +4,11 @@ after the events that move their facts (a note published, a like or a comment fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
+from django.db.models import Count, F
 from django.utils import timezone
 
 from hongshu.accounts.models import User
@@ -24,30 +26,58 @@ def strikes_count(*, user_id: int) -> int:
     return 0
 
 
-def trust_facts(*, user: User, now: datetime | None = None) -> TrustFacts:
-    """The facts `trust_level_for` reads, counted from the tables: four indexed counts."""
+def _counts(rows: Any) -> dict[int, int]:
+    return dict(rows.annotate(n=Count("id")).values_list("owner", "n"))
+
+
+def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> dict[int, TrustFacts]:
+    """The facts `trust_level_for` reads for each of `users`, counted from the tables in three grouped
+    queries whatever their number: published notes that are not deleted, and the likes and live comments
+    others gave those notes."""
     now = now or timezone.now()
-    published = Note.objects.filter(author_id=user.pk, status=Note.Status.PUBLISHED)
-    return TrustFacts(
-        age_days=max(0, (now - user.date_joined).days),
-        email_verified=user.email_verified_at is not None,
-        notes_published=published.count(),
-        likes_received=Like.objects.filter(note__author_id=user.pk).exclude(user_id=user.pk).count(),
-        comments_received=Comment.objects.filter(note__author_id=user.pk, deleted_at__isnull=True)
-        .exclude(author_id=user.pk)
-        .count(),
-        strikes=strikes_count(user_id=user.pk),
+    ids = [user.pk for user in users]
+    alive = {"deleted_at__isnull": True, "status": Note.Status.PUBLISHED}
+    notes = _counts(Note.objects.filter(author_id__in=ids, **alive).values(owner=F("author_id")))
+    given = {f"note__{key}": value for key, value in alive.items()}
+    likes = _counts(
+        Like.objects.filter(note__author_id__in=ids, **given)
+        .exclude(user_id=F("note__author_id"))
+        .values(owner=F("note__author_id"))
     )
+    comments = _counts(
+        Comment.objects.filter(note__author_id__in=ids, deleted_at__isnull=True, **given)
+        .exclude(author_id=F("note__author_id"))
+        .values(owner=F("note__author_id"))
+    )
+    return {
+        user.pk: TrustFacts(
+            age_days=max(0, (now - user.date_joined).days),
+            email_verified=user.email_verified_at is not None,
+            notes_published=notes.get(user.pk, 0),
+            likes_received=likes.get(user.pk, 0),
+            comments_received=comments.get(user.pk, 0),
+            strikes=strikes_count(user_id=user.pk),
+        )
+        for user in users
+    }
+
+
+def trust_facts(*, user: User, now: datetime | None = None) -> TrustFacts:
+    return trust_facts_many(users=[user], now=now)[user.pk]
 
 
 def trust_recompute(*, user_ids: Iterable[int]) -> int:
     """Recompute the trust level of these members; returns how many changed."""
     thresholds = TrustThresholds.from_settings()
     now, changed = timezone.now(), 0
-    for user in User.objects.filter(pk__in=list(user_ids)).only(
-        "id", "date_joined", "email_verified_at", "trust_level"
-    ):
-        level = trust_level_for(trust_facts(user=user, now=now), thresholds)
+    users = list(
+        User.objects.filter(pk__in=list(user_ids)).only(
+            "id", "date_joined", "email_verified_at", "trust_level"
+        )
+    )
+    facts = trust_facts_many(users=users, now=now)
+    for user in users:
+        level = trust_level_for(facts[user.pk], thresholds)
         if level != user.trust_level:
             user.trust_level = level
             user.save(update_fields=["trust_level"])
