@@ -223,6 +223,7 @@ def _checks(
     own_level = None if level is None else f"account@{level}"
     factor = None
     if name in SURGE_LIMITS:
+        # Imported here: config.env imports this module before the app registry (and core.models) is ready.
         from hongshu.core.runtime import surge_active  # one query, only for the write limits
 
         factor = settings.HONGSHU.surge_factor if surge_active() else None
