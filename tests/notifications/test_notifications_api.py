@@ -35,7 +35,9 @@ def test_recorded_by_a_job_only_once_the_comment_commits(
         response = ann[1].post(f"/notes/{note.pk}/comments", json={"body": "yum"})
         assert response.status_code == 201
     assert not Notification.objects.exists()  # nothing while the write is uncommitted
-    assert len(callbacks) == 1  # one job, waiting for the commit
+    # The comment_posted consumers (core.events), waiting for the commit: this notification and the note
+    # author's trust recompute.
+    assert len(callbacks) == 2
     callbacks[0]()  # the commit: the job runs with its arguments after a JSON round-trip
     [notification] = inbox(nina[1])
     assert notification["kind"] == "comment"

@@ -27,6 +27,7 @@ from hongshu.core.errors import NotAuthenticated
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
+from hongshu.members.surge import signup_recorded
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
@@ -163,6 +164,7 @@ class PasswordIn(Schema):
 def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
     rate_limit_hit("sign_up", ip=client_ip(request))
     user = services.account_create(**payload.dict())
+    signup_recorded(user_id=user.pk, ip=client_ip(request))
     token, secret = services.token_issue(user=user, name="sign-up")
     out = TokenOut(
         id=str(token.pk),

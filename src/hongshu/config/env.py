@@ -16,7 +16,7 @@ from typing import Literal, get_args
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hongshu.core.ratelimit import DEFAULT_RATES, SCOPES, LimitName, parse_rate
+from hongshu.core.ratelimit import DEFAULT_RATES, LimitName, parse_rate, scope_key_valid
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -114,6 +114,68 @@ class HongshuSettings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_RATES),
         description="Rate limits as `<limit>.<scope>` -> `<count> per <n> <unit>` (JSON in the environment); "
         "entries given replace the defaults of the same key, the rest keep theirs (docs/configuration.md).",
+    )
+    # Trust levels (docs/trust.md): what a member needs to reach each level. A level needs everything of
+    # the levels below it as well; each strike takes one level off.
+    trust_basic_days: int = Field(
+        default=1, ge=0, description="Trust: account age in days to reach basic (1)."
+    )
+    trust_basic_notes: int = Field(
+        default=1, ge=0, description="Trust: published notes to reach basic (1), so age alone never does."
+    )
+    trust_member_days: int = Field(
+        default=7, ge=0, description="Trust: account age in days to reach member (2)."
+    )
+    trust_member_notes: int = Field(
+        default=3, ge=0, description="Trust: published notes to reach member (2)."
+    )
+    trust_member_likes: int = Field(
+        default=10, ge=0, description="Trust: likes of their notes by others to reach member (2)."
+    )
+    trust_member_email: bool = Field(
+        default=True, description="Trust: whether member (2) and above need a verified email address."
+    )
+    trust_trusted_days: int = Field(
+        default=30, ge=0, description="Trust: account age in days to reach trusted (3)."
+    )
+    trust_trusted_notes: int = Field(
+        default=10, ge=0, description="Trust: published notes to reach trusted (3)."
+    )
+    trust_trusted_likes: int = Field(
+        default=50, ge=0, description="Trust: likes of their notes by others to reach trusted (3)."
+    )
+    trust_trusted_comments: int = Field(
+        default=20, ge=0, description="Trust: comments by others on their notes to reach trusted (3)."
+    )
+    trust_links_per_note: tuple[int, int, int, int] = Field(
+        default=(2, 5, 10, 20),
+        description="Trust: links a note may carry, per level 0..3 (JSON list); beyond it a 422 `too_many_links`.",
+    )
+    trust_mentions_per_note: tuple[int, int, int, int] = Field(
+        default=(3, 5, 10, 20),
+        description="Trust: @mentions a note may carry, per level 0..3; beyond it a 422 `too_many_mentions`.",
+    )
+    trust_invites: tuple[int, int, int, int] = Field(
+        default=(0, 0, 3, 10), description="Trust: invites a member may have outstanding, per level 0..3."
+    )
+    surge_signups_per_hour: int = Field(
+        default=500,
+        ge=1,
+        description="Surge: sign-ups in the last hour at which surge_mode auto turns the surge posture on "
+        "(and below which it turns it off).",
+    )
+    surge_factor: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Surge: multiplier on the write rate limits and the per-note link and mention caps while "
+        "surge posture is on (at least 1 is left).",
+    )
+    surge_network_accounts: int = Field(
+        default=5,
+        ge=1,
+        description="Surge: accounts created from one network (/24 IPv4, /48 IPv6) in the last day at which "
+        "a new sign-up from it needs approval while surge posture is on.",
     )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
@@ -215,8 +277,10 @@ class HongshuSettings(BaseSettings):
     def _merge_rate_limits(cls, value: dict[str, str]) -> dict[str, str]:
         for key, rate in value.items():
             name, _, scope = key.partition(".")
-            if name not in get_args(LimitName) or scope not in SCOPES:
-                raise ValueError(f"unknown rate limit {key!r}: expected <limit>.<scope>")
+            if name not in get_args(LimitName) or not scope_key_valid(scope):
+                raise ValueError(
+                    f"unknown rate limit {key!r}: expected <limit>.<scope> or <limit>.account@<level 0-3>"
+                )
             try:
                 parse_rate(rate)
             except ValueError as error:

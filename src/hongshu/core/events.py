@@ -25,6 +25,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "note_changed": (
         "hongshu.notifications.tasks.notify_note_mentions_task",
         "hongshu.embeddings.tasks.embed_note_task",
+        "hongshu.members.tasks.trust_recompute_note_author_task",
     ),
     # () notes were queued for the search index: their outbox rows (notes.models.PendingNoteIndex) are
     # written inside the note's transaction (notes.services.notes_index_later), so they commit or roll back
@@ -35,14 +36,20 @@ EVENTS: dict[str, tuple[str, ...]] = {
     # ([note_id, ...]) a deleted member's comments left these (other members') notes.
     "member_comments_removed": ("hongshu.comments.tasks.reconcile_comment_counts_task",),
     # (member_id, note_id)
-    "like_added": ("hongshu.notifications.tasks.notify_like_added_task",),
+    "like_added": (
+        "hongshu.notifications.tasks.notify_like_added_task",
+        "hongshu.members.tasks.trust_recompute_liked_task",
+    ),
     # (member_id, note_id)
     "collect_added": ("hongshu.notifications.tasks.notify_collect_added_task",),
     # (follower_id, followee_id) a follow of a public account, or a request to follow a private one.
     "follow_added": ("hongshu.notifications.tasks.notify_follow_added_task",),
     "follow_requested": ("hongshu.notifications.tasks.notify_follow_requested_task",),
     # (comment_id) a comment or a reply was posted (its mentions are stored with it).
-    "comment_posted": ("hongshu.notifications.tasks.notify_comment_posted_task",),
+    "comment_posted": (
+        "hongshu.notifications.tasks.notify_comment_posted_task",
+        "hongshu.members.tasks.trust_recompute_commented_task",
+    ),
     # (member_id, comment_id)
     "comment_liked": ("hongshu.notifications.tasks.notify_comment_liked_task",),
 }

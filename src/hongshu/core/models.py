@@ -33,3 +33,15 @@ class PostureChange(SnowflakeModel):
     automatic = models.BooleanField(default=False)
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class SignupNetwork(SnowflakeModel):
+    """The network (/24 IPv4, /48 IPv6) a member signed up from, for surge mode's approval rule
+    (hongshu.members.surge). An id, not a foreign key: core sits below accounts."""
+
+    user_id = models.BigIntegerField(unique=True)
+    network = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = (models.Index(fields=["network", "at"], name="core_signupnet_net_at"),)

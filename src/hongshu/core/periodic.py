@@ -46,6 +46,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reconcile-drifted-counters", "social.reconcile_drifted_counters", 300.0),
     # A no-op unless a translation provider is configured (the offline gloss is never pre-computed).
     PeriodicJob("pretranslate-trending", "language.pretranslate_trending", 600.0),
+    # Surge posture follows the last hour's sign-ups (surge_mode auto); each flip is a PostureChange.
+    PeriodicJob("surge-check", "members.surge_check", 60.0),
+    # Trust levels move with age and email verification too, which no event announces.
+    PeriodicJob("trust-recompute", "members.trust_recompute_all", 3600.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

@@ -14,6 +14,13 @@ IPv6 one: a host's neighbours share a budget, so one machine cannot rotate throu
 `account_ip` (the handle typed at sign-in with the IP), `login` (the handle or address typed, whatever the
 IP: a password reset), `device` (a known device's ID, from the signed device
 token a successful sign-in hands out: hongshu.accounts.devices) and `global` (the whole instance).
+
+Trust levels (docs/trust.md): `<limit>.account@<level>` is a second account-scope rate for a member of that
+trust level (0 new .. 3 trusted), checked beside the plain `<limit>.account` one, so new accounts get a
+tighter hourly cap with the same table, setting and 429. While surge posture is on
+(`hongshu.core.runtime.surge_active`), every rate of the write limits in `SURGE_LIMITS` is multiplied by the
+`surge_factor` setting (at least 1 left); a tightened rate counts in its own window, from the moment surge
+starts.
 """
 
 from __future__ import annotations
@@ -82,7 +89,26 @@ DEFAULT_RATES: dict[str, str] = {
     "search.ip": "300 per 5 minutes",
     "suggest.account": "600 per 5 minutes",
     "suggest.ip": "600 per 5 minutes",
+    # Per trust level, beside the plain account rate above (docs/trust.md has the table).
+    "note_create.account@0": "3 per 1 hour",
+    "note_create.account@1": "10 per 1 hour",
+    "note_create.account@2": "30 per 1 hour",
+    "note_create.account@3": "100 per 1 hour",
+    "comment_create.account@0": "10 per 1 hour",
+    "comment_create.account@1": "30 per 1 hour",
+    "comment_create.account@2": "100 per 1 hour",
+    "comment_create.account@3": "300 per 1 hour",
+    "follow.account@0": "10 per 1 hour",
+    "follow.account@1": "30 per 1 hour",
+    "follow.account@2": "100 per 1 hour",
+    "follow.account@3": "200 per 1 hour",
 }
+
+TRUST_LEVELS = (0, 1, 2, 3)
+# The write limits that tighten by `surge_factor` while surge posture is on.
+SURGE_LIMITS: frozenset[str] = frozenset(
+    {"sign_up", "note_create", "comment_create", "like", "follow", "upload"}
+)
 
 
 class _HasPk(Protocol):
@@ -137,6 +163,21 @@ def parse_rate(rate: str) -> RateLimitItem:
     return parse(rate)
 
 
+@functools.cache
+def _tightened(rate: str, factor: float) -> RateLimitItem:
+    item = parse_rate(rate)
+    amount = max(1, math.floor(item.amount * factor))
+    return type(item)(amount, item.multiples, item.namespace)
+
+
+def scope_key_valid(key: str) -> bool:
+    """Whether `<scope>` or `account@<level>` names a scope of the rate table."""
+    scope, at, level = key.partition("@")
+    if not at:
+        return scope in SCOPES
+    return scope == "account" and level in {str(n) for n in TRUST_LEVELS}
+
+
 def network_of(ip: str) -> str:
     """The /24 of an IPv4 address or the /48 of an IPv6 one (an IPv4-mapped IPv6 address counts as IPv4)."""
     address = ipaddress.ip_address(ip)
@@ -186,11 +227,25 @@ Checks = list[tuple[str, RateLimitItem, str]]
 def _checks(
     name: LimitName, *, member: _HasPk | None, ip: str | None, account: str | None, device: str | None
 ) -> Checks:
+    rates = _rates(name)
+    if not rates:
+        return []
+    level = getattr(member, "trust_level", None)
+    own_level = None if level is None else f"account@{level}"
+    factor = None
+    if name in SURGE_LIMITS:
+        # Imported here: config.env imports this module before the app registry (and core.models) is ready.
+        from hongshu.core.runtime import surge_active  # one query, only for the write limits
+
+        factor = settings.HONGSHU.surge_factor if surge_active() else None
     checks: Checks = []
-    for scope, rate in _rates(name).items():
-        identity = _identity(scope, member=member, ip=ip, account=account, device=device)
+    for scope, rate in rates.items():
+        if "@" in scope and scope != own_level:
+            continue
+        identity = _identity(scope.partition("@")[0], member=member, ip=ip, account=account, device=device)
         if identity is not None:
-            checks.append((scope, parse_rate(rate), identity))
+            item = parse_rate(rate) if factor is None else _tightened(rate, factor)
+            checks.append((scope, item, identity))
     return checks
 
 
@@ -200,7 +255,10 @@ def _refuse_if_full(name: LimitName, checks: Checks) -> None:
         if not limiter.test(item, name, scope, identity):
             reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
             retry_after = max(1, math.ceil(reset_time - time.time()))
-            raise RateLimitExceeded(name=name, scope=scope, limit=item.amount, retry_after=retry_after)
+            # `account@<level>` is reported as the account scope it is.
+            raise RateLimitExceeded(
+                name=name, scope=scope.partition("@")[0], limit=item.amount, retry_after=retry_after
+            )
 
 
 def _count(name: LimitName, checks: Checks) -> None:

@@ -71,6 +71,13 @@ RUNTIME_SETTINGS: dict[str, RuntimeSetting] = {
             "Surge posture: on, off, or auto (on while sign-ups per hour pass the surge threshold).",
             SURGE_MODES,
         ),
+        RuntimeSetting(
+            "surge_active",
+            False,
+            "Written by the surge check (hongshu.members.surge) every minute: whether sign-ups per hour have "
+            "passed the surge threshold. Read only while surge_mode is auto.",
+            (False, True),
+        ),
     )
 }
 
@@ -116,3 +123,20 @@ def runtime_set(
             automatic=automatic,
             reason=reason.strip()[:2000],
         )
+
+
+def surge_active() -> bool:
+    """Whether the instance is in surge posture: surge_mode on, or auto while the surge check has found
+    sign-ups per hour at or above the threshold (it records that flip in `surge_active`). One query."""
+    stored = dict(
+        InstanceSetting.objects.filter(pk__in=("surge_mode", "surge_active")).values_list("key", "value")
+    )
+    mode = stored.get("surge_mode", RUNTIME_SETTINGS["surge_mode"].default)
+    if mode == "auto":
+        return bool(stored.get("surge_active", False))
+    return bool(mode == "on")
+
+
+def posture_history(*, limit: int = 50) -> list[PostureChange]:
+    """The latest changes of run-time settings, newest first."""
+    return list(PostureChange.objects.order_by("-id")[:limit])

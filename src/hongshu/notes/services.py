@@ -12,10 +12,13 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hongshu.accounts.models import User
+from hongshu.accounts.trust import links_cap, mentions_cap
 from hongshu.core.errors import Forbidden, field_error
 from hongshu.core.events import announce_on_commit
+from hongshu.core.runtime import surge_active
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
@@ -49,6 +52,7 @@ ALT_TEXT_CODE_POINTS = 16 * ALT_TEXT_MAX
 # `#topic` ends at whitespace, punctuation or a second `#` (RedNote writes topics as `#话题#`).
 INLINE_TOPIC = regex.compile(r"(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_\p{M}]{1,20})")
 MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
+LINK = regex.compile(r"(?i)(?<![\w@/])(?:https?://|www\.)[^\s<>]+")
 _COORD_STEP = Decimal("0.01")
 
 
@@ -191,6 +195,33 @@ def _set_mentions(note: Note) -> None:
     )
 
 
+def _check_trust_caps(author: User, title: str, body: str) -> None:
+    """The links and mentions a note may carry at its author's trust level (docs/trust.md): a 422 naming
+    the cap. Counted in the text as written; a handle mentioned twice counts once."""
+    text = f"{title}\n{body}"
+    links = len(LINK.findall(text))
+    mentions = len({handle.lower() for handle in MENTION.findall(text)})
+    if not links and not mentions:
+        return
+    surge = surge_active()
+    cap = links_cap(author.trust_level, surge=surge)
+    if links > cap:
+        message = ngettext(
+            "A note can carry at most %(n)d link at your trust level.",
+            "A note can carry at most %(n)d links at your trust level.",
+            cap,
+        ) % {"n": cap}
+        raise field_error("body", message, code="too_many_links")
+    cap = mentions_cap(author.trust_level, surge=surge)
+    if mentions > cap:
+        message = ngettext(
+            "A note can mention at most %(n)d member at your trust level.",
+            "A note can mention at most %(n)d members at your trust level.",
+            cap,
+        ) % {"n": cap}
+        raise field_error("body", message, code="too_many_mentions")
+
+
 def _set_images(note: Note, images: Sequence[ImageSpec]) -> None:
     assets = media_for_note(owner=note.author, media_ids=[i.media_id for i in images], note_id=note.pk)
     previous = list(NoteImage.objects.filter(note=note).select_related("media"))
@@ -228,6 +259,7 @@ def note_create(
     note.visibility = visibility
     topic_names = _clean_topics(topics, note.title, note.body)
     _clean_images(images, required=not draft)
+    _check_trust_caps(author, note.title, note.body)
     _apply_place(note, place)
     _language(note, language)
     if draft:
@@ -304,6 +336,7 @@ def note_update(
         if place is not None or clear_place:
             _apply_place(note, place)
         topic_names = _clean_topics(topics, note.title, note.body)
+        _check_trust_caps(editor, note.title, note.body)
         if images is not None:
             _clean_images(images, required=going_live)
             _set_images(note, images)

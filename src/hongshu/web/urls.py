@@ -18,6 +18,7 @@ from hongshu.web.views import (
     profile,
     search,
     settings,
+    staff,
     translation,
 )
 
@@ -115,4 +116,6 @@ urlpatterns = [
         "password-reset/<str:uidb64>/<str:token>", email.password_reset_confirm, name="password-reset-confirm"
     ),
     path("about/", about.about, name="about"),
+    # staff
+    path("staff/settings", staff.staff_settings, name="staff-settings"),
 ]

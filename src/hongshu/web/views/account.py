@@ -24,6 +24,7 @@ from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
 from hongshu.core.errors import Busy, ProblemError, RateLimited
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
+from hongshu.members.surge import signup_recorded
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
 
@@ -66,6 +67,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 languages=[_READS.get(get_language() or "", "en")],
                 email=form.cleaned_data["email"],
             )
+            signup_recorded(user_id=user.pk, ip=client_ip(request))
         except ProblemError as problem:
             form.add_problem(problem)
             refused = problem if isinstance(problem, RateLimited | Busy) else None

@@ -1,0 +1,39 @@
+"""Celery entry points of member workflows: thin, IDs in as strings."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from hongshu.members.surge import surge_check
+from hongshu.members.trust import (
+    trust_recompute_all,
+    trust_recompute_comment_note_author,
+    trust_recompute_note_author,
+)
+
+
+@shared_task(name="members.trust_recompute_all", acks_late=True, ignore_result=True)
+def trust_recompute_all_task() -> None:
+    """Periodic: every member's trust level (age and email verification move without an event)."""
+    trust_recompute_all()
+
+
+@shared_task(name="members.trust_recompute_note_author", acks_late=True, ignore_result=True)
+def trust_recompute_note_author_task(note_id: str) -> None:
+    trust_recompute_note_author(note_id=int(note_id))
+
+
+@shared_task(name="members.trust_recompute_liked", acks_late=True, ignore_result=True)
+def trust_recompute_liked_task(member_id: str, note_id: str) -> None:
+    trust_recompute_note_author(note_id=int(note_id))
+
+
+@shared_task(name="members.trust_recompute_commented", acks_late=True, ignore_result=True)
+def trust_recompute_commented_task(comment_id: str) -> None:
+    trust_recompute_comment_note_author(comment_id=int(comment_id))
+
+
+@shared_task(name="members.surge_check", acks_late=True, ignore_result=True)
+def surge_check_task() -> None:
+    """Periodic and after each sign-up: flip the recorded surge posture (surge_mode auto)."""
+    surge_check()
