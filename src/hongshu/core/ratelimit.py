@@ -36,6 +36,7 @@ LimitName = Literal[
     "sign_up",
     "sign_in",
     "sign_in_failure",  # counted only when the password is wrong: guessing backs off, the owner is not slowed
+    "second_factor",  # a TOTP, recovery or passkey attempt after a right password (hongshu.security)
     "password_reset",  # named for the reset-by-email endpoint to come (issue 22, item 4); no rate yet
     "note_create",
     "comment_create",
@@ -64,6 +65,9 @@ DEFAULT_RATES: dict[str, str] = {
     # A sign-in presenting a valid device token for its account is held to this scope only (not `ip`
     # nor `account_ip`), so an attacker's failures do not lock the owner out; a stolen token still backs off.
     "sign_in_failure.device": "5 per 15 minutes",
+    # Six digits are a million guesses: 10 tries per 15 minutes per account keeps guessing hopeless.
+    "second_factor.account": "10 per 15 minutes",
+    "second_factor.ip": "30 per 15 minutes",
     "note_create.account": "300 per 3 hours",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",

@@ -16,6 +16,7 @@ from hongshu.web.views import (
     note_edit,
     profile,
     search,
+    security,
     settings,
     translation,
 )
@@ -107,4 +108,19 @@ urlpatterns = [
     path("signin/", account.sign_in, name="sign-in"),
     path("signout/", account.sign_out, name="sign-out"),
     path("about/", about.about, name="about"),
+    # two-factor sign-in and the security page: sessions, tokens, authenticator app, passkeys
+    path("sign-in/verify", security.sign_in_verify, name="sign-in-verify"),
+    path("sign-in/verify/passkey/options", security.sign_in_passkey_options, name="sign-in-passkey-options"),
+    path("sign-in/verify/passkey", security.sign_in_passkey, name="sign-in-passkey"),
+    path("me/security", security.security_page, name="me-security"),
+    path("me/security/totp", security.totp_begin, name="me-totp-begin"),
+    path("me/security/totp/confirm", security.totp_confirm, name="me-totp-confirm"),
+    path("me/security/totp/disable", security.totp_disable, name="me-totp-disable"),
+    path("me/security/recovery-codes", security.recovery_codes_regenerate, name="me-recovery-codes"),
+    path("me/security/passkeys/options", security.passkey_options, name="me-passkey-options"),
+    path("me/security/passkeys", security.passkey_register, name="me-passkey-register"),
+    path("me/security/passkeys/<id:passkey_id>/delete", security.passkey_delete, name="me-passkey-delete"),
+    path("me/security/sessions/<id:session_id>/revoke", security.session_revoke, name="me-session-revoke"),
+    path("me/security/tokens/<id:token_id>/revoke", security.token_revoke_view, name="me-token-revoke"),
+    path("me/security/sign-out-everywhere", security.sign_out_everywhere, name="me-sign-out-everywhere"),
 ]

@@ -25,6 +25,7 @@ from hongshu.core.errors import Busy, ProblemError, RateLimited
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
+from hongshu.web.views.security import second_factor_needed, second_factor_pending
 
 # Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
 _READS = {"zh-hans": "zh-Hans", "en": "en"}
@@ -93,6 +94,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if not isinstance(user, User):
                 sign_in_failed(ip=ip, handle=handle, device=device)
                 form.add_error(None, _("The handle or password is not correct."))
+            elif second_factor_needed(user):  # two-factor: /sign-in/verify (web/views/security.py)
+                return second_factor_pending(request, user=user, next_url=_next_url(request), device=device)
             else:
                 login(request, user)
                 return _remember_device(redirect(_next_url(request)), user=user, device=device)
