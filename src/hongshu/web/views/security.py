@@ -24,7 +24,7 @@ from hongshu.accounts.services import token_revoke
 from hongshu.core.errors import ProblemError, RateLimited
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.security import passkeys, sessions, totp
-from hongshu.web.common import member_of
+from hongshu.web.common import as_refusal, member_of
 
 PENDING = "security_pending"  # the session key of a sign-in waiting for its second factor
 PENDING_TTL = 300  # seconds
@@ -93,14 +93,13 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please sign in again."))
         return redirect("sign-in")
     user, data = pending
-    error = ""
-    status = 200
+    error, refused = "", None
     if request.method == "POST":
         try:
             rate_limit_hit("second_factor", member=user, ip=client_ip(request))
             totp.second_factor_verify(user=user, code=request.POST.get("code", "")[:64])
         except ProblemError as problem:
-            error, status = str(problem), problem.status if isinstance(problem, RateLimited) else 200
+            error, refused = str(problem), problem if isinstance(problem, RateLimited) else None
         else:
             return _complete(request, user, data, redirect(_next(data)))
     context = {
@@ -108,7 +107,8 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
         "has_totp": totp.totp_confirmed(user=user) is not None,
         "has_passkey": bool(passkeys.passkeys_of(user=user)),
     }
-    return render(request, "web/sign_in_verify.html", context, status=status)
+    response = render(request, "web/sign_in_verify.html", context)
+    return as_refusal(response, refused) if refused else response
 
 
 @require_POST
