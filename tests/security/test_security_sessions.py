@@ -40,7 +40,7 @@ def test_signing_in_records_the_session_and_signing_out_drops_it(make_member: Ca
 
 
 def test_sessions_listed_by_cookie_and_token(
-    make_member: Callable[..., User], cookie_api: Any, openapi: Any
+    make_member: Callable[..., User], cookie_api: Any, api: Any
 ) -> None:
     alice = make_member("alice")
     one, two = signed_in(agent="Browser A"), signed_in(agent="Browser B")
@@ -48,9 +48,7 @@ def test_sessions_listed_by_cookie_and_token(
     assert sorted(s["user_agent"] for s in listed) == ["Browser A", "Browser B"]
     assert [s["current"] for s in listed if s["user_agent"] == "Browser A"] == [True]
     _t, secret = token_issue(user=alice)
-    from conftest import ApiClient
-
-    by_token = ApiClient(openapi, secret).get("/accounts/me/sessions").json()
+    by_token = api.get("/accounts/me/sessions", headers={"Authorization": f"Bearer {secret}"}).json()
     assert len(by_token) == 2
     assert not any(s["current"] for s in by_token)
     assert _me(two) == 200

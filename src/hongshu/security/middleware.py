@@ -59,7 +59,7 @@ class SessionIndexMiddleware:
         if member is None or not key:
             return
         digest = MemberSession.digest_of(key)
-        if request.session.get(MARK) != digest or before != key:
+        if request.session.get(MARK) != digest:  # a session from before the index, or signed in elsewhere
             session_seen(
                 user=member,
                 session_key=key,
@@ -67,3 +67,17 @@ class SessionIndexMiddleware:
                 ip=client_ip(request),
             )
             request.session[MARK] = digest
+
+
+def record_sign_in(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
+    """`user_logged_in` receiver: index the session as it signs in. Every way in calls `login()` (the sign-in
+    form, the second-factor step, sign-up, the admin, tests' `force_login`), so no path is missed and the
+    first page after signing in costs no extra writes; the middleware above covers the rest."""
+    session = getattr(request, "session", None)
+    key = session.session_key if session is not None else None
+    if request is None or session is None or not key or not isinstance(user, User):
+        return
+    session_seen(
+        user=user, session_key=key, user_agent=request.headers.get("User-Agent", ""), ip=client_ip(request)
+    )
+    session[MARK] = MemberSession.digest_of(key)
