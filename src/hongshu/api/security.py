@@ -37,6 +37,13 @@ class SessionOut(Schema):
         )
 
 
+class PasskeyOut(Schema):
+    id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
 class SignedOutOut(Schema):
     sessions: int = Field(description="web sessions signed out")
     tokens: int = Field(description="API tokens revoked")
@@ -161,4 +168,20 @@ def totp_disable(request: HttpRequest, payload: DisableIn) -> Status[None]:
     member = current_member(request)
     rate_limit_hit("second_factor", member=member, ip=client_ip(request))
     totp.totp_disable(user=member, password=payload.password, code=payload.code)
+    return Status(204, None)
+
+
+@router.get("/accounts/me/passkeys", response=list[PasskeyOut], auth=member_auth, summary="Your passkeys")
+def list_passkeys(request: HttpRequest) -> list[PasskeyOut]:
+    return [
+        PasskeyOut(id=str(p.pk), name=p.name, created_at=p.created_at, last_used_at=p.last_used_at)
+        for p in passkeys.passkeys_of(user=current_member(request))
+    ]
+
+
+@router.delete(
+    "/accounts/me/passkeys/{passkey_id}", response={204: None}, auth=member_auth, summary="Delete a passkey"
+)
+def delete_passkey(request: HttpRequest, passkey_id: PathId) -> Status[None]:
+    passkeys.passkey_delete(user=current_member(request), passkey_id=passkey_id)
     return Status(204, None)

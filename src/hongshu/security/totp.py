@@ -97,9 +97,10 @@ def recovery_codes_issue(*, user: User) -> list[str]:
 
 
 def recovery_codes_regenerate(*, user: User) -> list[str]:
-    """New recovery codes for a member with an authenticator app (404 `totp_not_enabled` otherwise)."""
-    if totp_confirmed(user=user) is None:
-        raise NotFound(_("Set up an authenticator app first."), code="totp_not_enabled")
+    """New recovery codes for a member with a second factor, an authenticator app or a passkey (404
+    `second_factor_not_enabled` otherwise). A member with passkeys only signs in to the API with one."""
+    if not has_second_factor(user=user):
+        raise NotFound(_("Set up an authenticator app or a passkey first."), code="second_factor_not_enabled")
     return recovery_codes_issue(user=user)
 
 

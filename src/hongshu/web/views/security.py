@@ -207,7 +207,7 @@ def totp_confirm(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
-    if totp.totp_confirmed(user=member) is None:
+    if not totp.has_second_factor(user=member):
         return redirect("me-security")
     return render(request, "web/me/recovery_codes.html", {"codes": totp.recovery_codes_issue(user=member)})
 
