@@ -74,6 +74,13 @@ def test_register_a_passkey_then_sign_in_with_password_and_passkey(
     page.wait_for_url(site + "/me/security")
     assert page.locator(".site-nav__me").get_attribute("title") == "@mei"
     assert "last used" in page.locator("#passkey-list").inner_text()
+
+    # and without the password: the passkey alone (discoverable, user verified) from the sign-in page
+    _sign_out(page, site)
+    page.goto(site + "/signin/?next=/me/security")
+    page.get_by_role("button", name="Use a passkey").click()
+    page.wait_for_url(site + "/me/security")
+    assert page.locator(".site-nav__me").get_attribute("title") == "@mei"
     assert watched.problems == []
 
 

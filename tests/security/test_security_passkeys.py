@@ -94,3 +94,22 @@ def test_passkeys_api_lists_and_deletes_and_recovery_codes_serve_the_api_sign_in
     assert member.delete(f"/accounts/me/passkeys/{key.pk}").status_code == 204
     assert member.get("/accounts/me/passkeys").json() == []
     assert member.get("/accounts/me/two-factor").json()["required"] is False
+
+
+def test_passwordless_sign_in_refuses_an_unknown_or_forged_passkey(make_member: Callable[..., User]) -> None:
+    alice = make_member("alice")
+    _passkey(alice)
+    client = Client()
+    options = client.post("/sign-in/passkey/options").json()
+    assert options["rpId"] == "testserver"
+    assert options["allowCredentials"] == []
+    assert options["userVerification"] == "required"
+    phone = bytes_to_base64url(b"Phone")
+    for credential_id in (phone, bytes_to_base64url(b"unknown")):
+        client.post("/sign-in/passkey/options")
+        forged = {
+            "credential": {"id": credential_id, "rawId": credential_id, "type": "public-key", "response": {}}
+        }
+        refused = client.post("/sign-in/passkey", json.dumps(forged), content_type="application/json")
+        assert refused.status_code == 401
+    assert client.get("/api/v1/accounts/me").status_code == 401

@@ -126,3 +126,40 @@ def passkeys_of(*, user: User) -> list[Passkey]:
 def passkey_delete(*, user: User, passkey_id: int) -> None:
     if not Passkey.objects.filter(user=user, pk=passkey_id).delete()[0]:
         raise NotFound(_("You have no passkey with this ID."), code="passkey_not_found")
+
+
+def passkey_sign_in_options(*, rp_id: str) -> tuple[str, str]:
+    """Options for a passwordless sign-in: no account named, the browser offers the site's discoverable
+    passkeys; user verification (PIN, fingerprint) is required, so the passkey is both factors."""
+    options = generate_authentication_options(
+        rp_id=rp_id, allow_credentials=[], user_verification=UserVerificationRequirement.REQUIRED
+    )
+    return options_to_json(options), bytes_to_base64url(options.challenge)
+
+
+def passkey_sign_in(*, credential: dict[str, Any], challenge: str, rp_id: str, origin: str) -> User:
+    """The active member whose passkey signed this assertion, with the user verified; else 401
+    `invalid_passkey`."""
+    refused = NotAuthenticated(_("The passkey was not accepted."), code="invalid_passkey")
+    passkey = (
+        Passkey.objects.select_related("user")
+        .filter(credential_id=str(credential.get("id", "")), user__is_active=True)
+        .first()
+    )
+    if passkey is None:
+        raise refused
+    try:
+        verified = verify_authentication_response(
+            credential=json.dumps(credential),
+            expected_challenge=base64url_to_bytes(challenge),
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+            credential_public_key=bytes(passkey.public_key),
+            credential_current_sign_count=passkey.sign_count,
+            require_user_verification=True,
+        )
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+        raise refused from exc
+    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, timezone.now()
+    passkey.save(update_fields=["sign_count", "last_used_at"])
+    return passkey.user

@@ -110,6 +110,8 @@ urlpatterns = [
     path("about/", about.about, name="about"),
     # two-factor sign-in and the security page: sessions, tokens, authenticator app, passkeys
     path("sign-in/verify", security.sign_in_verify, name="sign-in-verify"),
+    path("sign-in/passkey/options", security.passwordless_options, name="sign-in-passwordless-options"),
+    path("sign-in/passkey", security.passwordless_sign_in, name="sign-in-passwordless"),
     path("sign-in/verify/passkey/options", security.sign_in_passkey_options, name="sign-in-passkey-options"),
     path("sign-in/verify/passkey", security.sign_in_passkey, name="sign-in-passkey"),
     path("me/security", security.security_page, name="me-security"),

@@ -14,6 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -142,6 +143,38 @@ def sign_in_passkey(request: HttpRequest) -> HttpResponse:
     except ProblemError as problem:
         return JsonResponse({"error": str(problem)}, status=problem.status)
     return _complete(request, user, data, JsonResponse({"redirect": _next(data)}))
+
+
+@require_POST
+def passwordless_options(request: HttpRequest) -> HttpResponse:
+    """A passwordless sign-in with a passkey (discoverable credential, user verified): the options."""
+    rp_id, _origin = _rp(request)
+    options, challenge = passkeys.passkey_sign_in_options(rp_id=rp_id)
+    request.session[CHALLENGE] = challenge
+    return HttpResponse(options, content_type="application/json")
+
+
+@require_POST
+def passwordless_sign_in(request: HttpRequest) -> HttpResponse:
+    challenge = request.session.pop(CHALLENGE, None)
+    if not challenge:
+        return JsonResponse({"error": str(_("Please try again."))}, status=400)
+    rp_id, origin = _rp(request)
+    body = _json(request)
+    try:
+        rate_limit_hit("sign_in", ip=client_ip(request))
+        user = passkeys.passkey_sign_in(
+            credential=body.get("credential") or {}, challenge=challenge, rp_id=rp_id, origin=origin
+        )
+    except ProblemError as problem:
+        return JsonResponse({"error": str(problem)}, status=problem.status)
+    target = str(body.get("next") or "/")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return _complete(
+        request, user, {"next": target if safe else "/"}, JsonResponse({"redirect": target if safe else "/"})
+    )
 
 
 def _json(request: HttpRequest) -> dict[str, Any]:

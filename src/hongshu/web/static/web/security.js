@@ -52,8 +52,7 @@
     }).then(function () { window.location.reload(); }, function (e) { showError(String(e.message || e)); });
   });
 
-  var signIn = document.querySelector("form[data-passkey-sign-in]");
-  if (signIn) signIn.addEventListener("submit", function (event) {
+  document.querySelectorAll("form[data-passkey-sign-in]").forEach(function (signIn) { signIn.addEventListener("submit", function (event) {
     event.preventDefault();
     post(signIn.dataset.options, signIn).then(function (o) {
       o.challenge = toBytes(o.challenge);
@@ -70,7 +69,7 @@
         },
         clientExtensionResults: cred.getClientExtensionResults()
       };
-      return post(signIn.dataset.verify, signIn, {credential: credential});
+      return post(signIn.dataset.verify, signIn, {credential: credential, next: signIn.dataset.next || ""});
     }).then(function (j) { window.location.assign(j.redirect); }, function (e) { showError(String(e.message || e)); });
-  });
+  }); });
 })();
