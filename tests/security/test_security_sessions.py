@@ -131,3 +131,22 @@ def test_security_page_enrols_totp_with_a_qr_code(make_member: Callable[..., Use
     assert codes.status_code == 200
     assert codes.content.decode().count("<li><code>") == 10
     assert "On: signing in asks" in client.get("/me/security").content.decode()
+
+
+def test_last_seen_is_touched_at_most_once_a_minute(make_member: Callable[..., User]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    alice = make_member("alice")
+    client = signed_in()
+    row = MemberSession.objects.get(user=alice)
+    first = row.last_seen_at
+    assert _me(client) == 200
+    row.refresh_from_db()
+    assert row.last_seen_at == first  # within the minute: no write
+    long_ago = timezone.now() - timedelta(minutes=5)
+    MemberSession.objects.filter(pk=row.pk).update(last_seen_at=long_ago)
+    assert _me(client) == 200
+    row.refresh_from_db()
+    assert row.last_seen_at > long_ago + timedelta(minutes=4)
