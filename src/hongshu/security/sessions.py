@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,10 @@ def session_forget(*, session_key: str) -> None:
 
 
 def sessions_of(*, user: User) -> list[MemberSession]:
-    return list(MemberSession.objects.filter(user=user).order_by("-last_seen_at")[:SESSIONS_SHOWN])
+    """The member's sessions, most recent first; one unseen for longer than a session lives has expired."""
+    alive = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    rows = MemberSession.objects.filter(user=user, last_seen_at__gt=alive)
+    return list(rows.order_by("-last_seen_at")[:SESSIONS_SHOWN])
 
 
 def session_revoke(*, user: User, session_id: int) -> None:
