@@ -130,16 +130,18 @@ BUDGETS: dict[str, dict[str, int]] = {
         "api_account": 1,
         "api_account_notes": 6,
     },
+    # A signed-in session costs one more lookup: its row in the session index, so a revoked session is signed
+    # out on its next request (hongshu.security.middleware).
     "member": {
-        "explore": 10,
-        "following": 12,
-        "note": 25,
-        "profile": 15,
-        "api_feed": 7,
-        "api_note": 7,
-        "api_comments": 11,
-        "api_account": 3,
-        "api_account_notes": 8,
+        "explore": 11,
+        "following": 13,
+        "note": 26,
+        "profile": 16,
+        "api_feed": 8,
+        "api_note": 8,
+        "api_comments": 12,
+        "api_account": 4,
+        "api_account_notes": 9,
     },
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import regex
@@ -287,14 +287,20 @@ def token_create(
     name: str = "",
     expires_in_days: int | None = None,
     expires_at: datetime | None = None,
+    check: Callable[[User], None] | None = None,
 ) -> tuple[ApiToken, str]:
     """Exchange credentials for a bearer token, valid until revoked or until the expiry asked for (at most
-    one of `expires_in_days` and `expires_at`). Returns the row and the secret, which is shown only once."""
+    one of `expires_in_days` and `expires_at`). Returns the row and the secret, which is shown only once.
+
+    `check` runs once the password is right and before the token is issued; it raises to refuse (the API
+    passes the second-factor check of hongshu.security, which sits above this app)."""
     expires_at = _token_expiry(expires_in_days=expires_in_days, expires_at=expires_at)  # before the slow hash
     refuse_nul(handle, field="handle")  # PostgreSQL cannot even compare text with NUL: 422, not a 500
     user = authenticate(username=handle.strip().lstrip("@"), password=password)
     if not isinstance(user, User):
         raise NotAuthenticated(_("The handle or password is not correct."), code="invalid_credentials")
+    if check is not None:
+        check(user)
     return token_issue(user=user, name=name, expires_at=expires_at)
 
 

@@ -28,6 +28,7 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.members.surge import signup_recorded
+from hongshu.security.totp import second_factor_for_token
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
@@ -92,6 +93,12 @@ class CredentialsIn(Schema):
     )
     expires_at: datetime | None = Field(
         default=None, description="or at this moment (UTC if no offset); neither: valid until revoked"
+    )
+    otp: str | None = Field(
+        default=None,
+        max_length=64,
+        description="for an account with two-factor sign-in: a code from the authenticator app or a recovery "
+        "code (without it such an account answers 401 `second_factor_required`)",
     )
 
 
@@ -197,10 +204,14 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
     ip = client_ip(request)
     device = device_for_sign_in(token=request.headers.get(DEVICE_HEADER), handle=payload.handle)
     sign_in_allow(ip=ip, handle=payload.handle, device=device)
+    fields = payload.dict(exclude={"otp"})
     try:
-        token, secret = services.token_create(**payload.dict())
-    except NotAuthenticated:
-        sign_in_failed(ip=ip, handle=payload.handle, device=device)
+        token, secret = services.token_create(
+            **fields, check=lambda user: second_factor_for_token(user=user, otp=payload.otp, ip=ip)
+        )
+    except NotAuthenticated as refused:
+        if refused.code == "invalid_credentials":  # a second factor has its own limit (`second_factor`)
+            sign_in_failed(ip=ip, handle=payload.handle, device=device)
         raise
     if device is None:  # a device never seen signing in to this account: tell the member (email)
         sign_in_notice(user=token.user, ip=ip, user_agent=request.headers.get("User-Agent", ""))

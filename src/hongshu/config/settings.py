@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ninja",
     "hongshu.core",
     "hongshu.accounts",
+    "hongshu.security",
     "hongshu.media",
     "hongshu.notes",
     "hongshu.social",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "hongshu.accounts.middleware.BearerTokenMiddleware",
+    # Indexes the signed-in web sessions per member and ends revoked ones (hongshu.security.sessions).
+    "hongshu.security.middleware.SessionIndexMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -46,6 +46,7 @@ LimitName = Literal[
     "sign_in_failure",  # counted only when the password is wrong: guessing backs off, the owner is not slowed
     "password_reset",  # asking for a reset link (hongshu.accounts.emails)
     "email_verification",  # mailing a verification link again ("resend")
+    "second_factor",  # a TOTP, recovery or passkey attempt after a right password (hongshu.security)
     "note_create",
     "comment_create",
     "like",
@@ -80,6 +81,9 @@ DEFAULT_RATES: dict[str, str] = {
     "password_reset.network": "30 per 1 hour",
     "email_verification.account": "5 per 1 hour",
     "email_verification.ip": "20 per 1 hour",
+    # Six digits are a million guesses: 10 tries per 15 minutes per account keeps guessing hopeless.
+    "second_factor.account": "10 per 15 minutes",
+    "second_factor.ip": "30 per 15 minutes",
     "note_create.account": "300 per 3 hours",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",

@@ -27,6 +27,7 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.members.surge import signup_recorded
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
+from hongshu.web.views.security import second_factor_needed, second_factor_pending
 
 # Interface language (Django's code) -> the language a new member reads (BCP 47, as the API uses).
 _READS = {"zh-hans": "zh-Hans", "en": "en"}
@@ -97,6 +98,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if not isinstance(user, User):
                 sign_in_failed(ip=ip, handle=handle, device=device)
                 form.add_error(None, _("The handle or password is not correct."))
+            elif second_factor_needed(user):  # two-factor: /sign-in/verify (web/views/security.py)
+                return second_factor_pending(request, user=user, next_url=_next_url(request), device=device)
             else:
                 login(request, user)
                 if device is None:  # email: a device never seen signing in to this account

@@ -1,0 +1,1 @@
+"""Two-factor authentication (TOTP, recovery codes, passkeys) and the member's sessions."""
