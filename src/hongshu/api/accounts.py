@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
@@ -20,12 +21,15 @@ from hongshu.accounts.devices import (
 )
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
+from hongshu.api.registration import ApplicationOut
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.errors import NotAuthenticated
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
+from hongshu.registration import registration_mode_for
+from hongshu.registration import services as registration
 from hongshu.social.selectors import access_account
 
 router = Router(tags=["accounts"])
@@ -76,6 +80,12 @@ class SignUpIn(Schema):
     display_name: str = Field(default="", max_length=1000)
     languages: list[str] = Field(default_factory=list, max_length=10)
     region: str = Field(default="", max_length=200)
+    reason: str = Field(
+        default="",
+        max_length=20000,
+        description="why you are joining (any language, at most 1000 characters): required in approval mode",
+    )
+    invite_code: str = Field(default="", max_length=64, description="required in invite mode")
 
 
 class CredentialsIn(Schema):
@@ -154,11 +164,19 @@ class PasswordIn(Schema):
 
 
 @router.post(
-    "/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)", openapi_extra=_HASHES
+    "/accounts",
+    response={201: TokenOut, 202: ApplicationOut},
+    summary="Sign up (returns a first token; in approval mode, 202 with the application to wait for)",
+    openapi_extra=_HASHES,
 )
-def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
-    rate_limit_hit("sign_up", ip=client_ip(request))
-    user = services.account_create(**payload.dict())
+def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut] | Status[ApplicationOut]:
+    ip = client_ip(request)
+    mode = registration_mode_for(ip=ip or "")
+    rate_limit_hit("sign_up", ip=ip)
+    result = registration.registration_sign_up(mode=mode, language=get_language() or "en", **payload.dict())
+    if result.application is not None:
+        return Status(202, ApplicationOut.of(result.application))
+    user = result.user
     token, secret = services.token_issue(user=user, name="sign-up")
     out = TokenOut(
         id=str(token.pk),
@@ -194,6 +212,10 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
     try:
         token, secret = services.token_create(**payload.dict())
     except NotAuthenticated:
+        # An applicant with the right password learns where their application stands; anyone else, nothing.
+        refusal = registration.application_sign_in_refusal(handle=payload.handle, password=payload.password)
+        if refusal is not None:
+            raise refusal from None
         sign_in_failed(ip=ip, handle=payload.handle, device=device)
         raise
     out = TokenOut(

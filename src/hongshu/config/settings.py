@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ninja",
     "hongshu.core",
     "hongshu.accounts",
+    "hongshu.registration",
     "hongshu.media",
     "hongshu.notes",
     "hongshu.social",
