@@ -123,7 +123,9 @@ def test_rejecting_keeps_the_account_inactive_and_tells_why(
     assert not User.objects.get(handle="newcomer").is_active
 
 
-def test_no_mail_without_an_email(person: Callable[..., User], after_commit: Any, mailoutbox: list[Any]) -> None:
+def test_no_mail_without_an_email(
+    person: Callable[..., User], after_commit: Any, mailoutbox: list[Any]
+) -> None:
     application = _sign_up("approval", reason="I like tea").application
     assert application is not None
     with after_commit():
