@@ -112,6 +112,7 @@ def test_an_applicant_applies_and_an_admin_approves(
     entry = queue.locator("li[data-handle=lin_tea]")
     assert REASON in entry.locator(".application__reason").inner_text()
     assert "zh-Hans" in entry.locator(".application__meta").inner_text()
+    queue.screenshot(path=str(artifacts / f"registration-queue-{language}.png"), full_page=True)
     entry.locator("input[name=note]").fill("欢迎 welcome")
     entry.get_by_role("button", name="Approve").click()
     queue.wait_for_url(site + "/staff/applications")
