@@ -135,7 +135,8 @@ class _Ids(dict[str, str]):
 def test_a_malformed_json_body_is_a_problem_on_every_operation_that_takes_one(
     alice: tuple[User, ApiClient],
 ) -> None:
-    _user, api = alice
+    user, api = alice
+    User.objects.filter(pk=user.pk).update(is_staff=True)  # so the staff operations read their body too
     document = Client().get("/api/v1/openapi.json").json()
     operations = _json_operations(document)
     assert len(operations) >= 11  # the operations that answered Ninja's own {"detail": ...} before
@@ -228,6 +229,7 @@ def test_operation_ids_stay_those_of_the_handlers_old_modules(api: ApiClient) ->
     assert ids["get", "/api/v1/search/notes"] == "hongshu_search_api_search_notes"
     assert ids["post", "/api/v1/media"] == "hongshu_media_api_upload_media"
     assert {operation_id.split("_api_")[0] for operation_id in ids.values()} == {
+        "hongshu",  # modules added since the move keep Ninja's ids from their own path: hongshu_api_staff_...
         "hongshu_accounts",
         "hongshu_comments",
         "hongshu_language",
