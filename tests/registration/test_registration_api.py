@@ -193,3 +193,29 @@ def test_concurrent_api_sign_ups_stop_at_the_invites_limit(
     assert sorted(statuses.values()) == [201] * 3 + [422] * 5, statuses
     invite.refresh_from_db()
     assert invite.uses == 3
+
+
+def test_text_the_database_cannot_compare_is_no_invite_and_no_applicant(
+    api: Any, registration_mode: Callable[[str], None], problem: Problem
+) -> None:
+    registration_mode("invite")
+    problem(_apply(api, invite_code="code\x00"), 422, "invite_invalid")
+    problem(api.post("/tokens", json={"handle": "lin\x00", "password": PASSWORD}), 422, "invalid_character")
+
+
+def test_the_queue_takes_the_same_queries_however_long(
+    api: Any, staff: Any, registration_mode: Callable[[str], None], count_queries: Callable[[], Any]
+) -> None:
+    registration_mode("approval")
+
+    def queries() -> int:
+        with count_queries() as captured:
+            assert staff.get("/staff/applications").status_code == 200
+        return len(captured)
+
+    staff.get("/staff/applications")  # the token's first use also records when it was used (once a minute)
+    _apply(api, handle="first_one", reason="tea")
+    one = queries()
+    for n in range(4):
+        _apply(api, handle=f"more_{n}", reason="茶")
+    assert queries() == one == 2  # the token with its member, then the queue with its applicants

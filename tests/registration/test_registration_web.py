@@ -204,3 +204,11 @@ def test_the_invites_page_signed_out_and_in(person: Callable[..., User]) -> None
     invite.refresh_from_db()
     assert invite.revoked_at is not None
     assert "已撤回" in member.get("/me/invites").content.decode()
+
+
+def test_the_settings_page_links_to_invites_and_for_staff_to_the_queue(person: Callable[..., User]) -> None:
+    member_page = _signed_in(person("alice")).get("/me/settings").content.decode()
+    assert 'href="/me/invites"' in member_page
+    assert 'href="/staff/applications"' not in member_page
+    staff_page = _signed_in(person("reviewer", is_staff=True)).get("/me/settings").content.decode()
+    assert 'href="/staff/applications"' in staff_page

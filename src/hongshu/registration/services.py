@@ -21,7 +21,7 @@ from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
 from hongshu.core.errors import Forbidden, InvalidInput, NotFound, ProblemError, field_error
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.core.text import check_length, clean_input
+from hongshu.core.text import check_length, clean_input, is_storable
 from hongshu.registration.models import Application, Invite
 from hongshu.textlib.detection import detect_language
 
@@ -70,7 +70,10 @@ def _invite_refusal(invite: Invite | None) -> InvalidInput | None:
 def invite_check(*, code: str) -> Invite:
     """The invite with this code if it can still let someone in; otherwise the reason, as InvalidInput."""
     code = code.strip()
-    invite = Invite.objects.filter(code=code).first() if code and code.isascii() else None
+    # Codes are URL-safe ASCII; anything else (NUL, which PostgreSQL cannot compare) matches no invite.
+    invite = (
+        Invite.objects.filter(code=code).first() if code and code.isascii() and is_storable(code) else None
+    )
     refusal = _invite_refusal(invite)
     if refusal is not None:
         raise refusal
@@ -220,7 +223,7 @@ def application_sign_in_refusal(*, handle: str, password: str) -> ProblemError |
     only someone who knows the password learns that the application exists. None for anyone else.
     """
     handle = handle.strip().lstrip("@")
-    if not handle or not handle.isascii() or "\x00" in handle:
+    if not handle or not is_storable(handle):
         return None
     user = User.objects.filter(handle__iexact=handle, is_active=False).first()
     if user is None:
