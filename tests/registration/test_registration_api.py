@@ -84,6 +84,7 @@ def test_approval_mode_from_application_to_approval_to_sign_in(
         api.post("/tokens", json={**credentials, "password": "wrong password"}), 401, "invalid_credentials"
     )
 
+    problem(api.get("/accounts/lin_tea"), 404, "account_not_found")  # an applicant is nobody's to see yet
     queue = staff.get("/staff/applications")
     assert [a["handle"] for a in queue.json()] == ["lin_tea"]
     approved = staff.post(f"/staff/applications/{application['id']}/approve", json={"note": ""})
@@ -91,6 +92,7 @@ def test_approval_mode_from_application_to_approval_to_sign_in(
     assert approved.json()["status"] == "approved"
     assert staff.get("/staff/applications").json() == []
     assert api.post("/tokens", json=credentials).status_code == 201
+    assert api.get("/accounts/lin_tea").json()["handle"] == "lin_tea"
 
 
 def test_a_rejected_applicant_is_told_so_with_the_note(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.accounts.services import account_create
 from hongshu.core.errors import Forbidden, InvalidInput, NotFound, ProblemError, field_error
+from hongshu.core.events import announce_on_commit
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import check_length, clean_input, is_storable
 from hongshu.registration.models import Application, Invite
@@ -175,6 +176,7 @@ def _decide(*, application_id: int, actor: User, status: str, note: str) -> Appl
         if status == Application.Status.APPROVED:
             application.user.is_active = True
             application.user.save(update_fields=["is_active"])
+            announce_on_commit("member_changed", application.user.pk)  # search can list them now
         from hongshu.registration.tasks import application_outcome_mail_task
 
         enqueue_on_commit(application_outcome_mail_task, str(application.pk))
