@@ -136,7 +136,8 @@ def test_a_malformed_json_body_is_a_problem_on_every_operation_that_takes_one(
     alice: tuple[User, ApiClient],
 ) -> None:
     user, api = alice
-    User.objects.filter(pk=user.pk).update(is_staff=True)  # so the staff operations read their body too
+    user.is_staff = True  # staff operations check who asks before reading the body
+    user.save(update_fields=["is_staff"])
     document = Client().get("/api/v1/openapi.json").json()
     operations = _json_operations(document)
     assert len(operations) >= 11  # the operations that answered Ninja's own {"detail": ...} before
@@ -228,8 +229,9 @@ def test_operation_ids_stay_those_of_the_handlers_old_modules(api: ApiClient) ->
     assert ids["get", "/api/v1/names/suggest"] == "hongshu_language_names_api_suggest"
     assert ids["get", "/api/v1/search/notes"] == "hongshu_search_api_search_notes"
     assert ids["post", "/api/v1/media"] == "hongshu_media_api_upload_media"
-    assert {operation_id.split("_api_")[0] for operation_id in ids.values()} == {
-        "hongshu",  # modules added since the move keep Ninja's ids from their own path: hongshu_api_staff_...
+    # Modules added since the move (staff, email, ...) get Ninja's ids from their own path: `hongshu_api_<module>_`.
+    old_ids = {operation_id for operation_id in ids.values() if not operation_id.startswith("hongshu_api_")}
+    assert {operation_id.split("_api_")[0] for operation_id in old_ids} == {
         "hongshu_accounts",
         "hongshu_comments",
         "hongshu_language",
