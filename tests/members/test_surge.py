@@ -16,7 +16,8 @@ from hongshu.accounts.models import User
 from hongshu.core.models import PostureChange, SignupNetwork
 from hongshu.core.periodic import PERIODIC_JOBS, periodic_task
 from hongshu.core.runtime import runtime_get, runtime_set, surge_active
-from hongshu.members.surge import signup_recorded, surge_check, surge_requires_approval
+from hongshu.members.surge import signup_recorded, surge_check
+from hongshu.registration.networks import surge_requires_approval
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,28 @@ def test_the_surge_check_is_scheduled(make_member: Callable[..., User], threshol
         make_member(f"mem{i}")
     periodic_task(job.task).apply()
     assert surge_active() is True
+
+
+def test_a_crowded_network_applies_instead_of_joining_while_surge_is_on(
+    make_member: Callable[..., User], threshold: int, api: Any
+) -> None:
+    """The surge rule reaches both sign-up surfaces through `registration_mode_for`: an open instance asks a
+    newcomer from a crowded /24 to apply (202, an application), and lets one from elsewhere in."""
+    for i in range(2):
+        signup_recorded(user_id=make_member(f"crowd{i}").pk, ip=f"203.0.113.{10 + i}")
+    runtime_set(key="surge_mode", value="on", actor_id=None)
+    body = {"handle": "crowd_new", "password": PASSWORD}
+    asked = api.post("/accounts", json=body, REMOTE_ADDR="203.0.113.99")
+    assert asked.status_code == 422  # `reason_required`: this newcomer must say why they are joining
+    assert asked.json()["errors"][0]["field"] == "reason"
+    applied = api.post("/accounts", json={**body, "reason": "我想分享旅行"}, REMOTE_ADDR="203.0.113.99")
+    assert applied.status_code == 202, applied.content
+    assert applied.json()["status"] == "pending"
+    assert User.objects.get(handle="crowd_new").is_active is False
+    joined = api.post("/accounts", json={**body, "handle": "elsewhere"}, REMOTE_ADDR="192.0.2.7")
+    assert joined.status_code == 201, joined.content
+    page = Client(REMOTE_ADDR="203.0.113.98").get("/signup/")
+    assert "reason" in page.context["form"].fields  # the web form asks why, as in approval mode
+    runtime_set(key="surge_mode", value="off", actor_id=None)
+    page = Client(REMOTE_ADDR="203.0.113.98").get("/signup/")
+    assert "reason" not in page.context["form"].fields

@@ -59,6 +59,27 @@ def test_events_raise_the_level(
     assert User.objects.get(pk=nina.pk).trust_level == 2
 
 
+def test_verifying_the_email_raises_the_level_at_once(
+    make_member: Callable[..., User], post_note: Any, after_commit: Any, settings: Any
+) -> None:
+    from hongshu.accounts.emails import email_change, email_verify
+    from hongshu.accounts.verification import verification_token_make
+
+    settings.HONGSHU = settings.HONGSHU.model_copy(
+        update={"trust_member_likes": 0, "trust_member_notes": 1, "trust_member_days": 1}
+    )
+    nina = make_member("nina")
+    _age(nina, 2)
+    with after_commit():
+        post_note(nina)
+    assert User.objects.get(pk=nina.pk).trust_level == 1  # everything but a verified address
+    nina.refresh_from_db()
+    with after_commit():
+        email_change(user=nina, email="nina@example.org", password="correct horse battery")
+        email_verify(token=verification_token_make(user_id=nina.pk, email="nina@example.org"))
+    assert User.objects.get(pk=nina.pk).trust_level == 2  # email_changed -> recomputed
+
+
 def test_comment_event_recomputes_the_note_author(
     make_member: Callable[..., User], post_note: Any, after_commit: Any, settings: Any
 ) -> None:

@@ -31,6 +31,7 @@ from hongshu.accounts.services import (
 )
 from hongshu.accounts.verification import verification_token_read
 from hongshu.core.errors import Conflict, NotAuthenticated, field_error
+from hongshu.core.events import announce_on_commit
 from hongshu.core.text import refuse_nul
 
 _USER_AGENT_MAX = 300
@@ -58,6 +59,7 @@ def email_change(*, user: User, email: str, password: str) -> User:
         try:
             with transaction.atomic():
                 user.save(update_fields=["email", "email_verified_at"])
+                announce_on_commit("email_changed", user.pk)
         except IntegrityError as exc:  # the unique constraint: a concurrent change took it
             raise Conflict(_email_taken_message(), code="email_taken") from exc
         if old_address and old_verified and old_address.lower() != email.lower():
@@ -96,7 +98,9 @@ def email_verify(*, token: str, user: User | None = None) -> User:
         )
     if member.email_verified_at is None:
         member.email_verified_at = timezone.now()
-        member.save(update_fields=["email_verified_at"])
+        with transaction.atomic():
+            member.save(update_fields=["email_verified_at"])
+            announce_on_commit("email_changed", member.pk)  # a verified address counts towards trust
     return member
 
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StrictBool
 
@@ -21,6 +22,7 @@ from hongshu.accounts.devices import (
 from hongshu.accounts.emails import sign_in_notice
 from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.selectors import tokens_page
+from hongshu.api.registration import ApplicationOut
 from hongshu.api.schemas.media import MediaOut
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.errors import NotAuthenticated
@@ -28,6 +30,8 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.members.surge import signup_recorded
+from hongshu.registration import registration_mode_for
+from hongshu.registration import services as registration
 from hongshu.security.totp import second_factor_for_token
 from hongshu.social.selectors import access_account
 
@@ -82,6 +86,12 @@ class SignUpIn(Schema):
     email: str = Field(
         default="", max_length=320, description="optional unless the instance requires one; mailed a link"
     )
+    reason: str = Field(
+        default="",
+        max_length=20000,
+        description="why you are joining (any language, at most 1000 characters): required in approval mode",
+    )
+    invite_code: str = Field(default="", max_length=64, description="required in invite mode")
 
 
 class CredentialsIn(Schema):
@@ -166,12 +176,20 @@ class PasswordIn(Schema):
 
 
 @router.post(
-    "/accounts", response={201: TokenOut}, summary="Sign up (returns a first token)", openapi_extra=_HASHES
+    "/accounts",
+    response={201: TokenOut, 202: ApplicationOut},
+    summary="Sign up (returns a first token; in approval mode, 202 with the application to wait for)",
+    openapi_extra=_HASHES,
 )
-def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut]:
-    rate_limit_hit("sign_up", ip=client_ip(request))
-    user = services.account_create(**payload.dict())
-    signup_recorded(user_id=user.pk, ip=client_ip(request))
+def sign_up(request: HttpRequest, payload: SignUpIn) -> Status[TokenOut] | Status[ApplicationOut]:
+    ip = client_ip(request)
+    mode = registration_mode_for(ip=ip or "")
+    rate_limit_hit("sign_up", ip=ip)
+    result = registration.registration_sign_up(mode=mode, language=get_language() or "en", **payload.dict())
+    signup_recorded(user_id=result.user.pk, ip=ip)
+    if result.application is not None:
+        return Status(202, ApplicationOut.of(result.application))
+    user = result.user
     token, secret = services.token_issue(user=user, name="sign-up")
     out = TokenOut(
         id=str(token.pk),
@@ -211,6 +229,12 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
         )
     except NotAuthenticated as refused:
         if refused.code == "invalid_credentials":  # a second factor has its own limit (`second_factor`)
+            # An applicant with the right password learns where their application stands; anyone else, nothing.
+            refusal = registration.application_sign_in_refusal(
+                handle=payload.handle, password=payload.password
+            )
+            if refusal is not None:
+                raise refusal from None
             sign_in_failed(ip=ip, handle=payload.handle, device=device)
         raise
     if device is None:  # a device never seen signing in to this account: tell the member (email)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "hongshu.core",
     "hongshu.accounts",
     "hongshu.security",
+    "hongshu.registration",
     "hongshu.media",
     "hongshu.notes",
     "hongshu.social",

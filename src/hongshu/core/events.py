@@ -50,6 +50,8 @@ EVENTS: dict[str, tuple[str, ...]] = {
         "hongshu.notifications.tasks.notify_comment_posted_task",
         "hongshu.members.tasks.trust_recompute_commented_task",
     ),
+    # (member_id) a member's email address was verified or changed (their trust level may move).
+    "email_changed": ("hongshu.members.tasks.trust_recompute_member_task",),
     # (member_id, comment_id)
     "comment_liked": ("hongshu.notifications.tasks.notify_comment_liked_task",),
 }

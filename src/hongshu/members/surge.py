@@ -18,8 +18,8 @@ from django.utils import timezone
 from hongshu.accounts.models import User
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.models import PostureChange, SignupNetwork
-from hongshu.core.ratelimit import network_of
 from hongshu.core.runtime import runtime_get, runtime_set, surge_active
+from hongshu.registration.networks import network_of_signup
 
 
 def signups_last_hour() -> int:
@@ -42,40 +42,15 @@ def surge_check() -> PostureChange | None:
     )
 
 
-def _network(ip: str | None) -> str | None:
-    if not ip:
-        return None
-    try:
-        return network_of(ip)
-    except ValueError:
-        return None
-
-
 def signup_recorded(*, user_id: int, ip: str | None) -> None:
     """Call after a sign-up (in its transaction): keeps the network it came from and, after commit, checks
     whether the sign-up rate turns surge posture on."""
-    network = _network(ip)
+    network = network_of_signup(ip)
     if network is not None:
         SignupNetwork.objects.get_or_create(user_id=user_id, defaults={"network": network})
     from hongshu.members.tasks import surge_check_task  # the task module imports this one
 
     enqueue_on_commit(surge_check_task)
-
-
-def network_signups_last_day(*, ip: str) -> int:
-    network = _network(ip)
-    if network is None:
-        return 0
-    since = timezone.now() - timedelta(days=1)
-    return SignupNetwork.objects.filter(network=network, at__gte=since).count()
-
-
-def surge_requires_approval(*, ip: str | None) -> bool:
-    """Whether a sign-up from `ip` needs an admin's approval: only while surge posture is on, and only from a
-    network (/24 IPv4, /48 IPv6) from which `surge_network_accounts` accounts or more joined in the last day."""
-    if not ip or not surge_active():
-        return False
-    return network_signups_last_day(ip=ip) >= settings.HONGSHU.surge_network_accounts
 
 
 @dataclass(frozen=True)

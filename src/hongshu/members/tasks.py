@@ -6,6 +6,7 @@ from celery import shared_task
 
 from hongshu.members.surge import surge_check
 from hongshu.members.trust import (
+    trust_recompute,
     trust_recompute_all,
     trust_recompute_comment_note_author,
     trust_recompute_note_author,
@@ -31,6 +32,11 @@ def trust_recompute_liked_task(member_id: str, note_id: str) -> None:
 @shared_task(name="members.trust_recompute_commented", acks_late=True, ignore_result=True)
 def trust_recompute_commented_task(comment_id: str) -> None:
     trust_recompute_comment_note_author(comment_id=int(comment_id))
+
+
+@shared_task(name="members.trust_recompute_member", acks_late=True, ignore_result=True)
+def trust_recompute_member_task(member_id: str) -> None:
+    trust_recompute(user_ids=[int(member_id)])
 
 
 @shared_task(name="members.surge_check", acks_late=True, ignore_result=True)

@@ -16,6 +16,7 @@ from hongshu.web.views import (
     note,
     note_edit,
     profile,
+    registration,
     search,
     security,
     settings,
@@ -108,6 +109,21 @@ urlpatterns = [
     # accounts
     path("signup/", account.sign_up, name="sign-up"),
     path("signin/", account.sign_in, name="sign-in"),
+    path("join/<str:code>", account.join, name="join"),
+    # registration: a member's invite links, the staff's queue of applications
+    path("me/invites", registration.invites, name="me-invites"),
+    path("me/invites/<id:invite_id>/revoke", registration.invite_revoke, name="invite-revoke"),
+    path("staff/applications", registration.applications, name="staff-applications"),
+    path(
+        "staff/applications/<id:application_id>/approve",
+        registration.application_approve,
+        name="application-approve",
+    ),
+    path(
+        "staff/applications/<id:application_id>/reject",
+        registration.application_reject,
+        name="application-reject",
+    ),
     path("signout/", account.sign_out, name="sign-out"),
     # email (issue 22 item 4)
     path("email/verify/<str:token>", email.verify, name="email-verify"),

@@ -21,10 +21,11 @@ from hongshu.accounts.devices import (
 )
 from hongshu.accounts.emails import sign_in_notice
 from hongshu.accounts.models import User
-from hongshu.accounts.services import account_create
 from hongshu.core.errors import Busy, ProblemError, RateLimited
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.members.surge import signup_recorded
+from hongshu.registration import registration_mode_for
+from hongshu.registration.services import application_sign_in_refusal, registration_sign_up
 from hongshu.web.common import as_refusal
 from hongshu.web.forms import SignInForm, SignUpForm
 from hongshu.web.views.security import second_factor_needed, second_factor_pending
@@ -55,29 +56,55 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def sign_up(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
+def sign_up(request: HttpRequest, invite_code: str = "") -> HttpResponse:
+    """The sign-up form of the registration mode in force (hongshu.registration): open, approval (the form
+    asks why, and the account waits for an admin), invite (the form asks for the code) or closed."""
+    ip = client_ip(request)
+    mode = registration_mode_for(ip=ip or "")
+    if mode == "closed":
+        status = 403 if request.method == "POST" else 200
+        return render(request, "web/sign_up_closed.html", status=status)
+    form = SignUpForm(request.POST or None, mode=mode, invite_code=invite_code)
     refused: ProblemError | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            rate_limit_hit("sign_up", ip=client_ip(request))
-            user = account_create(
+            rate_limit_hit("sign_up", ip=ip)
+            result = registration_sign_up(
+                mode=mode,
                 handle=form.cleaned_data["handle"],
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
                 languages=[_READS.get(get_language() or "", "en")],
                 email=form.cleaned_data["email"],
+                reason=form.cleaned_data.get("reason") or "",
+                invite_code=form.cleaned_data.get("invite_code") or "",
+                language=get_language() or "en",
             )
-            signup_recorded(user_id=user.pk, ip=client_ip(request))
+            signup_recorded(user_id=result.user.pk, ip=ip)
         except ProblemError as problem:
             form.add_problem(problem)
             refused = problem if isinstance(problem, RateLimited | Busy) else None
         else:
-            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            if result.application is not None:
+                return render(request, "web/application_sent.html", {"application": result.application})
+            login(request, result.user, backend=settings.AUTHENTICATION_BACKENDS[0])
             # newcomers pick interests (stored; Explore reads none yet)
-            return _remember_device(redirect("me-interests"), user=user)
-    response = render(request, "web/sign_up.html", {"form": form, "next": _next_url(request)})
+            return _remember_device(redirect("me-interests"), user=result.user)
+    context = {"form": form, "next": _next_url(request), "mode": mode, "invite_code": invite_code}
+    response = render(request, "web/sign_up.html", context)
     return as_refusal(response, refused) if refused else response
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """An invite link: the sign-up form with the code filled in (checked when the form is sent)."""
+    return sign_up(request, invite_code=code)
+
+
+def _application_refusal(form: SignInForm) -> ProblemError | None:
+    return application_sign_in_refusal(
+        handle=form.cleaned_data["handle"], password=form.cleaned_data["password"]
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,7 +122,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(problem))
             refused = problem
         else:
-            if not isinstance(user, User):
+            # An applicant with the right password learns where their application stands; anyone else, nothing.
+            waiting = None if isinstance(user, User) else _application_refusal(form)
+            if waiting is not None:
+                form.add_error(None, str(waiting))
+            elif not isinstance(user, User):
                 sign_in_failed(ip=ip, handle=handle, device=device)
                 form.add_error(None, _("The handle or password is not correct."))
             elif second_factor_needed(user):  # two-factor: /sign-in/verify (web/views/security.py)
