@@ -240,6 +240,49 @@ def test_web_compose_keeps_the_note(
     assert "try again in" in page
 
 
+def test_note_edits_api_and_web_keep_what_was_typed(
+    nina: Any, post_note: Callable[..., Any], ready_images: Callable[..., list[str]], rate_limits: RateLimits
+) -> None:
+    rate_limits(**{"note_edit.account": "2 per 1 minute"})
+    member, api = nina
+    note = post_note(member, title="first")
+    assert api.patch(f"/notes/{note.pk}", json={"title": "second"}).status_code == 200
+    client = web_client(member)
+    edited = client.post(
+        f"/notes/{note.pk}/edit",
+        {"title": "third", "body": "b", "photo": ready_images(member), "visibility": "public"},
+    )
+    assert edited.status_code == 302, edited.content[:300]
+    refused(
+        api.patch(f"/notes/{note.pk}", json={"title": "fourth"}), limit=2, scope="account", name="note_edit"
+    )
+    response = client.post(
+        f"/notes/{note.pk}/edit",
+        {
+            "title": "Lanzhou noodles",
+            "body": "Hand-pulled",
+            "photo": ready_images(member),
+            "visibility": "public",
+        },
+    )
+    refused(response, limit=2, scope="account")
+    page = response.content.decode()
+    assert "Lanzhou noodles" in page
+    assert "Hand-pulled" in page
+
+
+def test_profile_edits_api_and_web(nina: Any, rate_limits: RateLimits) -> None:
+    rate_limits(**{"profile_edit.account": "1 per 1 minute"})
+    member, api = nina
+    assert api.patch("/accounts/me", json={"bio": "hello"}).status_code == 200
+    refused(api.patch("/accounts/me", json={"bio": "again"}), limit=1, scope="account", name="profile_edit")
+    response = web_client(member).post("/me/profile", {"display_name": "Nina Q", "bio": "Tea lover"})
+    refused(response, limit=1, scope="account")
+    assert "Tea lover" in response.content.decode()
+    member.refresh_from_db()
+    assert member.bio == "hello"
+
+
 def test_comments_api_and_web(trio: Any, post_note: Callable[..., Any], rate_limits: RateLimits) -> None:
     (nina, _n), (ann, ann_api), (_bob, bob_api) = trio
     note = post_note(nina)

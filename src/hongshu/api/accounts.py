@@ -269,6 +269,7 @@ def me(request: HttpRequest) -> AccountOut:
 
 @router.patch("/accounts/me", response=AccountOut, auth=member_auth, summary="Edit your profile")
 def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
+    rate_limit_hit("profile_edit", member=current_member(request), ip=client_ip(request))
     fields = payload.dict(exclude_unset=True)
     if fields.get("avatar_id") is not None:
         fields["avatar_id"] = int(fields["avatar_id"])

@@ -215,6 +215,7 @@ def get_note(request: HttpRequest, note_id: PathId) -> NoteOut:
 @router.patch("/notes/{note_id}", response=NoteOut, auth=member_auth, summary="Edit (or publish) a note")
 def update_note(request: HttpRequest, note_id: PathId, payload: NotePatch) -> NoteOut:
     user = current_member(request)
+    rate_limit_hit("note_edit", member=user, ip=client_ip(request))
     fields = payload.dict(exclude_unset=True)
     note = services.note_update(
         note=selectors.access_own_note(viewer=user, note_id=note_id),

@@ -48,6 +48,8 @@ LimitName = Literal[
     "email_verification",  # mailing a verification link again ("resend")
     "second_factor",  # a TOTP, recovery or passkey attempt after a right password (hongshu.security)
     "note_create",
+    "note_edit",  # editing or publishing an existing note (each edit is re-indexed and kept as a version)
+    "profile_edit",  # the public profile: names, bio, avatar (each change is re-indexed)
     "comment_create",
     "like",
     "follow",
@@ -85,6 +87,8 @@ DEFAULT_RATES: dict[str, str] = {
     "second_factor.account": "10 per 15 minutes",
     "second_factor.ip": "30 per 15 minutes",
     "note_create.account": "300 per 3 hours",
+    "note_edit.account": "60 per 1 hour",
+    "profile_edit.account": "30 per 1 hour",
     "comment_create.account": "300 per 3 hours",
     "like.account": "600 per 1 hour",
     "follow.account": "400 per 1 day",

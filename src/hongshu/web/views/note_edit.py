@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hongshu.core.errors import ProblemError, field_error
+from hongshu.core.errors import ProblemError, RateLimited, field_error
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_own_note, drafts_of, note_history
 from hongshu.notes.services import Place, explicit_topics, note_delete, note_update
-from hongshu.web.common import member_of, page_view
+from hongshu.web.common import as_refusal, member_of, page_view
 from hongshu.web.forms_me import ComposeForm
 from hongshu.web.presenters import card_of
 from hongshu.web.views.compose import compose_page, photos_of_note, picked_photos
@@ -57,11 +58,13 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
         return compose_page(request, member=member, form=form, photos=photos_of_note(note), note=note)
     form = ComposeForm(request.POST)
     specs, photos = picked_photos(request, member)
+    refused: RateLimited | None = None
     if form.is_valid():
         data = form.cleaned_data
         place, clear_place = _place_change(note, data["place"])
         was_draft = note.status == Note.Status.DRAFT
         try:
+            rate_limit_hit("note_edit", member=member, ip=client_ip(request))
             note = note_update(
                 note=note,
                 editor=member,
@@ -76,13 +79,15 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
             )
         except ProblemError as problem:
             form.add_problem(problem)
+            refused = problem if isinstance(problem, RateLimited) else None
         else:
             if note.status == Note.Status.DRAFT:
                 messages.success(request, _("Draft saved."))
                 return redirect("me-drafts")
             messages.success(request, _("Published.") if was_draft else _("Your changes are saved."))
             return redirect("note-detail", note_id=note.pk)
-    return compose_page(request, member=member, form=form, photos=photos, note=note)
+    response = compose_page(request, member=member, form=form, photos=photos, note=note)
+    return as_refusal(response, refused) if refused else response
 
 
 @login_required

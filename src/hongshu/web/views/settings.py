@@ -17,13 +17,14 @@ from hongshu.accounts.services import (
     account_set_interests,
     member_set_reading,
 )
-from hongshu.core.errors import ProblemError, field_error
+from hongshu.core.errors import ProblemError, RateLimited, field_error
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
 from hongshu.members.services import account_delete, profile_save
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending, mutes_page
-from hongshu.web.common import member_of
+from hongshu.web.common import as_refusal, member_of
 from hongshu.web.forms_email import EmailForm
 from hongshu.web.forms_me import (
     DeleteAccountForm,
@@ -81,9 +82,13 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
+            rate_limit_hit("profile_edit", member=member, ip=client_ip(request))
             _profile_save(member, form)
         except ProblemError as problem:
             form.add_problem(problem)
+            if isinstance(problem, RateLimited):
+                page = render(request, "web/me/edit_profile.html", {"form": form, "me": author_of(member)})
+                return as_refusal(page, problem)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("me-profile", handle=member.handle)
