@@ -6,12 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.accounts.auth import current_member, staff_auth
+from hongshu.api.notes import NoteOut
 from hongshu.core.models import PostureChange
 from hongshu.core.runtime import RUNTIME_SETTINGS, runtime_all, runtime_set
+from hongshu.core.schemas import PathId
+from hongshu.notes import selectors as note_selectors
+from hongshu.notes import services as note_services
 
 router = Router(tags=["staff"], auth=staff_auth)
 
@@ -83,3 +87,26 @@ def setting_change(request: HttpRequest, key: str, payload: RuntimeSettingIn) ->
 )
 def posture_changes(request: HttpRequest, page: Query[ChangesIn]) -> list[PostureChangeOut]:
     return [PostureChangeOut.of(change) for change in PostureChange.objects.order_by("-id")[: page.limit]]
+
+
+@router.get(
+    "/staff/held-notes",
+    response=list[NoteOut],
+    summary="Notes waiting for review, oldest first (staff): new accounts' first notes while they are held",
+)
+def held_notes(request: HttpRequest) -> list[NoteOut]:
+    return [NoteOut.of(note) for note in note_selectors.notes_held_for_review(staff=current_member(request))]
+
+
+@router.post("/staff/held-notes/{note_id}/release", response=NoteOut, summary="Publish a held note (staff)")
+def held_note_release(request: HttpRequest, note_id: PathId) -> NoteOut:
+    note = note_services.note_release(note_id=note_id, staff=current_member(request))
+    return NoteOut.of(note_selectors.access_note(viewer=note.author, note_id=note.pk))
+
+
+@router.post(
+    "/staff/held-notes/{note_id}/reject", response={204: None}, summary="Turn a held note down (staff)"
+)
+def held_note_reject(request: HttpRequest, note_id: PathId) -> Status[None]:
+    note_services.note_reject(note_id=note_id, staff=current_member(request))
+    return Status(204, None)

@@ -177,6 +177,12 @@ class HongshuSettings(BaseSettings):
         description="Surge: accounts created from one network (/24 IPv4, /48 IPv6) in the last day at which "
         "a new sign-up from it needs approval while surge posture is on.",
     )
+    hold_first_notes: int = Field(
+        default=3,
+        ge=0,
+        description="How many of an account's first notes wait for a moderator while it is at trust level 0, "
+        "when the run-time setting hold_new_accounts_notes says so (during a surge, by default).",
+    )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hongshu.search",
     "hongshu.embeddings",
     "hongshu.trends",
+    "hongshu.members",  # no models: installed so Celery finds its tasks (trust recompute, surge check)
     "hongshu.web",
 ]
 

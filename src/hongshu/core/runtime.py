@@ -66,6 +66,13 @@ RUNTIME_SETTINGS: dict[str, RuntimeSetting] = {
             ("optional", "required"),
         ),
         RuntimeSetting(
+            "hold_new_accounts_notes",
+            "surge",
+            "When the first notes of accounts at trust level 0 wait for a moderator before anyone else sees "
+            "them: during a surge only, always, or never.",
+            ("surge", "always", "never"),
+        ),
+        RuntimeSetting(
             "surge_mode",
             "auto",
             "Surge posture: on, off, or auto (on while sign-ups per hour pass the surge threshold).",

@@ -33,6 +33,9 @@ class Note(SnowflakeModel):
     class Status(models.TextChoices):
         DRAFT = "draft"
         PUBLISHED = "published"
+        # Published by its author but waiting for a moderator (a new account's first notes during a surge:
+        # `notes.services.note_publish_status`): like a draft, only its author sees it, labelled "under review".
+        HELD = "held"
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
     title = models.CharField(max_length=500)  # 20 graphemes, checked by the service

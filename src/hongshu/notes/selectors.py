@@ -178,3 +178,12 @@ def drafts_of(*, author: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -
 def note_history(*, viewer: User, note_id: int) -> list[NoteRevision]:
     note = access_own_note(viewer=viewer, note_id=note_id)
     return list(note.revisions.order_by("-id"))
+
+
+def notes_held_for_review(*, staff: User, limit: int = 50) -> list[Note]:
+    """Held notes (`Note.Status.HELD`), oldest first, for a moderator: the one surface that shows notes the
+    visibility policy keeps to their author, so it is for staff only."""
+    if not staff.is_staff:
+        raise Forbidden(code="not_staff")
+    held = Note.objects.alive().filter(status=Note.Status.HELD, author__is_active=True).order_by("id")
+    return list(_hydrated(held)[:limit])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import regex
+from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -16,9 +17,9 @@ from django.utils.translation import ngettext
 
 from hongshu.accounts.models import User
 from hongshu.accounts.trust import links_cap, mentions_cap
-from hongshu.core.errors import Forbidden, field_error
+from hongshu.core.errors import Forbidden, NotFound, field_error
 from hongshu.core.events import announce_on_commit
-from hongshu.core.runtime import surge_active
+from hongshu.core.runtime import runtime_get, surge_active
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
 from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit
@@ -195,6 +196,22 @@ def _set_mentions(note: Note) -> None:
     )
 
 
+def note_publish_status(*, author: User) -> str:
+    """What a note becomes when its author publishes it: published, or held for a moderator.
+
+    Held: the author is at trust level 0 (not staff), fewer than `hold_first_notes` of their notes ever went
+    live or were held (deleted ones count, so deleting and posting again does not skip the review), and the
+    run-time setting `hold_new_accounts_notes` is `always`, or `surge` while surge posture is on.
+    """
+    mode = runtime_get("hold_new_accounts_notes")
+    if mode == "never" or author.trust_level > 0 or author.is_staff:
+        return Note.Status.PUBLISHED
+    if mode == "surge" and not surge_active():
+        return Note.Status.PUBLISHED
+    earlier = Note.objects.filter(author=author).exclude(status=Note.Status.DRAFT).count()
+    return Note.Status.HELD if earlier < settings.HONGSHU.hold_first_notes else Note.Status.PUBLISHED
+
+
 def _check_trust_caps(author: User, title: str, body: str) -> None:
     """The links and mentions a note may carry at its author's trust level (docs/trust.md): a 422 naming
     the cap. Counted in the text as written; a handle mentioned twice counts once."""
@@ -262,11 +279,12 @@ def note_create(
     _check_trust_caps(author, note.title, note.body)
     _apply_place(note, place)
     _language(note, language)
-    if draft:
-        note.status = Note.Status.DRAFT
-    else:
-        note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
     with transaction.atomic():
+        if draft:
+            note.status = Note.Status.DRAFT
+        else:
+            note.status = note_publish_status(author=author)
+            note.published_at = timezone.now() if note.status == Note.Status.PUBLISHED else None
         note.save(force_insert=True)
         _set_images(note, images)
         _set_topics(note, topic_names)
@@ -312,7 +330,7 @@ def note_update(
     """Edit a note; the previous published version is kept as a revision. `publish` turns a draft live."""
     if note.author_id != editor.pk:
         raise Forbidden(_("Only the author can edit this note."), code="not_author")
-    going_live = publish or note.status == Note.Status.PUBLISHED
+    going_live = publish or note.status in (Note.Status.PUBLISHED, Note.Status.HELD)
     # Only a change to what readers see is an edit with a revision; correcting the language alone is not.
     changes_content = clear_place or any(
         value is not None for value in (title, body, images, topics, place, visibility)
@@ -343,7 +361,9 @@ def note_update(
         elif going_live and not note.images.exists():
             raise field_error("images", _("Add at least one photo."), code="images_required")
         if publish and note.status == Note.Status.DRAFT:
-            note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
+            note.status = note_publish_status(author=editor)
+            if note.status == Note.Status.PUBLISHED:
+                note.published_at = timezone.now()
         _language(note, language)
         note.revision += 1  # the row is locked: no concurrent edit can take the same number
         note.save()
@@ -363,3 +383,34 @@ def note_delete(*, note: Note, actor: User) -> None:
     with transaction.atomic():
         note.save(update_fields=["deleted_at"])
         notes_index_later(note_ids=[note.pk])  # removes the index row
+
+
+def _held_note_for_staff(*, note_id: int, staff: User) -> Note:
+    if not staff.is_staff:
+        raise Forbidden(code="not_staff")
+    note = Note.objects.select_for_update().filter(pk=note_id, deleted_at__isnull=True).first()
+    if note is None or note.status != Note.Status.HELD:
+        raise NotFound(_("There is no note waiting for review with this ID."), code="note_not_held")
+    return note
+
+
+def note_release(*, note_id: int, staff: User) -> Note:
+    """A moderator lets a held note go live: published now; its mentions are told, search and feeds take it."""
+    with transaction.atomic():
+        note = _held_note_for_staff(note_id=note_id, staff=staff)
+        note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
+        note.revision += 1
+        note.save(update_fields=["status", "published_at", "revision"])
+        announce_on_commit("note_changed", note.pk)
+        notes_index_later(note_ids=[note.pk])
+    return note
+
+
+def note_reject(*, note_id: int, staff: User) -> Note:
+    """A moderator turns a held note down: it is deleted as its author would delete it (only they saw it)."""
+    with transaction.atomic():
+        note = _held_note_for_staff(note_id=note_id, staff=staff)
+        note.deleted_at = timezone.now()
+        note.save(update_fields=["deleted_at"])
+        notes_index_later(note_ids=[note.pk])
+    return note
