@@ -27,8 +27,8 @@ def _post(client: Any, images: list[str], title: str, **extra: Any) -> Any:
     return client.post("/notes", json={"title": title, "images": [{"media_id": i} for i in images], **extra})
 
 
+@pytest.mark.usefixtures("surge")
 def test_first_notes_are_held_during_a_surge_and_only_the_author_sees_them(
-    surge: None,
     member_api: Callable[..., Any],
     ready_images: Callable[..., list[str]],
     api: Any,
@@ -57,8 +57,8 @@ def test_first_notes_are_held_during_a_surge_and_only_the_author_sees_them(
     assert Client().get(f"/notes/{note_id}").status_code == 404
 
 
+@pytest.mark.usefixtures("surge")
 def test_staff_release_and_reject(
-    surge: None,
     member_api: Callable[..., Any],
     ready_images: Callable[..., list[str]],
     api: Any,
