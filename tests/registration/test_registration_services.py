@@ -254,8 +254,10 @@ def test_who_may_make_invites(person: Callable[..., User]) -> None:
 
 
 def test_the_trust_level_needed_is_a_setting(person: Callable[..., User], settings: Any) -> None:
-    settings.HONGSHU = settings.HONGSHU.model_copy(update={"invite_min_trust_level": 0})
-    assert invite_create(member=person("newbie")).max_uses == 1
+    newbie = person("newbie")
+    assert _code(lambda: invite_create(member=newbie)) == "invite_not_allowed"  # level 0 may have none
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"trust_invites": [1, 1, 3, 10]})
+    assert invite_create(member=newbie).max_uses == 1
 
 
 def test_only_the_maker_or_staff_revokes_an_invite(

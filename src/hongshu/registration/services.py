@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -249,11 +248,12 @@ def application_sign_in_refusal(*, handle: str, password: str) -> ProblemError |
 
 
 def invite_can_create(*, member: User) -> bool:
-    return member.is_staff or member.trust_level >= settings.HONGSHU.invite_min_trust_level
+    return member.is_staff or invites_cap(member.trust_level) > 0
 
 
 def invite_create(*, member: User, max_uses: int = 1, expires_in_days: int = 7) -> Invite:
-    """A new invite link from `member` (staff, or trust level ≥ `invite_min_trust_level`)."""
+    """A new invite link from `member`: staff, or a member whose trust level allows invites
+    (`HONGSHU_TRUST_INVITES`: how many may be outstanding at each level; 0 means none)."""
     if not invite_can_create(member=member):
         raise Forbidden(_("Your account cannot make invites yet."), code="invite_not_allowed")
     if not 1 <= max_uses <= INVITE_MAX_USES:
