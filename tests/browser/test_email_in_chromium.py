@@ -60,7 +60,7 @@ def test_password_reset_by_email(*, site: str, chromium: Any, watch: Any, langua
     page.locator("a[href='/password-reset']").click()
     page.wait_for_url(site + "/password-reset")
     page.fill("#id_login", f"{handle}@example.org")
-    page.locator(".auth__form button[type=submit]").click()
+    page.locator(".auth__form button[type=submit]").first.click()
     assert sent_text in page.locator("[data-testid=reset-sent]").inner_text()
 
     assert len(mail.outbox) == 1
@@ -68,12 +68,12 @@ def test_password_reset_by_email(*, site: str, chromium: Any, watch: Any, langua
     link = _path(mail.outbox[0])
     page.goto(site + link)
     page.fill("#id_new_password", NEW_PASSWORD)
-    page.locator(".auth__form button[type=submit]").click()
+    page.locator(".auth__form button[type=submit]").first.click()
     page.wait_for_url(site + "/signin/")
 
     page.fill("#id_handle", handle)
     page.fill("#id_password", NEW_PASSWORD)
-    page.locator(".auth__form button[type=submit]").click()
+    page.locator(".auth__form button[type=submit]").first.click()
     page.wait_for_url(site + "/")
     assert page.locator(".site-nav__me").get_attribute("title") == f"@{handle}"
 
@@ -96,7 +96,7 @@ def test_sign_up_with_an_address_and_verify_it(
     page.fill("#id_handle", "newcomer")
     page.fill("#id_password", PASSWORD)
     page.fill("#id_email", "newcomer@example.org")
-    page.locator(".auth__form button[type=submit]").click()
+    page.locator(".auth__form button[type=submit]").first.click()
     page.wait_for_url(site + "/me/interests")
     page.goto(site + "/me/settings")
     assert page.locator("[data-testid=email-unverified]").count() == 1
