@@ -29,16 +29,16 @@ class NearbyQuery(FeedQuery):
     )
 
 
-class TopicOut(Schema):
+class TopicFollowingOut(Schema):
     name: str
     following: bool
 
 
-@router.get("/topics/{name}", response=TopicOut, summary="A topic, and whether you follow it")
-def get_topic(request: HttpRequest, name: str) -> TopicOut:
+@router.get("/topics/{name}", response=TopicFollowingOut, summary="A topic, and whether you follow it")
+def get_topic(request: HttpRequest, name: str) -> TopicFollowingOut:
     topic = selectors.access_topic(name=name)
     following = selectors.is_following_topic(member=request_user(request), topic=topic)
-    return TopicOut(name=topic.name, following=following)
+    return TopicFollowingOut(name=topic.name, following=following)
 
 
 @router.get("/topics/{name}/notes", response=NotePage, summary="A topic's notes, hot or latest first")
@@ -46,17 +46,19 @@ def topic_notes(request: HttpRequest, name: str, page: Query[FeedQuery]) -> Note
     topic = selectors.access_topic(name=name)
     viewer = request_user(request)
     return NotePage.of_notes(
-        selectors.topic_notes(viewer=viewer, topic=topic, sort=page.sort, cursor=page.cursor, limit=page.limit)
+        selectors.topic_notes(
+            viewer=viewer, topic=topic, sort=page.sort, cursor=page.cursor, limit=page.limit
+        )
     )
 
 
-@router.post("/topics/{name}/follow", response={201: TopicOut}, auth=member_auth, summary="Follow a topic")
-def follow_topic(request: HttpRequest, name: str) -> Status[TopicOut]:
+@router.post("/topics/{name}/follow", response={201: TopicFollowingOut}, auth=member_auth, summary="Follow a topic")
+def follow_topic(request: HttpRequest, name: str) -> Status[TopicFollowingOut]:
     member = current_member(request)
     rate_limit_hit("follow", member=member, ip=client_ip(request))
     topic = selectors.access_topic(name=name)
     services.topic_follow(member=member, topic=topic)
-    return Status(201, TopicOut(name=topic.name, following=True))
+    return Status(201, TopicFollowingOut(name=topic.name, following=True))
 
 
 @router.delete("/topics/{name}/follow", response={204: None}, auth=member_auth, summary="Unfollow a topic")
