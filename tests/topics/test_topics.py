@@ -361,3 +361,61 @@ def test_pages_in_chinese(client: Client, make_member: Callable[..., User], make
     assert "最热" in topic_page
     assert "最新" in topic_page
     assert "选择城市或地区" in client.get("/nearby/").content.decode()
+
+
+def test_followed_topic_ids_merge_several_topics_once_each(
+    make_member: Callable[..., User], make_note: MakeNote
+) -> None:
+    ann, nina = make_member("ann"), make_member("nina")
+    both = make_note(nina, "both", topics=["tea", "旅行"])
+    tea = make_note(nina, "tea", topics=["tea"])
+    trip = make_note(nina, "trip", topics=["旅行"])
+    make_note(nina, "other", topics=["food"])
+    for name in ("tea", "旅行"):
+        services.topic_follow(member=ann, topic=selectors.access_topic(name=name))
+    assert selectors.followed_topic_note_ids(member=ann, before_id=None, limit=10) == [
+        trip.pk,
+        tea.pk,
+        both.pk,
+    ]
+    assert selectors.followed_topic_note_ids(member=ann, before_id=trip.pk, limit=1) == [tea.pk]
+    services.topic_unfollow(member=ann, topic=selectors.access_topic(name="tea"))
+    assert selectors.followed_topic_note_ids(member=ann, before_id=None, limit=10) == [trip.pk, both.pk]
+
+
+def test_follows_are_capped(
+    member_api: Callable[..., tuple[User, ApiClient]],
+    make_member: Callable[..., User],
+    make_note: MakeNote,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "TOPIC_FOLLOWS_MAX", 1)
+    make_note(make_member("nina"), "x", topics=["tea", "food"])
+    _ann, ann_api = member_api("ann")
+    assert ann_api.post("/topics/tea/follow").status_code == 201
+    refused = ann_api.post("/topics/food/follow")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "too_many_topic_follows"
+
+
+@pytest.mark.parametrize("sort", ["hot", "latest"])
+def test_a_topic_page_costs_the_same_queries_for_two_notes_or_eight(
+    api: ApiClient,
+    make_member: Callable[..., User],
+    make_note: MakeNote,
+    count_queries: Callable[[], Any],
+    sort: str,
+) -> None:
+    authors = [make_member(f"author{i}") for i in range(8)]
+    costs = []
+    for batch in (authors[:2], authors[2:]):
+        for author in batch:
+            make_note(author, "x", topics=["tea"])
+        with count_queries() as queries:
+            assert api.get(f"/topics/tea/notes?sort={sort}").status_code == 200
+        costs.append(len(queries))
+    assert costs == [EXPECTED_QUERIES[sort]] * 2
+
+
+# topic, notes (hot: the ranked candidates, then the page), photos, topics, mentions, counts
+EXPECTED_QUERIES = {"latest": 6, "hot": 7}
