@@ -419,3 +419,11 @@ def test_a_topic_page_costs_the_same_queries_for_two_notes_or_eight(
 
 # topic, notes (hot: the ranked candidates, then the page), photos, topics, mentions, counts
 EXPECTED_QUERIES = {"latest": 6, "hot": 7}
+
+
+def test_odd_names_and_regions_are_answered_not_crashed(api: ApiClient) -> None:
+    nul, soh = quote("\x00"), quote("\x01")
+    assert api.get(f"/topics/a{nul}b/notes").json()["code"] == "topic_not_found"
+    assert api.get(f"/topics/{quote('#')}").json()["code"] == "topic_not_found"
+    assert api.get(f"/feeds/nearby?region={nul}{soh}").json()["code"] == "region_required"
+    assert api.get(f"/feeds/nearby?region=Da{nul}li").json()["items"] == []

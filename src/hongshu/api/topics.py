@@ -52,7 +52,9 @@ def topic_notes(request: HttpRequest, name: str, page: Query[FeedQuery]) -> Note
     )
 
 
-@router.post("/topics/{name}/follow", response={201: TopicFollowingOut}, auth=member_auth, summary="Follow a topic")
+@router.post(
+    "/topics/{name}/follow", response={201: TopicFollowingOut}, auth=member_auth, summary="Follow a topic"
+)
 def follow_topic(request: HttpRequest, name: str) -> Status[TopicFollowingOut]:
     member = current_member(request)
     rate_limit_hit("follow", member=member, ip=client_ip(request))

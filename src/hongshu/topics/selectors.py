@@ -40,6 +40,8 @@ Sort = Literal["hot", "latest"]
 TOPIC_FOLLOWS_MAX = 500
 REGION_MAX = 64  # User.region's column
 _HOT_SCALE = 1_000_000  # the hot key as an integer with six decimals, for the cursor
+_TOPIC_KEY = regex.compile(r"[\p{L}\p{N}_\p{M}]{1,200}")
+_CONTROL = regex.compile(r"\p{C}")
 _KEYED = regex.compile(r"^([0-9]{1,19})\.([0-9]{1,19})$")
 # What engagement is: a collect or a comment says more than a like.
 _WEIGHTS = {"counted_likes": 1, "counted_collects": 2, "counted_comments": 2}
@@ -48,7 +50,8 @@ _WEIGHTS = {"counted_likes": 1, "counted_collects": 2, "counted_comments": 2}
 def access_topic(*, name: str) -> Topic:
     """The topic named `name` (any spelling of its key: case, width, a leading `#`), else NotFound."""
     key = topic_key(name.strip().lstrip("#"))
-    topic = Topic.objects.filter(key=key).first() if key else None
+    # Topic names are letters, digits and marks (notes.services); anything else names no topic.
+    topic = Topic.objects.filter(key=key).first() if _TOPIC_KEY.fullmatch(key) else None
     if topic is None:
         raise NotFound(_("There is no such topic yet."), code="topic_not_found")
     return topic
@@ -132,7 +135,8 @@ def topic_notes(
 
 def clean_region(region: str | None) -> str:
     """A region as typed (a city, a province, a country): trimmed, NFKC, at most 64 letters; "" for none."""
-    return unicodedata.normalize("NFKC", (region or "").strip())[:REGION_MAX].strip()
+    text = _CONTROL.sub("", unicodedata.normalize("NFKC", region or ""))  # no NUL for PostgreSQL, no controls
+    return text.strip()[:REGION_MAX].strip()
 
 
 def region_of(*, viewer: Viewer, asked: str | None) -> str:
