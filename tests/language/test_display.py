@@ -42,7 +42,7 @@ def test_markup_in_text_stays_text() -> None:
 def test_ruby_over_rich_body_keeps_links_and_tags() -> None:
     html = str(ruby_over_html(rich_body("好吃 #火锅 @nina <i>\n再见")))
     assert '<a class="mention" href="/@nina">@nina</a>' in html
-    topic = '<a class="topic" href="/search/?q=%23%E7%81%AB%E9%94%85">#<ruby>火<rt>huǒ</rt></ruby><ruby>锅<rt>guō</rt></ruby></a>'
+    topic = '<a class="topic" href="/topics/%E7%81%AB%E9%94%85">#<ruby>火<rt>huǒ</rt></ruby><ruby>锅<rt>guō</rt></ruby></a>'
     assert topic in html
     assert "&lt;i&gt;<br><ruby>再<rt>zài</rt></ruby>" in html
 

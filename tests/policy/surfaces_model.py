@@ -110,6 +110,10 @@ class Model:
             if self.follows_accepted(viewer, self.notes[n].author)
         }
 
+    def topic_feed(self, viewer: Viewer, topic: str) -> set[int]:
+        """A topic page (either order): the published notes carrying the topic that the viewer may list."""
+        return {n for n in self.published(self.listed(viewer)) if self.notes[n].topic == topic}
+
     def note_search(self, viewer: Viewer) -> set[int]:
         return self.published(self.listed(viewer))
 

@@ -362,10 +362,17 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         )
 
     def check_lists(self, label: str, viewer: Viewer, client: Client) -> None:
-        """The notes listing (API) and the member's comment notifications."""
+        """The notes listing and the topic feeds (API) and the member's comment notifications."""
         m = self.model
         listed = self._ids(self._json(client, "/api/v1/notes", limit=50)["items"])
         assert listed == m.explore(viewer), f"API notes listing, {label}"
+        for name in TOPICS:
+            for sort in ("hot", "latest"):
+                response = client.get(f"/api/v1/topics/{name}/notes", {"limit": 50, "sort": sort})
+                # A topic no note ever carried is a 404: nothing to list.
+                found = self._ids(response.json()["items"]) if response.status_code == 200 else set()
+                assert response.status_code in (200, 404), f"topic {name}, {label}"
+                assert found == m.topic_feed(viewer, name), f"topic {name} ({sort}), {label}"
         if self.signed_in(viewer, client):
             assert viewer is not None
             items = self._json(client, "/api/v1/notifications", limit=50)["items"]

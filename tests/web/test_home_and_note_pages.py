@@ -197,11 +197,10 @@ def test_note_page_shows_photos_with_alt_text_title_body_topics_place_and_date(
     assert [img["alt"] for img in photos] == ["Sunset over the lake", "Bikes by the water", "Photo 3 of 3"]
     assert all(client.get(img["src"]).status_code == 200 for img in photos)
     assert '<h1 class="note__title">大理洱海边的日落</h1>' in html
-    assert '<a class="topic" href="/search/?q=%23%E5%A4%A7%E7%90%86">#大理</a>' in html  # linked to search
+    assert '<a class="topic" href="/topics/%E5%A4%A7%E7%90%86">#大理</a>' in html  # linked to its topic page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>第二行" in html  # escaped, line breaks kept
     assert (
-        '<a class="chip chip--link" href="/search/?q=%23%E6%97%85%E8%A1%8C%E6%94%BB%E7%95%A5">#旅行攻略</a>'
-        in html
+        '<a class="chip chip--link" href="/topics/%E6%97%85%E8%A1%8C%E6%94%BB%E7%95%A5">#旅行攻略</a>' in html
     )
     assert '<li class="chip">#大理</li>' not in html
     assert "大理·双廊" in html

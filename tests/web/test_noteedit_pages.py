@@ -342,18 +342,18 @@ def test_the_author_corrects_the_language(publish: Publish, emily: User, wei: Us
     assert note.language == "ja"
 
 
-def test_topics_link_to_a_search_that_finds_the_note(
+def test_topics_link_to_a_topic_page_that_lists_the_note(
     publish: Publish, emily: User, after_commit: AfterCommit
 ) -> None:
     with after_commit():
         note = publish(emily, "Tea in Hangzhou", body="Morning #龙井 by the lake", topics=["citywalk"])
         publish(emily, "Unrelated noodles", body="Nothing to see")
     html = Client().get(f"/notes/{note.pk}").content.decode()
-    chip = '<a class="chip chip--link" href="/search/?q=%23citywalk">#citywalk</a>'
-    inline = '<a class="topic" href="/search/?q=%23%E9%BE%99%E4%BA%95">#龙井</a>'
+    chip = '<a class="chip chip--link" href="/topics/citywalk">#citywalk</a>'
+    inline = '<a class="topic" href="/topics/%E9%BE%99%E4%BA%95">#龙井</a>'
     assert chip in html
     assert inline in html
-    for href in ("/search/?q=%23citywalk", "/search/?q=%23%E9%BE%99%E4%BA%95"):
+    for href in ("/topics/citywalk", "/topics/%E9%BE%99%E4%BA%95"):
         found = Client().get(href).content.decode()
         assert f'href="/notes/{note.pk}"' in found
         assert "Unrelated noodles" not in found

@@ -134,7 +134,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     # out on its next request (hongshu.security.middleware).
     "member": {
         "explore": 11,
-        "following": 13,
+        "following": 14,  # with the topics the member follows (topics.selectors.followed_topic_note_ids)
         "note": 26,
         "profile": 16,
         "api_feed": 8,

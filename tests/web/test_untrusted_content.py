@@ -31,4 +31,4 @@ def test_mentions_in_a_note_link_to_profiles(make_member, post_note):
     note = post_note(make_member("writer"), title="hi", body="dinner with @lily_chen #火锅")
     page = Client().get(f"/notes/{note.pk}").content.decode()
     assert '<a class="mention" href="/@lily_chen">@lily_chen</a>' in page
-    assert '<a class="topic" href="/search/?q=%23%E7%81%AB%E9%94%85">#火锅</a>' in page
+    assert '<a class="topic" href="/topics/%E7%81%AB%E9%94%85">#火锅</a>' in page

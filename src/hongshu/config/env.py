@@ -240,6 +240,27 @@ class HongshuSettings(BaseSettings):
         "for lists such as search results; keyed by the note's and its author's revision, so an edit shows "
         "at once. 0 turns the cache off.",
     )
+    topic_hot_half_life_hours: float = Field(
+        default=24.0,
+        gt=0,
+        le=24 * 90,
+        description="Topic and nearby feeds, hot tab: a note's engagement counts half as much per this many "
+        "hours of age (a note with twice the engagement ranks level with one this much newer).",
+    )
+    topic_hot_candidates: int = Field(
+        default=500,
+        ge=20,
+        le=5000,
+        description="Topic and nearby feeds, hot tab: how many of the newest matching notes are ranked; older "
+        "ones are only in the latest tab. Bounds the cost of a hot page.",
+    )
+    nearby_window_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Nearby: notes of the last this many days are matched against the reader's region "
+        "(a text match over the notes' place names, bounded by this window).",
+    )
     hot_count_window_seconds: int = Field(
         default=3600,
         ge=60,

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hongshu.social",
     "hongshu.interactions",
     "hongshu.comments",
+    "hongshu.topics",
     "hongshu.notifications",
     "hongshu.language",
     "hongshu.search",

@@ -13,6 +13,7 @@ from hongshu.interactions.models import Collect, Like
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_hydrated
 from hongshu.social.models import Follow
+from hongshu.topics.selectors import followed_topic_note_ids
 
 Viewer = User | AnonymousUser | None
 # How many followed accounts one page looks at. Each contributes at most `limit + 1` of its newest notes
@@ -29,7 +30,8 @@ class ViewerMarks:
 
 
 def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[Note]:
-    """Published notes of accounts `viewer` follows (accepted), newest first, with an ID cursor.
+    """Published notes of accounts `viewer` follows (accepted) and of topics they follow, newest first, with an
+    ID cursor.
 
     Written as a UNION of one bounded query per followee, each walking the (author_id, -id) index, then
     cut to the page: PostgreSQL never reads more than `limit + 1` notes of any one author.
@@ -39,13 +41,17 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
         .order_by("-id")
         .values_list("followee_id", flat=True)[:FOLLOWEES_MAX]
     )
-    if not followees:
-        return Page(items=[], next_cursor=None)
     before = parse_cursor(cursor)  # raises InvalidInput on a malformed cursor
+    # Notes of the topics the viewer follows join the same newest-first order (each bounded the same way).
+    topic_ids = followed_topic_note_ids(member=viewer, before_id=before, limit=limit + 1)
+    if not followees and not topic_ids:
+        return Page(items=[], next_cursor=None)
     base = Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED)
     if before is not None:
         base = base.filter(pk__lt=before)
-    if connection.features.supports_slicing_ordering_in_compound and len(followees) > 1:
+    if not followees:
+        candidate_ids: list[int] = []
+    elif connection.features.supports_slicing_ordering_in_compound and len(followees) > 1:
         per_author = [
             base.filter(author_id=author_id).order_by("-id").values_list("id", flat=True)[: limit + 1]
             for author_id in followees
@@ -54,6 +60,7 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
     else:  # SQLite cannot order and slice inside a UNION; the embedded database serves small instances
         ids = base.filter(author_id__in=followees).order_by("-id").values_list("id", flat=True)
         candidate_ids = list(ids[: limit + 1])
+    candidate_ids = sorted({*candidate_ids, *topic_ids}, reverse=True)[: limit + 1]
     # The candidates are already the page (plus one to tell whether another follows).
     return paginate_by_id(notes_hydrated(base.filter(pk__in=candidate_ids)), cursor=None, limit=limit)
 

@@ -21,6 +21,7 @@ from hongshu.web.views import (
     security,
     settings,
     staff,
+    topics,
     translation,
 )
 
@@ -30,6 +31,12 @@ urlpatterns = [
     path("feed/explore", feeds.explore_more, name="explore-more"),
     path("following/", feeds.following, name="following"),
     path("feed/following", feeds.following_more, name="following-more"),
+    # topic pages and Nearby
+    path("topics/<str:name>", topics.topic_page, name="topic"),
+    path("topics/<str:name>/follow", topics.topic_follow, name="topic-follow"),
+    path("feed/topic", topics.topic_more, name="topic-more"),
+    path("nearby/", topics.nearby, name="nearby"),
+    path("feed/nearby", topics.nearby_more, name="nearby-more"),
     # a note and what readers do to it
     path("notes/<id:note_id>", note.note_detail, name="note-detail"),
     path("notes/<id:note_id>/like", note.note_like, name="note-like"),

@@ -17,11 +17,11 @@ register = template.Library()
 
 @register.filter
 def rich_body(text: str) -> SafeString:
-    """Escape a note body, link its inline #topics to their search (in the accent colour), link @mentions to
+    """Escape a note body, link its inline #topics to their topic pages (in the accent colour), link @mentions to
     profiles and keep its line breaks. (Handles are ASCII letters, digits and underscores, so they need no escaping.)"""
     escaped = escape(text)  # escaping leaves `#`, `@` and letters alone, so the matches stay the same
     marked = INLINE_TOPIC.sub(
-        lambda m: f'<a class="topic" href="/search/?q={quote("#" + m.group(1), safe="")}">#{m.group(1)}</a>',
+        lambda m: f'<a class="topic" href="/topics/{quote(m.group(1), safe="")}">#{m.group(1)}</a>',
         escaped,
     )
     linked = MENTION.sub(lambda m: f'<a class="mention" href="/@{m.group(1)}">@{m.group(1)}</a>', marked)
