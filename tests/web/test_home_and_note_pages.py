@@ -146,7 +146,8 @@ def test_more_link_pages_through_every_note_once(
     assert not second.all("a", "btn--pill")  # the end
     seen = note_links(first) + note_links(second)
     assert len(note_links(first)) == 20
-    assert seen == sorted(created, reverse=True)
+    # Explore is ranked (fresh notes first, then a little seeded noise), not a timeline: each note once.
+    assert sorted(seen, reverse=True) == sorted(created, reverse=True)
 
 
 def test_a_broken_cursor_is_a_readable_error_page(client: Client) -> None:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hongshu.search",
     "hongshu.embeddings",
     "hongshu.trends",
+    "hongshu.discovery",
     "hongshu.web",
 ]
 

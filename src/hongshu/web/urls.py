@@ -30,6 +30,7 @@ urlpatterns = [
     path("feed/explore", feeds.explore_more, name="explore-more"),
     path("following/", feeds.following, name="following"),
     path("feed/following", feeds.following_more, name="following-more"),
+    path("not-interested", feeds.not_interested, name="not-interested"),
     # a note and what readers do to it
     path("notes/<id:note_id>", note.note_detail, name="note-detail"),
     path("notes/<id:note_id>/like", note.note_like, name="note-like"),
