@@ -6,6 +6,7 @@ exactly the code the feed runs. The weights are settings (`HONGSHU_EXPLORE_*`, d
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -103,7 +104,7 @@ def rank_by_percentile(values: dict[int, float]) -> dict[int, float]:
     return {k: rank[v] for k, v in rounded.items()}
 
 
-def diversify(  # noqa: C901, PLR0912 - one greedy pass with its relaxations, clearer in one piece
+def diversify(
     ranked: Sequence[Candidate],
     *,
     screen: int,
@@ -114,11 +115,12 @@ def diversify(  # noqa: C901, PLR0912 - one greedy pass with its relaxations, cl
 ) -> list[Candidate]:
     """The candidates in reading order: best first, with, on every screen of `screen` notes, no author twice
     in a row, at most `per_author` notes of one author and `per_topic` of one topic, and about `other_share`
-    of the notes in the reader's other language (`other_group_name`) when there are enough of them.
+    of the notes in the reader's other language (`other_group_name`: the bridge, neither more nor less).
 
     Greedy: each position takes the best candidate left that keeps the rules. When none keeps them (a small
-    site, one prolific author), the rules are relaxed one by one — topics first, then the per-screen author
-    cap, then "not twice in a row" — so that nothing listable is ever hidden: the rest comes later instead.
+    site, one prolific author), the rules are relaxed one by one — the bridge's minimum, topics, the
+    per-screen author cap, then "not twice in a row" and the bridge's maximum — so that nothing listable is
+    ever hidden: the rest comes later instead.
     """
     left = list(ranked)
     out: list[Candidate] = []
@@ -132,41 +134,30 @@ def diversify(  # noqa: C901, PLR0912 - one greedy pass with its relaxations, cl
             topics.clear()
             bridged = 0
         previous = out[-1].author_id if out else None
-        want_other = (
-            other_group_name is not None and bridged < round(other_share * (position + 1)) and other_share > 0
-        )
-        choice = None
-        for strictness in (3, 2, 1, 0):
-            for index, c in enumerate(left):
-                if strictness >= 1 and c.author_id == previous:
-                    continue
-                if strictness >= 2 and authors[c.author_id] >= per_author:  # noqa: PLR2004
-                    continue
-                if strictness >= 3 and any(topics[t] >= per_topic for t in c.topic_ids):  # noqa: PLR2004
-                    continue
-                if want_other and strictness == 3 and c.lang_group != other_group_name:  # noqa: PLR2004
-                    continue
-                choice = index
+        bridge_min = round(other_share * (position + 1))
+        bridge_max = math.ceil(other_share * (position + 1))
+
+        def keeps(c: Candidate, level: int) -> bool:
+            other = c.lang_group == other_group_name
+            if level >= 1 and (c.author_id == previous or (other and bridged >= bridge_max)):  # noqa: B023
+                return False
+            if level >= 2 and authors[c.author_id] >= per_author:  # noqa: B023, PLR2004
+                return False
+            if level >= 3 and any(topics[t] >= per_topic for t in c.topic_ids):  # noqa: B023, PLR2004
+                return False
+            return not (level >= 4 and bridged < bridge_min and not other)  # noqa: B023, PLR2004
+
+        choice = 0
+        for level in (4, 3, 2, 1, 0):
+            found = next((i for i, c in enumerate(left) if keeps(c, level)), None)
+            if found is not None:
+                choice = found
                 break
-            if choice is None and want_other and strictness == 3:  # noqa: PLR2004
-                # no bridge note keeps the rules: retry this strictness for any language
-                want_other = False
-                for index, c in enumerate(left):
-                    if c.author_id == previous or authors[c.author_id] >= per_author:
-                        continue
-                    if any(topics[t] >= per_topic for t in c.topic_ids):
-                        continue
-                    choice = index
-                    break
-            if choice is not None:
-                break
-        if choice is None:
-            choice = 0
         picked = left.pop(choice)
         out.append(picked)
         authors[picked.author_id] += 1
         for t in picked.topic_ids:
             topics[t] += 1
-        if other_group_name is not None and picked.lang_group == other_group_name:
+        if picked.lang_group == other_group_name:
             bridged += 1
     return out

@@ -152,7 +152,7 @@ def _pool(group: str, count: int) -> list[tuple[int, int, str, float, list[int]]
     return rows
 
 
-def _member_topics(member: User | None) -> dict[int, float]:
+def _member_topics(member: User | None, before_id: int | None = None) -> dict[int, float]:
     """topic id -> how much the member cares (0..1): topics of their latest likes and of their interests."""
     if member is None:
         return {}
@@ -161,7 +161,10 @@ def _member_topics(member: User | None) -> dict[int, float]:
     if keys:
         for topic_id in Topic.objects.filter(key__in=keys).values_list("pk", flat=True)[:TOPICS_MAX]:
             out[topic_id] = INTEREST_WEIGHT
-    liked = list(Like.objects.filter(user=member).order_by("-id").values_list("note_id", flat=True)[:LIKES_READ])
+    likes = Like.objects.filter(user=member)
+    if before_id is not None:  # a replay of the past (the offline benchmark) sees only the likes made by then
+        likes = likes.filter(pk__lt=before_id)
+    liked = list(likes.order_by("-id").values_list("note_id", flat=True)[:LIKES_READ])
     if liked:
         counts = Counter(NoteTopic.objects.filter(note_id__in=liked).values_list("topic_id", flat=True))
         top = counts.most_common(TOPICS_MAX)
@@ -228,7 +231,7 @@ def candidates(*, viewer: Viewer, language: str, now_ms: int | None = None) -> t
     for note_id, author_id, note_group, _score, topic_ids in pooled:
         add(note_id, author_id, note_group, topic_ids).trending = trending[note_id]
     # 2. topics the member engages with or picked
-    liked_topics = _member_topics(member)
+    liked_topics = _member_topics(member, None if now is not None else id_at(now_ms + 1, 0))
     if liked_topics:
         rows = list(
             PoolTopic.objects.filter(topic_id__in=list(liked_topics))
