@@ -57,7 +57,7 @@ def main() -> None:
     held = int(total * args.holdout)
     cutoff_id = Like.objects.order_by("-id").values_list("id", flat=True)[held]
     cutoff_ms = id_timestamp_ms(cutoff_id)
-    from datetime import UTC, datetime  # noqa: PLC0415
+    from datetime import UTC, datetime
 
     cutoff = datetime.fromtimestamp(cutoff_ms / 1000, tz=UTC)
     after: dict[int, set[int]] = defaultdict(set)
@@ -67,7 +67,9 @@ def main() -> None:
     rng.shuffle(candidates)
     sample = []
     for user_id in candidates:
-        before = set(Like.objects.filter(user_id=user_id, pk__lte=cutoff_id).values_list("note_id", flat=True))
+        before = set(
+            Like.objects.filter(user_id=user_id, pk__lte=cutoff_id).values_list("note_id", flat=True)
+        )
         if before:
             sample.append((user_id, before))
         if len(sample) == args.members:
@@ -92,7 +94,9 @@ def main() -> None:
     def top(ranked: list[int], seen: set[int]) -> list[int]:
         return [n for n in ranked if n not in seen][:K]
 
-    no_personal = settings.HONGSHU.model_copy(update={"explore_weight_topic": 0.0, "explore_weight_social": 0.0})
+    no_personal = settings.HONGSHU.model_copy(
+        update={"explore_weight_topic": 0.0, "explore_weight_social": 0.0}
+    )
     hits: Counter[str] = Counter()
     offered: Counter[str] = Counter()
     users = User.objects.in_bulk(ids)
@@ -111,7 +115,9 @@ def main() -> None:
         }
         with override_settings(HONGSHU=no_personal):
             lists["ours without personal sources"] = top(
-                explore_ranking(viewer=member, language="en", seed=user_id, now_ms=cutoff_ms, hidden=NO_EXCLUSIONS),
+                explore_ranking(
+                    viewer=member, language="en", seed=user_id, now_ms=cutoff_ms, hidden=NO_EXCLUSIONS
+                ),
                 seen,
             )
         for name, offered_ids in lists.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +27,9 @@ from hongshu.social.services.graph import block_create, mute_create
 _NOTE_LINK = re.compile(r'data-note-link="(\d+)"')
 
 
-def _note(author: User, title: str, *, topics: list[str] | None = None, language: str = "en", **kw: Any) -> Note:
+def _note(
+    author: User, title: str, *, topics: list[str] | None = None, language: str = "en", **kw: Any
+) -> Note:
     photo = MediaAsset.objects.create(
         owner=author, state=MediaAsset.State.READY, content_type="image/jpeg", width=1080, height=1440
     )
@@ -74,7 +77,8 @@ def test_interests_picked_at_sign_up_change_what_a_cold_start_member_sees(
     # four of a topic per screen at most (topics spread), the rest of the screen is theirs too
     assert len(camping & set(hiker_page)) >= 4
     assert len(makeup & set(painter_page)) >= 4
-    assert hiker_page[0] in camping and painter_page[0] in makeup
+    assert hiker_page[0] in camping
+    assert painter_page[0] in makeup
 
 
 def test_topics_of_recent_likes_lift_notes_in_those_topics(
@@ -147,7 +151,8 @@ def test_a_mark_made_while_scrolling_applies_to_the_next_pages(
         page = _explore(reader, limit=10, cursor=cursor)
         rest += page.items
         cursor = page.next_cursor
-    assert rest and all(n.author_id != later[0].author_id for n in rest)
+    assert rest
+    assert all(n.author_id != later[0].author_id for n in rest)
 
 
 def test_diversity_no_author_twice_in_a_row_at_most_two_per_screen(
@@ -155,15 +160,12 @@ def test_diversity_no_author_twice_in_a_row_at_most_two_per_screen(
 ) -> None:
     for j in range(4):
         for i, a in enumerate(authors):
-            note = _note(a, f"n{i}-{j}", topics=[f"topic{i % 3}"])
-            for liker in range(j):  # later rounds more liked: one author's notes would bunch up
-                del liker
-            del note
+            _note(a, f"n{i}-{j}", topics=[f"topic{i % 3}"])
     services.pool_refresh()
     page = _explore(make_member("reader"), limit=20).items
     assert len(page) == 20
     owners = [n.author_id for n in page]
-    assert all(a != b for a, b in zip(owners, owners[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(owners))
     assert max(Counter(owners).values()) <= 2
 
 
@@ -269,7 +271,9 @@ def test_the_api_signed_in_by_token_by_cookie_and_signed_out(
     assert bad.get("/api/v1/feeds/explore").status_code == 401
 
 
-def test_the_web_button_marks_and_the_undo_restores(authors: list[User], make_member: Callable[..., User]) -> None:
+def test_the_web_button_marks_and_the_undo_restores(
+    authors: list[User], make_member: Callable[..., User]
+) -> None:
     note = _note(authors[0], "dismiss me")
     _note(authors[1], "keep me")
     reader = make_member("reader")
@@ -279,13 +283,15 @@ def test_the_web_button_marks_and_the_undo_restores(authors: list[User], make_me
     assert str(note.pk) in _NOTE_LINK.findall(home)
     assert 'action="/not-interested"' in home
     response = client.post("/not-interested", {"kind": "note", "id": str(note.pk), "next": "/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     assert str(note.pk) not in _NOTE_LINK.findall(client.get("/").content.decode())
     client.post("/not-interested", {"kind": "note", "id": str(note.pk), "undo": "1", "next": "/"})
     assert str(note.pk) in _NOTE_LINK.findall(client.get("/").content.decode())
     # the note page offers the three kinds
     page = client.get(f"/notes/{note.pk}").content.decode()
-    assert 'data-not-interested="note"' in page and 'data-not-interested="author"' in page
+    assert 'data-not-interested="note"' in page
+    assert 'data-not-interested="author"' in page
 
 
 def test_the_pool_refresh_is_a_scheduled_periodic_job(authors: list[User]) -> None:

@@ -85,7 +85,9 @@ def not_interested_add(request: HttpRequest, payload: NotInterestedIn) -> Status
     "/not-interested", response=NotInterestedPage, auth=member_auth, summary="Your not-interested marks"
 )
 def not_interested_list(request: HttpRequest, page: Query[PageQuery]) -> NotInterestedPage:
-    marks = selectors.not_interested_list(member=current_member(request), cursor=page.cursor, limit=page.limit)
+    marks = selectors.not_interested_list(
+        member=current_member(request), cursor=page.cursor, limit=page.limit
+    )
     names = selectors.not_interested_names(marks.items)
     return NotInterestedPage.of(marks, lambda mark: NotInterestedOut.of(mark, names))
 

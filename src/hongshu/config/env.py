@@ -283,12 +283,17 @@ class HongshuSettings(BaseSettings):
         default=3000, ge=0, le=100_000, description="Explore: notes kept in the trending pool."
     )
     explore_pool_days: int = Field(
-        default=14, ge=1, le=365, description="Explore: how old a note may be to enter the pool or be offered."
+        default=14,
+        ge=1,
+        le=365,
+        description="Explore: how old a note may be to enter the pool or be offered.",
     )
     explore_gravity: float = Field(
         default=1.0, ge=0, le=3, description="Explore: exponent of the age decay of the engagement score."
     )
-    explore_like_weight: float = Field(default=1.0, ge=0, description="Explore: what a like adds to engagement.")
+    explore_like_weight: float = Field(
+        default=1.0, ge=0, description="Explore: what a like adds to engagement."
+    )
     explore_collect_weight: float = Field(
         default=2.0, ge=0, description="Explore: what a collect adds to engagement."
     )
@@ -302,7 +307,9 @@ class HongshuSettings(BaseSettings):
         default=0.6, ge=0, description="Explore ranking: weight of the reader's affinity for a note's topics."
     )
     explore_weight_social: float = Field(
-        default=0.5, ge=0, description="Explore ranking: weight of authors followed by those the reader follows."
+        default=0.5,
+        ge=0,
+        description="Explore ranking: weight of authors followed by those the reader follows.",
     )
     explore_weight_fresh: float = Field(
         default=0.3, ge=0, description="Explore ranking: weight of a note's freshness among the newest notes."

@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 # What each interest picked at sign-up (hongshu.accounts.interests) means in topics, in both languages:
 # the topic keys (notes.services.topic_key: case-folded NFKC) whose notes a newcomer starts from.
 INTEREST_TOPICS: dict[str, tuple[str, ...]] = {
-    "travel": ("travel", "budgettravel", "citywalk", "旅行", "旅游", "小众旅行地", "周末去哪儿", "城市漫步", "台灣旅遊"),
+    "travel": (
+        "travel",
+        "budgettravel",
+        "citywalk",
+        "旅行",
+        "旅游",
+        "小众旅行地",
+        "周末去哪儿",
+        "城市漫步",
+        "台灣旅遊",
+    ),
     "food": ("food", "streetfood", "coffee", "baking", "美食", "探店", "咖啡", "烘焙", "香港美食", "咖啡廳"),
     "beauty": ("beauty", "skincare", "makeup", "护肤", "美妆", "保養心得"),
     "fashion": ("fashion", "ootd", "穿搭", "穿搭日記", "好物分享", "平价好物"),
@@ -29,7 +39,7 @@ INTEREST_TOPICS: dict[str, tuple[str, ...]] = {
 
 
 def lang_group(language: str) -> str:
-    """"zh", "en" or "other" for a note's or reader's language code."""
+    """ "zh", "en" or "other" for a note's or reader's language code."""
     if language.startswith("zh"):
         return "zh"
     if language.startswith("en"):
@@ -141,11 +151,11 @@ def diversify(
             other = c.lang_group == other_group_name
             if level >= 1 and (c.author_id == previous or (other and bridged >= bridge_max)):  # noqa: B023
                 return False
-            if level >= 2 and authors[c.author_id] >= per_author:  # noqa: B023, PLR2004
+            if level >= 2 and authors[c.author_id] >= per_author:
                 return False
-            if level >= 3 and any(topics[t] >= per_topic for t in c.topic_ids):  # noqa: B023, PLR2004
+            if level >= 3 and any(topics[t] >= per_topic for t in c.topic_ids):
                 return False
-            return not (level >= 4 and bridged < bridge_min and not other)  # noqa: B023, PLR2004
+            return not (level >= 4 and bridged < bridge_min and not other)  # noqa: B023
 
         choice = 0
         for level in (4, 3, 2, 1, 0):

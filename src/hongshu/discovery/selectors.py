@@ -113,8 +113,10 @@ def not_interested_of(*, member: User | None) -> Exclusions:
     return Exclusions(frozenset(sets["note"]), frozenset(sets["author"]), frozenset(sets["topic"]))
 
 
-def not_interested_list(*, member: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[NotInterested]:
-    from hongshu.core.pagination import paginate_by_id  # noqa: PLC0415 - keeps the module's imports short
+def not_interested_list(
+    *, member: User, cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> Page[NotInterested]:
+    from hongshu.core.pagination import paginate_by_id
 
     return paginate_by_id(NotInterested.objects.filter(member=member), cursor=cursor, limit=limit)
 
@@ -137,11 +139,14 @@ def not_interested_names(marks: list[NotInterested]) -> dict[tuple[str, int], st
 # ---- candidate sources ----------------------------------------------------------------------------------
 
 
-def _pool(group: str, count: int) -> list[tuple[int, int, str, float, list[int]]]:
+PoolRow = tuple[int, int, str, float, list[int]]
+
+
+def _pool(group: str, count: int) -> list[PoolRow]:
     """The best pooled notes of a language group, cached until the next refresh (viewer-independent)."""
     version = cache.get(POOL_VERSION_KEY, 0)
     key = f"discovery:pool:{version}:{group}:{count}"
-    rows = cache.get(key)
+    rows: list[PoolRow] | None = cache.get(key)
     if rows is None:
         rows = list(
             PoolEntry.objects.filter(lang_group=group)
@@ -189,15 +194,17 @@ def _close_authors(member: User | None) -> dict[int, float]:
     if not followees:
         return {}
     second = Counter(
-        Follow.objects.filter(follower_id__in=followees, state=accepted).values_list("followee_id", flat=True)[
-            :SECOND_HOP_READ
-        ]
+        Follow.objects.filter(follower_id__in=followees, state=accepted).values_list(
+            "followee_id", flat=True
+        )[:SECOND_HOP_READ]
     )
     second.pop(member.pk, None)
     for f in followees:
         second.pop(f, None)
     top = [a for a, _n in second.most_common(CLOSE_AUTHORS * 2)]
-    already = set(Follow.objects.filter(follower=member, followee_id__in=top).values_list("followee_id", flat=True))
+    already = set(
+        Follow.objects.filter(follower=member, followee_id__in=top).values_list("followee_id", flat=True)
+    )
     kept = {a: float(second[a]) for a in top if a not in already}
     return dict(sorted(kept.items(), key=lambda kv: -kv[1])[:CLOSE_AUTHORS])
 
@@ -274,7 +281,9 @@ def candidates(*, viewer: Viewer, language: str, now_ms: int | None = None) -> t
     bare = [c.note_id for c in found.values() if not c.topic_ids and c.trending == 0.0]
     if bare:
         topics: dict[int, list[int]] = {}
-        for note_id, topic_id in NoteTopic.objects.filter(note_id__in=bare).values_list("note_id", "topic_id"):
+        for note_id, topic_id in NoteTopic.objects.filter(note_id__in=bare).values_list(
+            "note_id", "topic_id"
+        ):
             topics.setdefault(note_id, []).append(topic_id)
         for note_id, topic_ids in topics.items():
             found[note_id].topic_ids = tuple(topic_ids)
@@ -297,7 +306,7 @@ def explore_ranking(
     if hidden is None:
         hidden = not_interested_of(member=member)
     w = weights()
-    rng = random.Random(seed)  # noqa: S311 - a shuffle, not a secret
+    rng = random.Random(seed)
     kept = []
     for c in sorted(found, key=lambda c: c.note_id):
         if hidden.hides(c.note_id, c.author_id, c.topic_ids):
@@ -345,10 +354,7 @@ def feed_explore(
     group = lang_group(str(((member.languages if member else None) or [language])[0]))
     parsed = _parse(cursor)
     if parsed is None:
-        if member is None:
-            token = f"{secrets.randbelow(VISITOR_SEEDS):016x}"
-        else:
-            token = secrets.token_hex(8)
+        token = f"{secrets.randbelow(VISITOR_SEEDS):016x}" if member is None else secrets.token_hex(8)
         offset, ids = 0, None
     else:
         token, offset = parsed
@@ -367,7 +373,9 @@ def feed_explore(
         for note_id in window:
             position += 1
             note = notes.get(note_id)
-            if note is not None and not hidden.hides(note.pk, note.author_id, (t.pk for t in note.topic_list())):
+            if note is not None and not hidden.hides(
+                note.pk, note.author_id, (t.pk for t in note.topic_list())
+            ):
                 items.append(note)
                 if len(items) == limit:
                     break

@@ -50,7 +50,9 @@ def engagement_score(engagement: Engagement, *, age_hours: float) -> float:
         + conf.explore_collect_weight * engagement.collects
         + conf.explore_comment_weight * engagement.comments
     )
-    return float(weighted) / (max(age_hours, 0.0) + 2.0) ** conf.explore_gravity
+    gravity = float(conf.explore_gravity)
+    decay: float = (max(age_hours, 0.0) + 2.0) ** gravity
+    return float(weighted) / decay
 
 
 def _engagement_from_counters(note_ids: list[int]) -> dict[int, Engagement]:
