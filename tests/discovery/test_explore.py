@@ -300,3 +300,17 @@ def test_the_pool_refresh_is_a_scheduled_periodic_job(authors: list[User]) -> No
     _note(authors[0], "pooled")
     periodic_task("discovery.refresh_pool").apply(throw=True)
     assert PoolEntry.objects.count() == 1
+
+
+def test_the_marks_page_lists_marks_with_undo(authors: list[User], make_member: Callable[..., User]) -> None:
+    note = _note(authors[0], "dull", topics=["chess"])
+    reader = make_member("reader")
+    services.not_interested_add(member=reader, kind="topic", name="chess")
+    services.not_interested_add(member=reader, kind="note", target_id=note.pk)
+    client = Client()
+    client.force_login(reader)
+    page = client.get("/me/not-interested").content.decode()
+    assert "#chess" in page
+    assert "dull" in page
+    assert page.count("data-undo") == 2
+    assert "/me/not-interested" in client.get("/me/settings").content.decode()

@@ -365,6 +365,9 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         m = self.model
         listed = self._ids(self._json(client, "/api/v1/notes", limit=50)["items"])
         assert listed == m.explore(viewer), f"API notes listing, {label}"
+        # Explore ranks, diversifies and pages, but on a site this small its first page is every listed note.
+        explored = self._ids(self._json(client, "/api/v1/feeds/explore", limit=50)["items"])
+        assert explored == m.explore(viewer), f"API Explore, {label}"
         if self.signed_in(viewer, client):
             assert viewer is not None
             items = self._json(client, "/api/v1/notifications", limit=50)["items"]

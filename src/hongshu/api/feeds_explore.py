@@ -99,9 +99,8 @@ def not_interested_list(request: HttpRequest, page: Query[PageQuery]) -> NotInte
     summary="Undo a not-interested mark (target: an id, an author's handle or a topic's name)",
 )
 def not_interested_remove(request: HttpRequest, kind: Kind, target: str) -> Status[None]:
-    target_id = int(target) if target.isascii() and target.isdigit() and kind != "topic" else None
-    if kind == "topic" and target.isascii() and target.isdigit():
-        target_id = int(target)
+    numeric = target.isascii() and target.isdigit()
+    target_id = int(target) if numeric else None
     services.not_interested_remove(
         member=current_member(request),
         kind=kind,

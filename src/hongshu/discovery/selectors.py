@@ -50,6 +50,7 @@ from hongshu.discovery.ranking import (
 from hongshu.discovery.services import POOL_VERSION_KEY
 from hongshu.interactions.models import Like
 from hongshu.notes.models import Note, NoteTopic, Topic
+from hongshu.notes.querysets import NoteQuerySet
 from hongshu.notes.selectors import notes_hydrated
 from hongshu.social.models import Follow
 
@@ -209,7 +210,7 @@ def _close_authors(member: User | None) -> dict[int, float]:
     return dict(sorted(kept.items(), key=lambda kv: -kv[1])[:CLOSE_AUTHORS])
 
 
-def _public_recent(since_id: int) -> object:
+def _public_recent(since_id: int) -> NoteQuerySet:
     return Note.objects.alive().filter(
         pk__gte=since_id, status=Note.Status.PUBLISHED, visibility=Note.Visibility.PUBLIC
     )
@@ -257,18 +258,18 @@ def candidates(*, viewer: Viewer, language: str, now_ms: int | None = None) -> t
     close = _close_authors(member)
     if close:
         social = rank_by_percentile(close)
-        rows = (
-            _public_recent(since_id)  # type: ignore[attr-defined]
+        close_notes = (
+            _public_recent(since_id)
             .filter(author_id__in=list(close), pk__lt=before_id)
             .order_by("-id")
             .values_list("id", "author_id", "language")[:CLOSE_NOTES]
         )
-        for note_id, author_id, note_language in rows:
+        for note_id, author_id, note_language in close_notes:
             add(note_id, author_id, lang_group(note_language)).social = social[author_id]
     # 4. the newest public notes; new creators lifted
     new_since = datetime.fromtimestamp(now_ms / 1000, tz=UTC) - timedelta(days=NEW_CREATOR_DAYS)
     fresh = list(
-        _public_recent(since_id)  # type: ignore[attr-defined]
+        _public_recent(since_id)
         .filter(pk__lt=before_id)
         .order_by("-id")
         .values_list("id", "author_id", "language", "author__date_joined")[:FRESH_READ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("following/", feeds.following, name="following"),
     path("feed/following", feeds.following_more, name="following-more"),
     path("not-interested", feeds.not_interested, name="not-interested"),
+    path("me/not-interested", feeds.not_interested_marks, name="me-not-interested"),
     # a note and what readers do to it
     path("notes/<id:note_id>", note.note_detail, name="note-detail"),
     path("notes/<id:note_id>/like", note.note_like, name="note-like"),

@@ -15,7 +15,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import ProblemError
 from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
-from hongshu.discovery.selectors import feed_explore
+from hongshu.discovery.selectors import feed_explore, not_interested_list, not_interested_names
 from hongshu.discovery.services import not_interested_add, not_interested_remove
 from hongshu.feeds.pages import note_cards
 from hongshu.feeds.selectors import feed_following
@@ -110,3 +110,15 @@ def not_interested(request: HttpRequest) -> HttpResponse:
         return problem_fragment(problem, request) if is_htmx(request) else problem_page(request, problem)
     messages.success(request, message)
     return redirect(_back(request))
+
+
+@login_required
+@require_GET
+def not_interested_marks(request: HttpRequest) -> HttpResponse:
+    """The member's latest "not interested" marks, each with an undo button."""
+    member = member_of(request)
+    marks = not_interested_list(member=member, cursor=None, limit=50).items
+    names = not_interested_names(marks)
+    for mark in marks:
+        mark.label = names.get((mark.kind, mark.target_id), "")  # type: ignore[attr-defined]
+    return render(request, "web/me/not_interested.html", {"marks": marks})
