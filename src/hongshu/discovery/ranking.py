@@ -122,6 +122,8 @@ def diversify(
     per_topic: int = 4,
     other_group_name: str | None = None,
     other_share: float = 0.0,
+    positions: int = 200,
+    window: int = 60,
 ) -> list[Candidate]:
     """The candidates in reading order: best first, with, on every screen of `screen` notes, no author twice
     in a row, at most `per_author` notes of one author and `per_topic` of one topic, and about `other_share`
@@ -131,13 +133,16 @@ def diversify(
     site, one prolific author), the rules are relaxed one by one — the bridge's minimum, topics, the
     per-screen author cap, then "not twice in a row" and the bridge's maximum — so that nothing listable is
     ever hidden: the rest comes later instead.
+
+    Bounded work per request: each position looks at the best `window` candidates left, and only the first
+    `positions` (ten screens) are arranged; the rest follows in score order.
     """
     left = list(ranked)
     out: list[Candidate] = []
     authors: Counter[int] = Counter()
     topics: Counter[int] = Counter()
     bridged = 0
-    while left:
+    while left and len(out) < positions:
         position = len(out) % screen
         if position == 0:
             authors.clear()
@@ -159,7 +164,7 @@ def diversify(
 
         choice = 0
         for level in (4, 3, 2, 1, 0):
-            found = next((i for i, c in enumerate(left) if keeps(c, level)), None)
+            found = next((i for i, c in enumerate(left[:window]) if keeps(c, level)), None)
             if found is not None:
                 choice = found
                 break
@@ -170,4 +175,4 @@ def diversify(
             topics[t] += 1
         if picked.lang_group == other_group_name:
             bridged += 1
-    return out
+    return out + left
