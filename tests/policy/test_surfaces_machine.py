@@ -373,6 +373,9 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
                 found = self._ids(response.json()["items"]) if response.status_code == 200 else set()
                 assert response.status_code in (200, 404), f"topic {name}, {label}"
                 assert found == m.topic_feed(viewer, name), f"topic {name} ({sort}), {label}"
+        # Explore ranks, diversifies and pages, but on a site this small its first page is every listed note.
+        explored = self._ids(self._json(client, "/api/v1/feeds/explore", limit=50)["items"])
+        assert explored == m.explore(viewer), f"API Explore, {label}"
         if self.signed_in(viewer, client):
             assert viewer is not None
             items = self._json(client, "/api/v1/notifications", limit=50)["items"]

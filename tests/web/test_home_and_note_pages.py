@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -146,7 +147,8 @@ def test_more_link_pages_through_every_note_once(
     assert not second.all("a", "btn--pill")  # the end
     seen = note_links(first) + note_links(second)
     assert len(note_links(first)) == 20
-    assert seen == sorted(created, reverse=True)
+    # Explore is ranked (fresh notes first, then a little seeded noise), not a timeline: each note once.
+    assert sorted(seen, reverse=True) == sorted(created, reverse=True)
 
 
 def test_a_broken_cursor_is_a_readable_error_page(client: Client) -> None:
@@ -155,7 +157,7 @@ def test_a_broken_cursor_is_a_readable_error_page(client: Client) -> None:
     assert b"This cursor is not valid." in response.content
 
 
-def test_the_first_page_costs_5_queries_for_5_or_15_notes(
+def test_the_first_page_costs_9_queries_for_5_or_15_notes(
     client: Client,
     make_member: Callable[..., User],
     publish: Callable[..., Note],
@@ -165,15 +167,17 @@ def test_the_first_page_costs_5_queries_for_5_or_15_notes(
     authors = [make_member(f"author{n}") for n in range(5)]
     for author in authors:
         publish(author, "Morning", sizes=[(40, 40), (40, 50)])
+    cache.clear()  # cold: Explore's pool (two queries) comes from the cache once read
     with count_queries() as few:
         client.get("/")
     for n in range(10):
         publish(authors[n % 5], "Evening", sizes=[(40, 40)])
+    cache.clear()
     with count_queries() as many:
         assert len(note_links(page(client.get("/")))) == 15
     # An absolute budget, not only "as many as before": a new query per request fails too (all surfaces, signed
     # in and out: tests/web/test_query_budgets.py). The same on SQLite and PostgreSQL.
-    assert len(few.captured_queries) == len(many.captured_queries) == 5
+    assert len(few.captured_queries) == len(many.captured_queries) == 9
 
 
 def test_note_page_shows_photos_with_alt_text_title_body_topics_place_and_date(

@@ -121,7 +121,9 @@ SURFACES: dict[str, str] = {
 # and collects on the cards, the follow state, blocks and mutes, unread notifications on the note page).
 BUDGETS: dict[str, dict[str, int]] = {
     "anonymous": {
-        "explore": 5,
+        # Explore ranks a bounded candidate set: the pool (two language groups, cached until the next
+        # refresh; cold here), the newest notes and their topics, then the page (hydration and counts).
+        "explore": 9,
         "note": 15,
         "profile": 8,
         "api_feed": 5,
@@ -133,7 +135,9 @@ BUDGETS: dict[str, dict[str, int]] = {
     # A signed-in session costs one more lookup: its row in the session index, so a revoked session is signed
     # out on its next request (hongshu.security.middleware).
     "member": {
-        "explore": 11,
+        # ... and what is personal: not-interested marks, interests' and likes' topics, the pooled notes of
+        # those topics, the follows two hops out (bounded), those authors' newest notes (discovery.selectors).
+        "explore": 21,
         "following": 14,  # with the topics the member follows (topics.selectors.followed_topic_note_ids)
         "note": 26,
         "profile": 16,

@@ -299,6 +299,54 @@ class HongshuSettings(BaseSettings):
         "CPU per search request).",
     )
 
+    explore_pool_size: int = Field(
+        default=3000, ge=0, le=100_000, description="Explore: notes kept in the trending pool."
+    )
+    explore_pool_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="Explore: how old a note may be to enter the pool or be offered.",
+    )
+    explore_gravity: float = Field(
+        default=1.0, ge=0, le=3, description="Explore: exponent of the age decay of the engagement score."
+    )
+    explore_like_weight: float = Field(
+        default=1.0, ge=0, description="Explore: what a like adds to engagement."
+    )
+    explore_collect_weight: float = Field(
+        default=2.0, ge=0, description="Explore: what a collect adds to engagement."
+    )
+    explore_comment_weight: float = Field(
+        default=1.5, ge=0, description="Explore: what a comment adds to engagement."
+    )
+    explore_weight_trending: float = Field(
+        default=1.0, ge=0, description="Explore ranking: weight of the trending pool's percentile."
+    )
+    explore_weight_topic: float = Field(
+        default=0.6, ge=0, description="Explore ranking: weight of the reader's affinity for a note's topics."
+    )
+    explore_weight_social: float = Field(
+        default=0.5,
+        ge=0,
+        description="Explore ranking: weight of authors followed by those the reader follows.",
+    )
+    explore_weight_fresh: float = Field(
+        default=0.3, ge=0, description="Explore ranking: weight of a note's freshness among the newest notes."
+    )
+    explore_weight_new_creator: float = Field(
+        default=0.3, ge=0, description="Explore ranking: lift of fresh notes by creators who joined recently."
+    )
+    explore_weight_jitter: float = Field(
+        default=0.05, ge=0, description="Explore ranking: weight of the per-ranking seeded noise."
+    )
+    explore_other_language_share: float = Field(
+        default=0.2, ge=0, le=1, description="Explore: share of each screen in the reader's other language."
+    )
+    explore_snapshot_seconds: int = Field(
+        default=1800, ge=60, description="Explore: how long a ranking is kept for scrolling through it."
+    )
+
     @field_validator("rate_limits", mode="after")
     @classmethod
     def _merge_rate_limits(cls, value: dict[str, str]) -> dict[str, str]:

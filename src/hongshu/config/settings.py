@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "hongshu.embeddings",
     "hongshu.trends",
     "hongshu.members",  # no models: installed so Celery finds its tasks (trust recompute, surge check)
+    "hongshu.discovery",
     "hongshu.web",
 ]
 

@@ -50,6 +50,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("surge-check", "members.surge_check", 60.0),
     # Trust levels move with age and email verification too, which no event announces.
     PeriodicJob("trust-recompute", "members.trust_recompute_all", 3600.0),
+    # Explore's trending pool: engagement decays with age, so scores move even when nothing happens.
+    PeriodicJob("refresh-explore-pool", "discovery.refresh_pool", 300.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

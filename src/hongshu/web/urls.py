@@ -37,6 +37,8 @@ urlpatterns = [
     path("feed/topic", topics.topic_more, name="topic-more"),
     path("nearby/", topics.nearby, name="nearby"),
     path("feed/nearby", topics.nearby_more, name="nearby-more"),
+    path("not-interested", feeds.not_interested, name="not-interested"),
+    path("me/not-interested", feeds.not_interested_marks, name="me-not-interested"),
     # a note and what readers do to it
     path("notes/<id:note_id>", note.note_detail, name="note-detail"),
     path("notes/<id:note_id>/like", note.note_like, name="note-like"),

@@ -1,0 +1,13 @@
+"""Celery entry points of the discovery app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from hongshu.discovery import services
+
+
+@shared_task(name="discovery.refresh_pool", ignore_result=True)
+def refresh_pool_task() -> None:
+    """Recompute Explore's trending pool (periodic: core.periodic)."""
+    services.pool_refresh()
