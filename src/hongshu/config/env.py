@@ -177,6 +177,30 @@ class HongshuSettings(BaseSettings):
         description="Surge: accounts created from one network (/24 IPv4, /48 IPv6) in the last day at which "
         "a new sign-up from it needs approval while surge posture is on.",
     )
+    # The following feed (docs/configuration.md#following-feed): hybrid fan-out.
+    feed_active_days: int = Field(
+        default=14,
+        ge=1,
+        description="Following feed: members who read it within this many days get new notes pushed into "
+        "their list; anyone else has it rebuilt on their next read.",
+    )
+    feed_fanout_max_followers: int = Field(
+        default=10_000,
+        ge=1,
+        description="Following feed: authors with this many followers or more are not fanned out; their "
+        "notes are merged into each page at read time.",
+    )
+    feed_length: int = Field(
+        default=800, ge=50, description="Following feed: note ids kept in each member's list (newest)."
+    )
+    feed_rebuild_per_followee: int = Field(
+        default=20,
+        ge=1,
+        description="Following feed: newest notes taken from each followed account when a list is rebuilt.",
+    )
+    feed_fanout_batch: int = Field(
+        default=1000, ge=1, description="Following feed: followers pushed to by one fan-out job."
+    )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from hongshu.accounts.models import User
 from hongshu.core.pagination import Page
 from hongshu.feeds.pages import note_cards
-from hongshu.feeds.selectors import feed_following
+from hongshu.feeds.following import feed_following
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_latest
 from hongshu.web.common import page_view, viewer_of
