@@ -3,7 +3,7 @@ cursors, the API endpoint and the `hongshu feeds rebuild` verb (issue 23, item 1
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
@@ -33,11 +33,11 @@ def ids(viewer: User, cursor: str | None = None, limit: int = 20) -> list[int]:
 
 
 @pytest.fixture
-def table_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[TableStore]:
+def table_store(monkeypatch: pytest.MonkeyPatch) -> TableStore:
     """The table backend whatever this suite runs on (the Redis suite would otherwise use Redis)."""
     store = TableStore()
     monkeypatch.setattr(following, "feed_store", lambda: store)
-    yield store
+    return store
 
 
 def test_fanout_pushes_to_active_followers_only(
@@ -46,7 +46,8 @@ def test_fanout_pushes_to_active_followers_only(
     alice, bob, carol, dave = (make_member(h) for h in ("alice", "bob", "carol", "dave"))
     for follower in (bob, carol, dave):
         social.follow_create(follower=follower, followee=alice)
-    assert ids(bob) == [] and ids(dave) == []  # both have read (built) their feed; carol never has
+    assert ids(bob) == []  # bob and dave have read (built) their feed; carol never has
+    assert ids(dave) == []
     FeedState.objects.filter(member=dave).update(active_at=timezone.now() - timedelta(days=30))
     with after_commit():
         note = post_note(alice, "fresh")
@@ -252,7 +253,7 @@ def test_redis_backend(
     store.drop(carol.pk)
 
 
-def test_feed_api_by_token_and_cookie(
+def test_feed_api_by_token_and_cookie(  # noqa: PLR0917 - fixtures
     member_api: Callable[..., Any],
     cookie_api: Callable[[Client], Any],
     api: Any,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -52,7 +52,8 @@ READ_ROUNDS = 4
 TRIM_ONE_IN = 16
 
 
-def _hongshu():  # type: ignore[no-untyped-def]
+def _hongshu() -> Any:
+    """The typed instance settings (config.env.HongshuSettings, which this layer may not import)."""
     return settings.HONGSHU
 
 
@@ -98,7 +99,7 @@ class TableStore:
         FeedEntry.objects.bulk_create(
             [FeedEntry(member_id=m, note_id=note_id) for m in member_ids], ignore_conflicts=True
         )
-        if random.randrange(TRIM_ONE_IN) == 0:  # noqa: S311 - amortising work, not security
+        if random.randrange(TRIM_ONE_IN) == 0:
             self._trim(member_ids)
 
     def add(self, member_id: int, note_ids: Sequence[int]) -> None:
@@ -180,13 +181,17 @@ class RedisStore:
     def push(self, member_ids: Sequence[int], note_id: int) -> None:
         pipe = self.client.pipeline(transaction=False)
         for member_id in member_ids:
-            self._push(keys=[_member_key(member_id)], args=[_wire(note_id), _hongshu().feed_length], client=pipe)
+            self._push(
+                keys=[_member_key(member_id)], args=[_wire(note_id), _hongshu().feed_length], client=pipe
+            )
         pipe.execute()
 
     def add(self, member_id: int, note_ids: Sequence[int]) -> None:
         pipe = self.client.pipeline(transaction=False)
         for note_id in note_ids:
-            self._push(keys=[_member_key(member_id)], args=[_wire(note_id), _hongshu().feed_length], client=pipe)
+            self._push(
+                keys=[_member_key(member_id)], args=[_wire(note_id), _hongshu().feed_length], client=pipe
+            )
         pipe.execute()
 
     def newest(self, member_id: int, *, before: int | None, count: int) -> list[int]:
@@ -240,7 +245,9 @@ def _newest_of_followees(member_id: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
-    followees = Follow.objects.filter(follower_id=member_id, state=Follow.State.ACCEPTED).values("followee_id")
+    followees = Follow.objects.filter(follower_id=member_id, state=Follow.State.ACCEPTED).values(
+        "followee_id"
+    )
     notes = Note.objects.filter(
         author_id__in=followees, status=Note.Status.PUBLISHED, deleted_at__isnull=True
     ).order_by("-id")
@@ -265,7 +272,9 @@ def _large_candidates(authors: list[int], *, before: int | None, count: int) -> 
 
 def _followed_now(viewer: User) -> Exists:
     return Exists(
-        Follow.objects.filter(follower_id=viewer.pk, followee_id=OuterRef("author_id"), state=Follow.State.ACCEPTED)
+        Follow.objects.filter(
+            follower_id=viewer.pk, followee_id=OuterRef("author_id"), state=Follow.State.ACCEPTED
+        )
     )
 
 
@@ -393,7 +402,7 @@ def fanout_note(*, note_id: int) -> bool:
     )
     if batch:
         feed_store().push(batch, note_id)
-    more = len(batch) == hongshu.feed_fanout_batch
+    more = bool(len(batch) == hongshu.feed_fanout_batch)
     _advance(record, done=not more, after=batch[-1] if batch else None, pushed=len(batch))
     return more
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from hongshu.accounts.models import User
 from hongshu.core.pagination import Page
-from hongshu.feeds.pages import note_cards
 from hongshu.feeds.following import feed_following
+from hongshu.feeds.pages import note_cards
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_latest
 from hongshu.web.common import page_view, viewer_of
