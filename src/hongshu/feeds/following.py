@@ -348,7 +348,7 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
     want = limit + 1
     fetch = want * 2
     kept: list[int] = []
-    for _round in range(READ_ROUNDS):
+    for round_number in range(READ_ROUNDS):
         candidates = _merge(
             store.newest(viewer.pk, before=before, count=fetch),
             _large_candidates(large, before=before, count=fetch),
@@ -356,14 +356,34 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
         )
         if not candidates:
             break
+        exhausted = len(candidates) < fetch
+        if round_number == 0:
+            # Usually the policy keeps a page's worth of the first candidates: filter and hydrate in one go.
+            first = list(notes_hydrated(policy.filter(pk__in=candidates)).order_by("-id")[:want])
+            if len(first) == want or exhausted:
+                return _page(first, limit)
         kept += policy.filter(pk__in=candidates).order_by("-id").values_list("id", flat=True)
-        if len(kept) >= want or len(candidates) < fetch:
+        if len(kept) >= want or exhausted:
             break
         before = candidates[-1]
-    page_ids = kept[:limit]
+    else:
+        # Every round's candidates were mostly hidden: a short page whose cursor goes on below the last
+        # candidate looked at, so one page stays bounded and the feed does not end early.
+        if kept and len(kept) < want and before is not None:
+            page_ids = kept[:limit]
+            notes = list(notes_hydrated(policy.filter(pk__in=page_ids)).order_by("-id"))
+            return Page(items=notes, next_cursor=str(before))
+        if not kept and before is not None:
+            return Page(items=[], next_cursor=str(before))
+    page_ids = kept[:want]
     notes = list(notes_hydrated(policy.filter(pk__in=page_ids)).order_by("-id")) if page_ids else []
-    next_cursor = str(page_ids[-1]) if len(kept) > limit else None
-    return Page(items=notes, next_cursor=next_cursor)
+    return _page(notes, limit)
+
+
+def _page(notes: list[Note], limit: int) -> Page[Note]:
+    """The first `limit` of `notes` (newest first), with a cursor when one more was found."""
+    items = notes[:limit]
+    return Page(items=items, next_cursor=str(items[-1].pk) if len(notes) > limit else None)
 
 
 def _merge(*sources: Iterable[int], count: int) -> list[int]:
