@@ -164,7 +164,10 @@ def main() -> None:
             print(f"| {name} | {rps:.1f} | {p50:.1f} | {p99:.1f} | {rps / floor:.2f} | {bad} |")
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 if __name__ == "__main__":
