@@ -11,6 +11,8 @@ hongshu worker [celery options]
                            run a Celery worker (needs REDIS_URL)
 hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
+hongshu feeds rebuild (--member HANDLE | --all)
+                           rebuild following-feed lists (caches) from notes and follows
 hongshu bench seed --scale S [--seed N]
                            generate the benchmark dataset (1.0 = 100k members, 1M notes);
                            dev-only: needs the repository's bench/ folder (run from a checkout)
@@ -165,6 +167,8 @@ def demo(argv: Sequence[str]) -> None:
 def worker(argv: Sequence[str]) -> NoReturn:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     command = [sys.executable, "-m", "celery", "-A", "hongshu.config.celery", "worker", *argv]
+    if not any(arg.startswith(("-Q", "--queues")) for arg in argv):
+        command += ["-Q", "celery,fanout"]  # fan-out has its own queue (config/settings.py)
     if not any(arg.startswith(("--loglevel", "-l")) for arg in argv):
         command += ["--loglevel", "INFO"]
     sys.stdout.flush()
@@ -203,6 +207,27 @@ def bench(argv: Sequence[str]) -> None:
     bench_command(argv)
 
 
+def feeds(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu feeds", description="Following-feed lists (caches).")
+    sub = parser.add_subparsers(dest="action", required=True)
+    rebuild = sub.add_parser("rebuild", help="rebuild lists from notes and follows")
+    which = rebuild.add_mutually_exclusive_group(required=True)
+    which.add_argument("--member", metavar="HANDLE")
+    which.add_argument("--all", action="store_true", help="every member who has a list")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.accounts.models import User
+    from hongshu.feeds.following import feed_rebuild, feed_rebuild_all
+
+    if options.all:
+        print(f"Rebuilt {feed_rebuild_all()} following feeds.")
+        return
+    member = User.objects.filter(handle__iexact=options.member.removeprefix("@")).first()
+    if member is None:
+        sys.exit(f"hongshu: no member has the handle {options.member!r}")
+    print(f"Rebuilt @{member.handle}'s following feed: {feed_rebuild(member=member)} notes.")
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -214,6 +239,7 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "worker": worker,
     "createadmin": createadmin,
     "bench": bench,
+    "feeds": feeds,
     "manage": manage,
     "help": _help,
     "--help": _help,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from hongshu.accounts.models import User
 from hongshu.core.ids import id_at
-from hongshu.feeds.selectors import feed_following
+from hongshu.feeds.following import feed_following
 from hongshu.interactions.services.interactions import collect_create, like_create
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note

@@ -11,7 +11,7 @@ from django.test import Client
 
 from hongshu.accounts.models import User
 from hongshu.comments.services import comment_create
-from hongshu.feeds.selectors import feed_following
+from hongshu.feeds.following import feed_following
 from hongshu.interactions import services as interactions
 from hongshu.interactions.models import Board, Collect, Like
 from hongshu.interactions.selectors import note_counts

@@ -183,6 +183,30 @@ class HongshuSettings(BaseSettings):
         description="How many of an account's first notes wait for a moderator while it is at trust level 0, "
         "when the run-time setting hold_new_accounts_notes says so (during a surge, by default).",
     )
+    # The following feed (docs/configuration.md#following-feed): hybrid fan-out.
+    feed_active_days: int = Field(
+        default=14,
+        ge=1,
+        description="Following feed: members who read it within this many days get new notes pushed into "
+        "their list; anyone else has it rebuilt on their next read.",
+    )
+    feed_fanout_max_followers: int = Field(
+        default=10_000,
+        ge=1,
+        description="Following feed: authors with this many followers or more are not fanned out; their "
+        "notes are merged into each page at read time.",
+    )
+    feed_length: int = Field(
+        default=800, ge=50, description="Following feed: note ids kept in each member's list (newest)."
+    )
+    feed_rebuild_per_followee: int = Field(
+        default=20,
+        ge=1,
+        description="Following feed: newest notes taken from each followed account when a list is rebuilt.",
+    )
+    feed_fanout_batch: int = Field(
+        default=1000, ge=1, description="Following feed: followers pushed to by one fan-out job."
+    )
     fast_password_hasher: bool = Field(
         default=False, description="Use a fast, insecure hasher (tests only; refused in production)."
     )

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hongshu.trends",
     "hongshu.members",  # no models: installed so Celery finds its tasks (trust recompute, surge check)
     "hongshu.discovery",
+    "hongshu.feeds",
     "hongshu.web",
 ]
 
@@ -242,6 +243,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Fan-out has its own queue, so a burst of notes to push never delays mail or notifications (`hongshu worker`
+# consumes both queues unless given -Q).
+CELERY_TASK_ROUTES = {"feeds.fanout_note": {"queue": "fanout"}}
 
 LOGGING = {
     "version": 1,

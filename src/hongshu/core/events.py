@@ -26,6 +26,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
         "hongshu.notifications.tasks.notify_note_mentions_task",
         "hongshu.embeddings.tasks.embed_note_task",
         "hongshu.members.tasks.trust_recompute_note_author_task",
+        "hongshu.feeds.tasks.fanout_note_task",
     ),
     # () notes were queued for the search index: their outbox rows (notes.models.PendingNoteIndex) are
     # written inside the note's transaction (notes.services.notes_index_later), so they commit or roll back
@@ -43,7 +44,12 @@ EVENTS: dict[str, tuple[str, ...]] = {
     # (member_id, note_id)
     "collect_added": ("hongshu.notifications.tasks.notify_collect_added_task",),
     # (follower_id, followee_id) a follow of a public account, or a request to follow a private one.
-    "follow_added": ("hongshu.notifications.tasks.notify_follow_added_task",),
+    "follow_added": (
+        "hongshu.notifications.tasks.notify_follow_added_task",
+        "hongshu.feeds.tasks.feed_follow_added_task",
+    ),
+    # (followee_id, [follower_id, ...]) requests to follow a private account were accepted.
+    "follows_accepted": ("hongshu.feeds.tasks.feed_follows_accepted_task",),
     "follow_requested": ("hongshu.notifications.tasks.notify_follow_requested_task",),
     # (comment_id) a comment or a reply was posted (its mentions are stored with it).
     "comment_posted": (

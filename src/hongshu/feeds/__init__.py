@@ -1,1 +1,1 @@
-"""Feeds assembled from other apps' selectors (no models of its own)."""
+"""Feeds: the following feed's lists (hybrid fan-out, `following.py`) and composite page reads (`pages.py`)."""

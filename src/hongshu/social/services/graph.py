@@ -72,7 +72,9 @@ def follow_request_approve(*, owner: User, request_id: int) -> Follow:
     """Accept a pending request to follow `owner`; only `owner` can."""
     request = _pending_request(owner=owner, request_id=request_id)
     request.state, request.accepted_at = Follow.State.ACCEPTED, timezone.now()
-    request.save(update_fields=["state", "accepted_at"])
+    with transaction.atomic():
+        request.save(update_fields=["state", "accepted_at"])
+        announce_on_commit("follows_accepted", owner.pk, [request.follower_id])
     return request
 
 
@@ -122,7 +124,9 @@ def account_set_privacy(
                     code="pending_requests_choice_required",
                 )
             if pending_requests == "accept":
+                accepted = list(pending.values_list("follower_id", flat=True))
                 pending.update(state=Follow.State.ACCEPTED, accepted_at=timezone.now())
+                announce_on_commit("follows_accepted", user.pk, accepted)
             else:  # declined, or only requests of deactivated accounts were left
                 pending.delete()
         return account_write_privacy(

@@ -17,8 +17,8 @@ from hongshu.core.ids import parse_id
 from hongshu.core.pagination import Page
 from hongshu.discovery.selectors import feed_explore, not_interested_list, not_interested_names
 from hongshu.discovery.services import not_interested_add, not_interested_remove
+from hongshu.feeds.following import feed_following
 from hongshu.feeds.pages import note_cards
-from hongshu.feeds.selectors import feed_following
 from hongshu.notes.models import Note
 from hongshu.web.common import is_htmx, member_of, page_view, problem_fragment, problem_page, viewer_of
 from hongshu.web.presenters import Card, card_of
