@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from hongshu.accounts.models import User
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id, parse_cursor
-from hongshu.interactions.models import Collect, Like
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import notes_hydrated
 from hongshu.social.models import Follow
@@ -18,14 +15,6 @@ Viewer = User | AnonymousUser | None
 # How many followed accounts one page looks at. Each contributes at most `limit + 1` of its newest notes
 # (an index range scan on note_author_recent), so a page costs O(followees × limit) rows, never a full scan.
 FOLLOWEES_MAX = 2000
-
-
-@dataclass(frozen=True)
-class ViewerMarks:
-    """Which of some notes the viewer liked or collected (empty for visitors)."""
-
-    liked: frozenset[int]
-    collected: frozenset[int]
 
 
 def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[Note]:
@@ -56,12 +45,3 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
         candidate_ids = list(ids[: limit + 1])
     # The candidates are already the page (plus one to tell whether another follows).
     return paginate_by_id(notes_hydrated(base.filter(pk__in=candidate_ids)), cursor=None, limit=limit)
-
-
-def viewer_marks(*, viewer: Viewer, note_ids: list[int]) -> ViewerMarks:
-    """The viewer's likes and collects among `note_ids`: two indexed queries whatever the page holds."""
-    if not isinstance(viewer, User) or not viewer.is_authenticated or not note_ids:
-        return ViewerMarks(liked=frozenset(), collected=frozenset())
-    liked = Like.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True)
-    collected = Collect.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True)
-    return ViewerMarks(liked=frozenset(liked), collected=frozenset(collected))
