@@ -100,3 +100,23 @@ def test_the_profile_counts_without_counting_the_follow_table(make_member: Calla
     assert social.relationship.following == "none"
     assert len(queries.captured_queries) == 2  # the counters, the relationship
     assert not any("social_follow" in q["sql"] and "COUNT(" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_reconcile_command_and_the_periodic_job(make_member: Callable[..., User]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from hongshu.core.periodic import PERIODIC_JOBS, periodic_task
+
+    star, fan = make_member("star"), make_member("fan")
+    services.follow_create(follower=fan, followee=star)
+    FollowCounter.objects.filter(user=star).update(followers=0)
+    out = StringIO()
+    call_command("follow_counts_reconcile", stdout=out)
+    assert "Reconciled 1 " in out.getvalue()
+    assert follow_counts(user_id=star.pk) == (1, 0)
+    FollowCounter.objects.filter(user=fan).delete()
+    assert "social.reconcile_follow_counts" in {job.task for job in PERIODIC_JOBS}
+    periodic_task("social.reconcile_follow_counts").apply()
+    assert follow_counts(user_id=fan.pk) == (0, 1)
