@@ -18,6 +18,7 @@ import itertools
 import json
 import random
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from hongshu.interactions.models import Board, Collect, Like, NoteCounter
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
 from hongshu.notes.services import topic_key
-from hongshu.social.models import Follow
+from hongshu.social.models import Follow, FollowCounter
 from hongshu_bench import vocab
 
 # Row counts at scale 1.0. The follow count is ours (the brief only asks for a power law): 30 a member.
@@ -333,7 +334,20 @@ def _placeholder() -> None:
     default_storage.save(PLACEHOLDER_KEY, ContentFile(buffer.getvalue()))
 
 
-_LOADED = (User, Follow, Note, MediaAsset, NoteImage, NoteTopic, Like, Board, Collect, Comment, NoteCounter)
+_LOADED = (
+    User,
+    Follow,
+    FollowCounter,
+    Note,
+    MediaAsset,
+    NoteImage,
+    NoteTopic,
+    Like,
+    Board,
+    Collect,
+    Comment,
+    NoteCounter,
+)
 
 
 def bench_seed(*, scale: float, seed: int = 1) -> SeedResult:
@@ -411,6 +425,8 @@ def _generate(writer: _Writer, rng: random.Random, target: dict[str, int], handl
 
     ids = _Ids()
     average_follows = target["follows"] / n_members
+    followers_of: Counter[int] = Counter()
+    following_of: Counter[int] = Counter()
 
     def follows() -> Iterator[tuple[Any, ...]]:
         for follower in range(n_members):
@@ -428,10 +444,19 @@ def _generate(writer: _Writer, rng: random.Random, target: dict[str, int], handl
             for followee in chosen:
                 follow_id, ms = ids.at(rng.randint(window_start, now_ms))
                 at = _dt(ms)
+                followers_of[member_ids[followee]] += 1
+                following_of[follower_id] += 1
                 yield (follow_id, follower_id, member_ids[followee], at, at)
 
     writer.load(
         "follows", Follow, ("id", "follower_id", "followee_id", "created_at", "accepted_at"), follows()
+    )
+    # Every seeded member is active and every follow accepted: shard 0 holds the exact counts.
+    writer.load(
+        "follow_counters",
+        FollowCounter,
+        ("user_id", "shard", "followers", "following"),
+        ((pk, 0, followers_of[pk], following_of[pk]) for pk in sorted(set(followers_of) | set(following_of))),
     )
 
     # Topics, reusing any that already exist (the key is unique).

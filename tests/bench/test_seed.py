@@ -16,7 +16,8 @@ from hongshu.core.text import grapheme_length
 from hongshu.interactions.models import Collect, Like, NoteCounter
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage
-from hongshu.social.models import Follow
+from hongshu.social.models import Follow, FollowCounter
+from hongshu.social.services import follow_counts_reconcile_all
 
 SCALE = 0.0005
 
@@ -79,6 +80,9 @@ def test_bench_seed_builds_a_consistent_dataset_at_the_requested_scale(db: None)
     counts = [followers.get(pk, 0) for pk in User.objects.values_list("id", flat=True)]
     assert max(counts) >= 3 * statistics.median(counts)
     assert max(counts) >= 45  # the top creator: (nearly) every other member follows them
+    # The follow counters are loaded with the follows, exact (nothing for the reconcile job to repair).
+    assert FollowCounter.objects.exists()
+    assert follow_counts_reconcile_all() == 0
 
 
 def test_bench_seed_refuses_to_load_the_same_dataset_twice(db: None) -> None:

@@ -55,6 +55,7 @@ from hongshu.accounts.services import token_issue
 from hongshu.comments.services import comment_create, comment_delete
 from hongshu.core.errors import NotFound
 from hongshu.media.models import MediaAsset
+from hongshu.members.services import member_set_active
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, note_create, note_delete, note_update
 from hongshu.search import backends
@@ -184,10 +185,8 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
 
     @rule(u=member, active=st.booleans())
     def set_active(self, u: int, active: bool) -> None:
-        with self.jobs():
-            User.objects.filter(pk=self.users[u].pk).update(is_active=active)
-            member_index(user_id=self.users[u].pk)  # what deactivating an account queues
-        self.users[u].is_active = active
+        with self.jobs():  # the service re-indexes the member after commit and moves the follow counters
+            member_set_active(member=self.users[u], active=active)
         (self.model.inactive.discard if active else self.model.inactive.add)(u)
 
     # ---- notes, photos, topics, comments --------------------------------------------------------------

@@ -125,13 +125,15 @@ FEED_LISTS = {"following", "api_following"}
 # these reads open no transaction, so no savepoint is counted on either, and the session is database-backed on
 # both. A signed-in member costs the session and the member rows, plus what is personal on the page (their likes
 # and collects on the cards, the follow state, blocks and mutes, unread notifications on the note page).
+# Issue 23: the note page reads the note, photos, topics and mentions once; counts and the viewer's marks are one
+# query (feeds.pages.note_cards); the relationship to an author is one query; follow counts are counters.
 BUDGETS: dict[str, dict[str, int]] = {
     "anonymous": {
         # Explore ranks a bounded candidate set: the pool (two language groups, cached until the next
         # refresh; cold here), the newest notes and their topics, then the page (hydration and counts).
         "explore": 9,
-        "note": 15,
-        "profile": 8,
+        "note": 9,
+        "profile": 7,
         "api_feed": 5,
         "api_note": 5,
         "api_comments": 8,
@@ -143,12 +145,12 @@ BUDGETS: dict[str, dict[str, int]] = {
     "member": {
         # ... and what is personal: not-interested marks, interests' and likes' topics, the pooled notes of
         # those topics, the follows two hops out (bounded), those authors' newest notes (discovery.selectors).
-        "explore": 21,
+        "explore": 19,
         # the feed's state, the large authors followed, the list (a table here; Redis in production) and the
         # notes of the topics the member follows (topics.selectors.followed_topic_note_ids)
-        "following": 15,
-        "note": 26,
-        "profile": 16,
+        "following": 13,
+        "note": 15,
+        "profile": 12,
         "api_feed": 8,
         "api_note": 8,
         "api_comments": 12,

@@ -39,21 +39,20 @@ def scene(make_member: MakeMember, post_note: PostNote) -> dict[str, Any]:
     return {"star": star, "reader": reader, "fan": fan, "first": first, "second": second}
 
 
-def test_note_cards_carry_counts_and_the_viewers_likes_in_three_queries(
+def test_note_cards_carry_counts_and_the_viewers_likes_in_one_query(
     scene: dict[str, Any], count_queries: Callable[[], Any]
 ) -> None:
     first, second = scene["first"], scene["second"]
     with count_queries() as queries:
         cards = note_cards(viewer=scene["reader"], notes=[second, first])
-    assert len(queries.captured_queries) == 3  # the counts, the reader's likes and collects
+    assert len(queries.captured_queries) == 1  # the counts with the reader's likes and collects
     assert [c.note.pk for c in cards] == [second.pk, first.pk]  # the order given
     assert [c.counts for c in cards] == [NoteCounts(likes=1), NoteCounts(likes=2, collects=1, comments=1)]
     assert [c.liked for c in cards] == [False, True]
-    # a visitor, and the API's lists (marks=False), never see a like, and cost only the counts
+    # a visitor never sees a like
     for cards in (
         note_cards(viewer=AnonymousUser(), notes=[first]),
         note_cards(viewer=None, notes=[first]),
-        note_cards(viewer=scene["reader"], notes=[first], marks=False),
     ):
         assert [(c.counts.likes, c.liked) for c in cards] == [(2, False)]
 
@@ -65,7 +64,7 @@ def test_note_cards_reuse_counts_the_caller_already_read(
     given = {first.pk: NoteCounts(likes=7)}
     with count_queries() as queries:
         (card,) = note_cards(viewer=scene["fan"], notes=[first], counts=given)
-    assert len(queries.captured_queries) == 2  # only the fan's likes and collects
+    assert len(queries.captured_queries) == 1  # only the fan's likes and collects
     assert (card.counts.likes, card.liked) == (7, True)
 
 

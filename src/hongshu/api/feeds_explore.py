@@ -34,7 +34,8 @@ def explore(request: HttpRequest, page: Query[ExploreQuery]) -> NotePage:
     return NotePage.of_notes(
         selectors.feed_explore(
             viewer=viewer, cursor=page.cursor, limit=page.limit, language=get_language() or "en"
-        )
+        ),
+        viewer=viewer,
     )
 
 

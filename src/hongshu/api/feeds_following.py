@@ -20,4 +20,6 @@ router = Router(tags=["feeds"])
 )
 def following_feed(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
     viewer = current_member(request)
-    return NotePage.of_notes(feed_following(viewer=viewer, cursor=page.cursor, limit=page.limit))
+    return NotePage.of_notes(
+        feed_following(viewer=viewer, cursor=page.cursor, limit=page.limit), viewer=viewer
+    )

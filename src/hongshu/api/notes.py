@@ -16,7 +16,7 @@ from hongshu.api.schemas.social import NoteCountsOut
 from hongshu.core.pagination import Page
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
-from hongshu.feeds.pages import note_cards
+from hongshu.feeds.pages import CardData, Viewer, note_cards
 from hongshu.interactions.selectors import NoteCounts, note_counts
 from hongshu.notes import selectors, services
 from hongshu.notes.models import Note, NoteRevision
@@ -87,6 +87,9 @@ class NoteOut(Schema):
     published_at: datetime | None
     edited_at: datetime | None
     counts: NoteCountsOut
+    # Whether the signed-in viewer liked / collected it; null for visitors and where not read (search).
+    liked: bool | None = None
+    collected: bool | None = None
 
     @classmethod
     def of(cls, note: Note, counts: NoteCounts | None = None) -> NoteOut:
@@ -119,25 +122,33 @@ class NoteOut(Schema):
             published_at=note.published_at,
             edited_at=note.edited_at,
             counts=NoteCountsOut.of(counts),
+            liked=None,
+            collected=None,
         )
+
+    @classmethod
+    def of_card(cls, card: CardData, *, viewer: Viewer) -> NoteOut:
+        """A hydrated note (`note_cards`) with its counts and, for a member, their like and collect."""
+        out = cls.of(card.note, card.counts)
+        if viewer is not None and viewer.is_authenticated:
+            out.liked, out.collected = card.liked, card.collected
+        return out
 
 
 def note_out_json(note: Note) -> bytes:
     """A note's API form without its counts, as the JSON object to cache (`notes_rendered`): counts change
     on every like, the rest only with a new revision. Bytes, so a cached page is spliced, not decoded:
     unpickling 20 notes as dicts was a tenth of a cached search's CPU."""
-    return orjson.dumps(NoteOut.of(note, NoteCounts()).model_dump(exclude={"counts"}))
+    return orjson.dumps(NoteOut.of(note, NoteCounts()).model_dump(exclude={"counts", "liked", "collected"}))
 
 
 class NotePage(CursorPage[NoteOut]):
     @classmethod
-    def of_notes(cls, page: Page[Note]) -> NotePage:
-        """The notes with their counts, read for the whole page in one query (`note_cards`; the API's notes
-        carry no viewer marks)."""
-        cards = Page(
-            items=note_cards(viewer=None, notes=page.items, marks=False), next_cursor=page.next_cursor
-        )
-        return cls.of(cards, lambda card: NoteOut.of(card.note, card.counts))
+    def of_notes(cls, page: Page[Note], *, viewer: Viewer) -> NotePage:
+        """The notes with their counts and the viewer's likes and collects, read for the whole page in one
+        query (`note_cards`, the same hydration as the HTML cards)."""
+        cards = Page(items=note_cards(viewer=viewer, notes=page.items), next_cursor=page.next_cursor)
+        return cls.of(cards, lambda card: NoteOut.of_card(card, viewer=viewer))
 
 
 class RevisionOut(Schema):
@@ -198,18 +209,24 @@ def create_note(request: HttpRequest, payload: NoteIn) -> Status[NoteOut]:
 @router.get("/notes", response=NotePage, summary="The newest public notes")
 def latest_notes(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
     viewer = request_user(request)
-    return NotePage.of_notes(selectors.notes_latest(viewer=viewer, cursor=page.cursor, limit=page.limit))
+    return NotePage.of_notes(
+        selectors.notes_latest(viewer=viewer, cursor=page.cursor, limit=page.limit), viewer=viewer
+    )
 
 
 @router.get("/notes/drafts", response=NotePage, auth=member_auth, summary="Your drafts")
 def my_drafts(request: HttpRequest, page: Query[PageQuery]) -> NotePage:
     author = current_member(request)
-    return NotePage.of_notes(selectors.drafts_of(author=author, cursor=page.cursor, limit=page.limit))
+    return NotePage.of_notes(
+        selectors.drafts_of(author=author, cursor=page.cursor, limit=page.limit), viewer=author
+    )
 
 
 @router.get("/notes/{note_id}", response=NoteOut)
 def get_note(request: HttpRequest, note_id: PathId) -> NoteOut:
-    return NoteOut.of(selectors.access_note(viewer=request_user(request), note_id=note_id))
+    viewer = request_user(request)
+    note = selectors.access_note(viewer=viewer, note_id=note_id)
+    return NoteOut.of_card(note_cards(viewer=viewer, notes=[note])[0], viewer=viewer)
 
 
 @router.patch("/notes/{note_id}", response=NoteOut, auth=member_auth, summary="Edit (or publish) a note")
@@ -251,5 +268,6 @@ def notes_of_account(request: HttpRequest, handle: str, page: Query[PageQuery]) 
     viewer = request_user(request)
     author = access_account(viewer=viewer, handle=handle)
     return NotePage.of_notes(
-        selectors.notes_by_author(viewer=viewer, author=author, cursor=page.cursor, limit=page.limit)
+        selectors.notes_by_author(viewer=viewer, author=author, cursor=page.cursor, limit=page.limit),
+        viewer=viewer,
     )

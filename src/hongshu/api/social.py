@@ -182,7 +182,8 @@ def liked_notes(request: HttpRequest, handle: str, page: Query[PageQuery]) -> No
     return NotePage.of_notes(
         interaction_selectors.liked_notes_page(
             viewer=viewer, owner=owner, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        viewer=viewer,
     )
 
 
@@ -253,7 +254,8 @@ def board_notes(request: HttpRequest, board_id: PathId, page: Query[PageQuery]) 
     return NotePage.of_notes(
         interaction_selectors.board_notes_page(
             viewer=viewer, board=board, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        viewer=viewer,
     )
 
 

@@ -48,7 +48,8 @@ def topic_notes(request: HttpRequest, name: str, page: Query[FeedQuery]) -> Note
     return NotePage.of_notes(
         selectors.topic_notes(
             viewer=viewer, topic=topic, sort=page.sort, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        viewer=viewer,
     )
 
 
@@ -76,5 +77,6 @@ def nearby(request: HttpRequest, page: Query[NearbyQuery]) -> NotePage:
     return NotePage.of_notes(
         selectors.nearby_notes(
             viewer=viewer, region=region, sort=page.sort, cursor=page.cursor, limit=page.limit
-        )
+        ),
+        viewer=viewer,
     )

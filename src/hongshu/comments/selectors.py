@@ -173,7 +173,16 @@ def comments_of_note(
 
     A deleted root stays as a placeholder while it has replies the viewer can see; otherwise it vanishes.
     """
-    note = access_note(viewer=viewer, note_id=note_id)
+    return comments_of_readable_note(
+        viewer=viewer, note=access_note(viewer=viewer, note_id=note_id), sort=sort, cursor=cursor, limit=limit
+    )
+
+
+def comments_of_readable_note(
+    *, viewer: Viewer, note: Note, sort: Sort = "top", cursor: str | None, limit: int = DEFAULT_LIMIT
+) -> CommentPage:
+    """`comments_of_note` for a note the caller has just reached through `access_note` for this viewer
+    (the note page): the same comments, without reading the note again."""
     member = member_of(viewer)
     roots = _without_blocked(Comment.objects.filter(note=note, root__isnull=True), member, "author_id")
     roots = roots.filter(LIVE | Exists(_replies_shown(member).filter(root_id=OuterRef("pk"))))

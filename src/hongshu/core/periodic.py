@@ -44,6 +44,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("flush-search-buffer", "trends.flush_search_buffer", 60.0),
     # Counters drift only when likes vanish behind the services' back; account deletion repairs its own.
     PeriodicJob("reconcile-drifted-counters", "social.reconcile_drifted_counters", 300.0),
+    # Follower and following counters against the follow table (social.services.counters), in batches.
+    PeriodicJob("reconcile-follow-counts", "social.reconcile_follow_counts", 3600.0),
     # A no-op unless a translation provider is configured (the offline gloss is never pre-computed).
     PeriodicJob("pretranslate-trending", "language.pretranslate_trending", 600.0),
     # Surge posture follows the last hour's sign-ups (surge_mode auto); each flip is a PostureChange.

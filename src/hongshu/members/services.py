@@ -16,6 +16,7 @@ from hongshu.core.events import announce_on_commit
 from hongshu.interactions.services import counter_reconcile_member_on_commit
 from hongshu.media.selectors import media_owned_ready
 from hongshu.media.services import media_delete_files_on_commit
+from hongshu.social.services import follow_counts_member_presence
 
 
 def profile_save(
@@ -57,6 +58,24 @@ def account_delete(*, user: User, password: str) -> None:
         comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
         # Their notes go with the cascade: the member job takes back the topics those notes offered.
         announce_on_commit("member_changed", user.pk)
+        if User.objects.filter(pk=user.pk, is_active=True).exists():
+            # The cascade takes their follows without the graph's services: uncount them first.
+            follow_counts_member_presence(member_id=user.pk, sign=-1)
         user.delete()
         if note_ids:
             announce_on_commit("member_comments_removed", note_ids)
+
+
+def member_set_active(*, member: User, active: bool) -> User:
+    """Deactivate (suspend) or reactivate a member. A deactivated member cannot sign in and is seen by no
+    one; their follows stay but stop counting on the other end (`social.services.counters`), and count
+    again when they come back. Search re-indexes them after commit. Setting the state they are in does
+    nothing."""
+    with transaction.atomic():
+        current = User.objects.select_for_update().only("pk", "is_active").get(pk=member.pk)
+        if current.is_active != active:
+            User.objects.filter(pk=member.pk).update(is_active=active)
+            follow_counts_member_presence(member_id=member.pk, sign=1 if active else -1)
+            announce_on_commit("member_changed", member.pk)
+    member.is_active = active
+    return member

@@ -65,3 +65,26 @@ class Mute(SnowflakeModel):
             models.UniqueConstraint(fields=["muter", "muted"], name="mute_unique"),
             models.CheckConstraint(condition=~Q(muter=models.F("muted")), name="mute_not_self"),
         ]
+
+
+# Shards of a member's follow counts: a creator gaining followers fast spreads the increments over this many
+# row locks instead of queueing every new follower on one row.
+FOLLOW_COUNTER_SHARDS = 8
+
+
+class FollowCounter(models.Model):
+    """One of up to FOLLOW_COUNTER_SHARDS rows holding a member's follow counts; a count is the sum of its
+    shards. `followers`: accepted follows of the member by active accounts; `following`: accepted follows by
+    the member of active accounts — what a profile shows, so it never counts a big creator's followers per
+    view. Kept by the graph's services in the writing transaction (`social.services.counters`); shards may
+    go negative, only the sum means anything; `follow_counts_reconcile` recomputes the exact numbers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shard = models.PositiveSmallIntegerField()
+    followers = models.IntegerField(default=0)
+    following = models.IntegerField(default=0)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "shard"], name="follow_counter_shard_unique")
+        ]

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.pagination import DEFAULT_LIMIT, Page, paginate_by_id
 from hongshu.core.text import is_storable
-from hongshu.social.models import Block, Follow, Mute
+from hongshu.social.models import Block, Follow, FollowCounter, Mute
 from hongshu.social.querysets import members_visible_to
 
 Viewer = User | AnonymousUser | None
@@ -66,26 +66,47 @@ def access_account(*, viewer: Viewer, handle: str) -> User:
     return account
 
 
-def _follow_state(viewer: User, account: User) -> str:
-    follow = Follow.objects.filter(follower=viewer, followee=account).values_list("state", flat=True).first()
-    return follow or "none"
+def follow_counts(*, user_id: int) -> tuple[int, int]:
+    """(followers, following) of a member from their counters (`social.services.counters`): one grouped
+    sum over at most FOLLOW_COUNTER_SHARDS rows, however many followers they have."""
+    totals = FollowCounter.objects.filter(user_id=user_id).aggregate(f=Sum("followers"), g=Sum("following"))
+    return max(totals["f"] or 0, 0), max(totals["g"] or 0, 0)
+
+
+def account_relationship(*, viewer: Viewer, account: User) -> Relationship | None:
+    """How `viewer` stands towards `account` (None for visitors and for oneself): one query."""
+    member = _member(viewer)
+    if member is None or member.pk == account.pk:
+        return None
+    row = (
+        User.objects.filter(pk=member.pk)
+        .annotate(
+            following=Subquery(Follow.objects.filter(follower=member, followee=account).values("state")[:1]),
+            followed_by=Exists(
+                Follow.objects.filter(follower=account, followee=member, state=Follow.State.ACCEPTED)
+            ),
+            blocking=Exists(Block.objects.filter(blocker=member, blocked=account)),
+            muting=Exists(Mute.objects.filter(muter=member, muted=account)),
+        )
+        .values_list("following", "followed_by", "blocking", "muting")
+        .get()
+    )
+    following, followed_by, blocking, muting = row
+    return Relationship(
+        following=following or "none", followed_by=followed_by, blocking=blocking, muting=muting
+    )
 
 
 def account_social(*, viewer: Viewer, account: User) -> AccountSocial:
-    """Follower counts and the viewer's relationship to `account` (reached through `access_account`)."""
-    accepted = Follow.objects.filter(state=Follow.State.ACCEPTED)
-    followers = accepted.filter(followee=account, follower__is_active=True).count()
-    following = accepted.filter(follower=account, followee__is_active=True).count()
-    member = _member(viewer)
-    relationship = None
-    if member is not None and member.pk != account.pk:
-        relationship = Relationship(
-            following=_follow_state(member, account),
-            followed_by=accepted.filter(follower=account, followee=member).exists(),
-            blocking=Block.objects.filter(blocker=member, blocked=account).exists(),
-            muting=Mute.objects.filter(muter=member, muted=account).exists(),
-        )
-    return AccountSocial(account=account, followers=followers, following=following, relationship=relationship)
+    """Follower counts (from the counters: never a count of the follow table per view) and the viewer's
+    relationship to `account` (reached through `access_account`)."""
+    followers, following = follow_counts(user_id=account.pk)
+    return AccountSocial(
+        account=account,
+        followers=followers,
+        following=following,
+        relationship=account_relationship(viewer=viewer, account=account),
+    )
 
 
 def _check_follow_lists(viewer: User | None, owner: User) -> None:

@@ -16,6 +16,7 @@ from hongshu.core.events import announce_on_commit
 from hongshu.social.models import Block, Follow, Mute
 from hongshu.social.querysets import members_visible_to
 from hongshu.social.selectors import account_not_found, follow_requests_pending
+from hongshu.social.services.counters import follow_counts_add
 
 
 def follow_create(*, follower: User, followee: User) -> Follow:
@@ -41,6 +42,8 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     try:
         with transaction.atomic():
             follow.save(force_insert=True)
+            if not private:
+                follow_counts_add(pairs=[(follower.pk, followee.pk)], sign=1)
             announce_on_commit("follow_requested" if private else "follow_added", follower.pk, followee.pk)
     except IntegrityError as exc:  # a concurrent request (double tap) inserted it first
         current = Follow.objects.filter(follower=follower, followee=followee).first()
@@ -56,9 +59,25 @@ def _already(follow: Follow | None) -> Conflict:
 
 def follow_delete(*, follower: User, followee: User) -> None:
     """Unfollow, or withdraw a pending request."""
-    deleted, _rows = Follow.objects.filter(follower=follower, followee=followee).delete()
-    if not deleted:
+    if not _follows_delete(Q(follower=follower, followee=followee)):
         raise NotFound(_("You do not follow this account."), code="not_following")
+
+
+def _follows_delete(match: Q) -> int:
+    """Delete the follows matching `match` and uncount the accepted ones, in one transaction; the rows are
+    locked first, so of two concurrent deleters only the one that deletes a row uncounts it."""
+    with transaction.atomic():
+        rows = list(
+            Follow.objects.select_for_update()
+            .filter(match)
+            .values_list("pk", "follower_id", "followee_id", "state")
+        )
+        if not rows:
+            return 0
+        Follow.objects.filter(pk__in=[row[0] for row in rows]).delete()
+        accepted = [(a, b) for _pk, a, b, state in rows if state == Follow.State.ACCEPTED]
+        follow_counts_add(pairs=accepted, sign=-1)
+    return len(rows)
 
 
 def _pending_request(*, owner: User, request_id: int) -> Follow:
@@ -73,7 +92,13 @@ def follow_request_approve(*, owner: User, request_id: int) -> Follow:
     request = _pending_request(owner=owner, request_id=request_id)
     request.state, request.accepted_at = Follow.State.ACCEPTED, timezone.now()
     with transaction.atomic():
-        request.save(update_fields=["state", "accepted_at"])
+        # Conditional, so that of two concurrent approvals only the one that changed the row counts it.
+        changed = Follow.objects.filter(pk=request.pk, state=Follow.State.PENDING).update(
+            state=request.state, accepted_at=request.accepted_at
+        )
+        if not changed:
+            raise NotFound(_("This follow request does not exist."), code="follow_request_not_found")
+        follow_counts_add(pairs=[(request.follower_id, request.followee_id)], sign=1)
         announce_on_commit("follows_accepted", owner.pk, [request.follower_id])
     return request
 
@@ -84,8 +109,7 @@ def follow_request_decline(*, owner: User, request_id: int) -> None:
 
 def follower_remove(*, owner: User, follower: User) -> None:
     """Take `follower` off `owner`'s followers (a quiet alternative to blocking)."""
-    deleted, _rows = Follow.objects.filter(follower=follower, followee=owner).delete()
-    if not deleted:
+    if not _follows_delete(Q(follower=follower, followee=owner)):
         raise NotFound(_("This account does not follow you."), code="not_a_follower")
 
 
@@ -124,9 +148,13 @@ def account_set_privacy(
                     code="pending_requests_choice_required",
                 )
             if pending_requests == "accept":
-                accepted = list(pending.values_list("follower_id", flat=True))
-                pending.update(state=Follow.State.ACCEPTED, accepted_at=timezone.now())
-                announce_on_commit("follows_accepted", user.pk, accepted)
+                # The rows read are the rows accepted (and counted): a request arriving meanwhile stays pending.
+                rows = list(pending.select_for_update().values_list("pk", "follower_id", "followee_id"))
+                Follow.objects.filter(pk__in=[pk for pk, _a, _b in rows]).update(
+                    state=Follow.State.ACCEPTED, accepted_at=timezone.now()
+                )
+                follow_counts_add(pairs=[(a, b) for _pk, a, b in rows], sign=1)
+                announce_on_commit("follows_accepted", user.pk, [a for _pk, a, _b in rows])
             else:  # declined, or only requests of deactivated accounts were left
                 pending.delete()
         return account_write_privacy(
@@ -141,9 +169,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     try:
         with transaction.atomic():
             block = Block.objects.create(blocker=blocker, blocked=blocked)
-            Follow.objects.filter(
-                Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker)
-            ).delete()
+            _follows_delete(Q(follower=blocker, followee=blocked) | Q(follower=blocked, followee=blocker))
     except IntegrityError as exc:
         raise Conflict(_("You have already blocked this account."), code="already_blocked") from exc
     return block
