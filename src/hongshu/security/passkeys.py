@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from webauthn import (
@@ -101,6 +100,23 @@ def passkey_authenticate(
     passkey = Passkey.objects.filter(user=user, credential_id=str(credential.get("id", ""))).first()
     if passkey is None:
         raise refused
+    _verify_assertion(
+        passkey, credential=credential, challenge=challenge, rp_id=rp_id, origin=origin, refused=refused
+    )
+    return passkey
+
+
+def _verify_assertion(
+    passkey: Passkey,
+    *,
+    credential: dict[str, Any],
+    challenge: str,
+    rp_id: str,
+    origin: str,
+    refused: NotAuthenticated,
+    user_verified: bool = False,
+) -> None:
+    """py_webauthn's check of an assertion by `passkey` (raises `refused`), then its new sign count saved."""
     try:
         verified = verify_authentication_response(
             credential=json.dumps(credential),
@@ -109,14 +125,12 @@ def passkey_authenticate(
             expected_origin=origin,
             credential_public_key=bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count,
-            require_user_verification=False,
+            require_user_verification=user_verified,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         raise refused from exc
-    with transaction.atomic():
-        passkey.sign_count, passkey.last_used_at = verified.new_sign_count, timezone.now()
-        passkey.save(update_fields=["sign_count", "last_used_at"])
-    return passkey
+    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, timezone.now()
+    passkey.save(update_fields=["sign_count", "last_used_at"])
 
 
 def passkeys_of(*, user: User) -> list[Passkey]:
@@ -148,18 +162,13 @@ def passkey_sign_in(*, credential: dict[str, Any], challenge: str, rp_id: str, o
     )
     if passkey is None:
         raise refused
-    try:
-        verified = verify_authentication_response(
-            credential=json.dumps(credential),
-            expected_challenge=base64url_to_bytes(challenge),
-            expected_rp_id=rp_id,
-            expected_origin=origin,
-            credential_public_key=bytes(passkey.public_key),
-            credential_current_sign_count=passkey.sign_count,
-            require_user_verification=True,
-        )
-    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-        raise refused from exc
-    passkey.sign_count, passkey.last_used_at = verified.new_sign_count, timezone.now()
-    passkey.save(update_fields=["sign_count", "last_used_at"])
+    _verify_assertion(
+        passkey,
+        credential=credential,
+        challenge=challenge,
+        rp_id=rp_id,
+        origin=origin,
+        refused=refused,
+        user_verified=True,
+    )
     return passkey.user
