@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - the seeded members' public password (hongshu_bench)
@@ -143,26 +144,6 @@ class Door:
         return out
 
 
-def serve(options: argparse.Namespace) -> subprocess.Popen[bytes]:
-    command = [str(ROOT / ".venv/bin/hongshu"), "serve", "--host", "127.0.0.1", "--port", str(options.port)]
-    if options.threads > 1:
-        command += ["--threads", str(options.threads)]
-    env = {**os.environ, "HONGSHU_RATE_LIMITS_ENABLED": "false", "HONGSHU_ALLOWED_HOSTS": '["127.0.0.1"]'}
-    log = open(Path(tempfile.gettempdir()) / "door_load_server.log", "wb")  # noqa: SIM115 - lives with the server
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server exited; see {log.name}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{options.port}/api/v1/nothing", timeout=2).status_code == 404:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    server.kill()
-    sys.exit("the server did not answer within 120 s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -181,7 +162,7 @@ def main() -> None:
         sys.exit("set DATABASE_URL (a seeded database) and REDIS_URL")
     handle = feed_member(database_url)
     base = f"http://127.0.0.1:{options.port}"
-    server = serve(options)
+    server = serve(options.port, threads=options.threads, log_name="door_load_server.log")
     try:
         token = httpx.post(
             f"{base}/api/v1/tokens", json={"handle": handle, "password": BENCH_PASSWORD}, timeout=30

@@ -22,11 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_server import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - the seeded members' public password (hongshu_bench)
@@ -96,24 +96,6 @@ def wrk(base: str, path: str, token: str, *, clients: int, seconds: float) -> di
     return result
 
 
-def serve(port: int) -> subprocess.Popen[bytes]:
-    command = [str(ROOT / ".venv/bin/hongshu"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    env = {**os.environ, "HONGSHU_RATE_LIMITS_ENABLED": "false", "HONGSHU_ALLOWED_HOSTS": '["127.0.0.1"]'}
-    log = open(Path(tempfile.gettempdir()) / "following_feed_server.log", "wb")  # noqa: SIM115 - lives with the server
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the server exited; see {log.name}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing", timeout=2).status_code == 404:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    server.kill()
-    sys.exit("the server did not answer within 120 s")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -128,7 +110,7 @@ def main() -> None:
         sys.exit("set DATABASE_URL (a seeded database), and REDIS_URL for the Redis lists")
     members = [member_following(database_url, size) for size in SIZES]
     base = f"http://127.0.0.1:{options.port}"
-    server = serve(options.port)
+    server = serve(options.port, log_name="following_feed_server.log")
     try:
         tokens = []
         for handle, _count in members:
