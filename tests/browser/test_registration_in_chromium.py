@@ -1,6 +1,6 @@
 """Registration modes through the real UI in Chromium, once in English and once in Chinese: an applicant applies
 (with a Chinese reason) and an admin approves them in the queue; a member makes an invite and a newcomer joins
-through its link; a closed instance says so."""
+through its link; a closed instance says so; an open one lets a newcomer straight in."""
 
 from __future__ import annotations
 
@@ -181,4 +181,25 @@ def test_a_closed_instance_says_so(*, site: str, chromium: Any, watch: Any, lang
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("h1").inner_text() == ui["closed"]
     assert page.locator("#id_password").count() == 0
+    assert visitor.problems == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_open_instance_lets_a_newcomer_straight_in(
+    *, site: str, chromium: Any, watch: Any, language: str
+) -> None:
+    ui = UI[language]
+    visitor = watch(chromium.new_context(**PHONE, locale=ui["locale"]))
+    page = visitor.page
+    page.set_default_timeout(10_000)
+    page.goto(site + "/signup/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("#id_reason").count() == 0  # nobody asks why in open mode
+    assert page.locator("#id_invite_code").count() == 0
+    page.fill("#id_handle", f"open_{language.replace('-', '_')}")
+    page.fill("#id_password", PASSWORD)
+    page.locator(".auth__form button[type=submit]").first.click()
+    page.wait_for_url("**/me/interests**")
+    joined = _in_another_thread(lambda: User.objects.get(handle=f"open_{language.replace('-', '_')}"))
+    assert joined.is_active
     assert visitor.problems == []
