@@ -44,7 +44,8 @@ def _note_search_response(page: selectors.SearchPage[NoteVersion]) -> HttpRespon
     """The `NoteSearchPage` JSON, from each note's cached API form plus its counts of now: rendering and
     re-serialising 20 notes through the schemas took longer than the search itself. Each cached form is a
     JSON object (`note_out_json`); its counts go in before its closing brace."""
-    rendered = notes_rendered(form="api-json", versions=page.items, render=note_out_json)
+    # "-2": since notes carry `liked` and `collected` (null here); older cached forms lack them.
+    rendered = notes_rendered(form="api-json-2", versions=page.items, render=note_out_json)
     items = [
         rendered[v.note_id][:-1]
         + b',"counts":'
