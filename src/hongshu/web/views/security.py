@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -298,34 +299,36 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"id": str(passkey.pk)}, status=201)
 
 
-@login_required
-@require_POST
-def passkey_delete(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def _back_to_security_page(request: HttpRequest, remove: Callable[[User], object]) -> HttpResponse:
+    """Remove one of the member's passkeys, sessions or tokens, then show the security page again (with the
+    reason in the member's language when there was nothing to remove)."""
     try:
-        passkeys.passkey_delete(user=member_of(request), passkey_id=passkey_id)
+        remove(member_of(request))
     except ProblemError as problem:
         messages.error(request, str(problem))
     return redirect("me-security")
+
+
+@login_required
+@require_POST
+def passkey_delete(request: HttpRequest, passkey_id: int) -> HttpResponse:
+    return _back_to_security_page(
+        request, lambda member: passkeys.passkey_delete(user=member, passkey_id=passkey_id)
+    )
 
 
 @login_required
 @require_POST
 def session_revoke(request: HttpRequest, session_id: int) -> HttpResponse:
-    try:
-        sessions.session_revoke(user=member_of(request), session_id=session_id)
-    except ProblemError as problem:
-        messages.error(request, str(problem))
-    return redirect("me-security")
+    return _back_to_security_page(
+        request, lambda member: sessions.session_revoke(user=member, session_id=session_id)
+    )
 
 
 @login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token_revoke(user=member_of(request), token_id=token_id)
-    except ProblemError as problem:
-        messages.error(request, str(problem))
-    return redirect("me-security")
+    return _back_to_security_page(request, lambda member: token_revoke(user=member, token_id=token_id))
 
 
 @login_required
