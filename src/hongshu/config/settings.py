@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # Its templates and static files serve the API docs (Swagger UI) from this app, not from a CDN.
     "ninja",
     "hongshu.core",
+    "hongshu.screening",
     "hongshu.accounts",
     "hongshu.security",
     "hongshu.registration",

@@ -45,3 +45,43 @@ class SignupNetwork(SnowflakeModel):
 
     class Meta:
         indexes = (models.Index(fields=["network", "at"], name="core_signupnet_net_at"),)
+
+
+class AuditEvent(models.Model):
+    """One entry of the moderation event log: a screening decision, a report, a case change, a posture change.
+
+    Append-only and chained: `hash` is SHA-256 over the previous entry's hash and this entry's canonical
+    content, so changing or removing any entry breaks every link after it (`hongshu audit verify`). Written
+    only by `hongshu.core.audit.audit_append`, which serialises appends on `AuditHead`."""
+
+    seq = models.BigIntegerField(primary_key=True)  # 1, 2, 3... with no gaps
+    kind = models.CharField(max_length=48)  # "screening.decision", "report.created", "case.state"...
+    subject = models.CharField(max_length=64, blank=True)  # "note:123", "comment:45", "member:6", ""
+    actor_id = models.BigIntegerField(null=True, blank=True)  # a member id (None: the system)
+    data = models.JSONField(default=dict)
+    at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = (models.Index(fields=["subject", "seq"], name="core_audit_subject_seq"),)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("An audit event is never updated.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("An audit event is never deleted.")
+
+
+class AuditHead(models.Model):
+    """The single row that holds the chain's last link; appends lock it, so they form one line."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an entry of the event log."""

@@ -1,0 +1,1 @@
+"""Content screening: the rule catalogue, lexicons, link and burst rules, and the one service that screens every write."""
