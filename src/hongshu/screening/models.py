@@ -115,3 +115,11 @@ class BurstBand(models.Model):
             models.Index(fields=["band", "value", "at"], name="burst_band_value_at"),
             models.Index(fields=["at"], name="burst_band_at"),
         )
+
+
+class CatalogStamp(models.Model):
+    """One row whose `version` moves on every change of rules, terms or domain rules: each process rebuilds
+    its matcher when the version it built from is no longer current (hongshu.screening.stamp)."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
