@@ -34,6 +34,14 @@ def _fresh_rate_limits() -> Iterator[None]:
     rate_limit_reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_screening_catalogue() -> None:
+    """The screening catalogue lives in the test's rolled-back transaction: forget what was compiled from it."""
+    from hongshu.screening.stamp import catalog_forget
+
+    catalog_forget()
+
+
 @pytest.fixture
 def rate_limits(settings: Any) -> Callable[..., None]:
     """`rate_limits(**{"sign_up.ip": "2 per 1 minute"})`: turn the limits on with these rates (the suite

@@ -21,8 +21,7 @@ def catalog_changed() -> None:
     """Call inside the writer's transaction after any change of a rule, a term or a domain rule."""
     CatalogStamp.objects.get_or_create(id=1)
     CatalogStamp.objects.filter(id=1).update(version=F("version") + 1)
-    _state["looked"] = 0.0
-    _state["generation"] += 1
+    catalog_forget()
 
 
 def catalog_key() -> tuple[int, int]:
@@ -32,3 +31,9 @@ def catalog_key() -> tuple[int, int]:
         version = CatalogStamp.objects.filter(id=1).values_list("version", flat=True).first() or 0
         _state["looked"], _state["version"] = now, version
     return int(_state["version"]), int(_state["generation"])
+
+
+def catalog_forget() -> None:
+    """Look at the row again and rebuild what was compiled, on the next use (tests: each has its own catalogue)."""
+    _state["looked"] = 0.0
+    _state["generation"] += 1
