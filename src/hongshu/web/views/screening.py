@@ -46,7 +46,7 @@ def _common() -> dict[str, Any]:
             (Severity.CRITICAL, _("4 · critical")),
         ],
         "actions": [(Action.HOLD, _("hold for review")), (Action.REJECT, _("reject"))],
-        "languages": [("zh", _("Chinese")), ("en", _("English")), ("*", _("Any language"))],
+        "term_languages": [("zh", _("Chinese")), ("en", _("English")), ("*", _("Any language"))],
     }
 
 
@@ -130,7 +130,7 @@ def staff_lexicon(request: HttpRequest) -> HttpResponse:
                 language=typed["language"],
                 text=typed["text"],
                 rule_code=typed["rule"],
-                action=typed["action"],
+                action=typed["action"] or Action.HOLD,
                 shadow=typed["shadow"],
             )
         except ProblemError as problem:
