@@ -28,7 +28,11 @@ def test_the_database_refuses_to_change_or_remove_an_entry() -> None:
         with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
             statement()
     for sql in ("UPDATE core_auditevent SET subject = 'x'", "DELETE FROM core_auditevent"):
-        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as c:
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as c,
+        ):
             c.execute(sql)
     assert AuditEvent.objects.get(seq=1).kind == "report.created"
     assert audit_verify() == (1, None)

@@ -28,7 +28,11 @@ def staff_api(member_api: Callable[..., tuple[User, Any]]) -> Any:
 
 STAFF_ROUTES = [
     ("get", "/staff/rules", None),
-    ("post", "/staff/rules", {"code": "x", "severity": 1, "title_en": "x", "title_zh": "x", "text_en": "x", "text_zh": "x"}),
+    (
+        "post",
+        "/staff/rules",
+        {"code": "x", "severity": 1, "title_en": "x", "title_zh": "x", "text_en": "x", "text_zh": "x"},
+    ),
     ("get", "/staff/rules/spam", None),
     ("patch", "/staff/rules/spam", {"severity": 1}),
     ("get", "/staff/rules/spam/versions", None),
@@ -50,8 +54,8 @@ def test_visitors_get_401_and_members_403_on_every_staff_route(
     term = staff_api.post("/staff/lexicon", json={"language": "en", "text": "keep me", "rule": "spam"}).json()
     domain = staff_api.post("/staff/domains", json={"domain": "keep.example", "verdict": "allow"}).json()
     _member, member = member_api("plain")
-    for method, path, body in STAFF_ROUTES:
-        path = path.format(term=term["id"], domain=domain["id"])
+    for method, template, body in STAFF_ROUTES:
+        path = template.format(term=term["id"], domain=domain["id"])
         kwargs = {} if body is None else {"json": body}
         problem(getattr(api, method)(path, **kwargs), 401, "not_authenticated")
         assert getattr(member, method)(path, **kwargs).status_code == 403, (method, path)
@@ -75,7 +79,8 @@ def test_rules_edit_and_versions(staff_api: Any, problem: Problem) -> None:
     assert (edited.json()["version"], edited.json()["title_zh"]) == (2, "诈骗")
     versions = staff_api.get("/staff/rules/scam/versions").json()
     assert [(v["version"], v["title_zh"]) for v in versions] == [(2, "诈骗"), (1, "诈骗与欺诈")]
-    assert versions[0]["created_by_id"] is not None and versions[1]["created_by_id"] is None
+    assert versions[0]["created_by_id"] is not None
+    assert versions[1]["created_by_id"] is None
     created = staff_api.post(
         "/staff/rules",
         json={
@@ -98,24 +103,40 @@ def test_rules_edit_and_versions(staff_api: Any, problem: Problem) -> None:
 
 def test_lexicon_add_list_filter_patch_remove(staff_api: Any, problem: Problem) -> None:
     added = staff_api.post(
-        "/staff/lexicon", json={"language": "zh", "text": "兼职 刷单 日结", "rule": "scam", "action": "reject"}
+        "/staff/lexicon",
+        json={"language": "zh", "text": "兼职 刷单 日结", "rule": "scam", "action": "reject"},
     )
     assert added.status_code == 201
     term = added.json()
-    assert (term["text"], term["rule"], term["action"], term["shadow"]) == ("兼职 刷单 日结", "scam", "reject", False)
+    assert (term["text"], term["rule"], term["action"], term["shadow"]) == (
+        "兼职 刷单 日结",
+        "scam",
+        "reject",
+        False,
+    )
     problem(
         staff_api.post("/staff/lexicon", json={"language": "zh", "text": "兼职  刷单 日结", "rule": "spam"}),
         409,
         "term_exists",
     )
-    problem(staff_api.post("/staff/lexicon", json={"language": "en", "text": "x", "rule": "nope"}), 422, "unknown_rule")
-    assert staff_api.post("/staff/lexicon", json={"language": "fr", "text": "x", "rule": "spam"}).status_code == 422
+    problem(
+        staff_api.post("/staff/lexicon", json={"language": "en", "text": "x", "rule": "nope"}),
+        422,
+        "unknown_rule",
+    )
+    assert (
+        staff_api.post("/staff/lexicon", json={"language": "fr", "text": "x", "rule": "spam"}).status_code
+        == 422
+    )
     found = staff_api.get("/staff/lexicon", data={"language": "zh", "rule": "scam", "q": "刷单"}).json()
     assert [t["id"] for t in found["items"]][:1] == [term["id"]]
     assert {t["rule"] for t in found["items"]} == {"scam"}
     first = staff_api.get("/staff/lexicon", data={"language": "en", "limit": 5}).json()
-    assert len(first["items"]) == 5 and first["next_cursor"]
-    second = staff_api.get("/staff/lexicon", data={"language": "en", "limit": 5, "cursor": first["next_cursor"]})
+    assert len(first["items"]) == 5
+    assert first["next_cursor"]
+    second = staff_api.get(
+        "/staff/lexicon", data={"language": "en", "limit": 5, "cursor": first["next_cursor"]}
+    )
     assert not {t["id"] for t in first["items"]} & {t["id"] for t in second.json()["items"]}
     problem(staff_api.get("/staff/lexicon", data={"cursor": "abc"}), 422, "invalid_cursor")
     patched = staff_api.patch(f"/staff/lexicon/{term['id']}", json={"shadow": True, "action": "hold"}).json()
@@ -131,9 +152,21 @@ def test_domains(staff_api: Any, problem: Problem) -> None:
     )
     assert added.status_code == 201
     assert (added.json()["domain"], added.json()["rule"]) == ("bad.example", "scam")
-    problem(staff_api.post("/staff/domains", json={"domain": "bad.example", "verdict": "allow"}), 409, "domain_exists")
-    problem(staff_api.post("/staff/domains", json={"domain": "not a domain", "verdict": "allow"}), 422, "invalid_domain")
-    problem(staff_api.post("/staff/domains", json={"domain": "ok.example", "verdict": "deny"}), 422, "rule_required")
+    problem(
+        staff_api.post("/staff/domains", json={"domain": "bad.example", "verdict": "allow"}),
+        409,
+        "domain_exists",
+    )
+    problem(
+        staff_api.post("/staff/domains", json={"domain": "not a domain", "verdict": "allow"}),
+        422,
+        "invalid_domain",
+    )
+    problem(
+        staff_api.post("/staff/domains", json={"domain": "ok.example", "verdict": "deny"}),
+        422,
+        "rule_required",
+    )
     assert [row["domain"] for row in staff_api.get("/staff/domains").json()] == ["bad.example"]
     assert staff_api.delete(f"/staff/domains/{added.json()['id']}").status_code == 204
     assert staff_api.get("/staff/domains").json() == []
@@ -146,9 +179,11 @@ def test_the_event_log_and_its_verifier(staff_api: Any, problem: Problem) -> Non
     staff_api.post("/staff/lexicon", json={"language": "en", "text": "log me", "rule": "spam"})
     page = staff_api.get("/staff/audit", data={"limit": 2}).json()
     assert [e["seq"] for e in page["items"]] == [4, 3]
-    assert page["items"][0]["kind"] == "catalogue.term" and page["items"][0]["actor_id"]
+    assert page["items"][0]["kind"] == "catalogue.term"
+    assert page["items"][0]["actor_id"]
     rest = staff_api.get("/staff/audit", data={"limit": 2, "cursor": page["next_cursor"]}).json()
-    assert [e["seq"] for e in rest["items"]] == [2, 1] and rest["next_cursor"] is None
+    assert [e["seq"] for e in rest["items"]] == [2, 1]
+    assert rest["next_cursor"] is None
     assert rest["items"][0]["hash"] == page["items"][1]["prev_hash"]
     subject = staff_api.get("/staff/audit", data={"subject": "note:1"}).json()
     assert [e["seq"] for e in subject["items"]] == [2]

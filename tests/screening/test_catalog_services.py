@@ -53,15 +53,19 @@ def has_cjk(text: str) -> bool:
 
 def test_default_rules_and_lexicon_are_there_after_migrate() -> None:
     rules = {rule.code: rule for rule in Rule.objects.all()}
-    assert DEFAULT_CODES <= set(rules)
+    assert set(rules) >= DEFAULT_CODES
     for code in DEFAULT_CODES:
         rule = rules[code]
         assert (rule.version, rule.active) == (1, True)
-        assert rule.title_en and rule.text_en.endswith(".")
-        assert has_cjk(rule.title_zh) and has_cjk(rule.text_zh) and rule.text_zh.endswith("。")
+        assert rule.title_en
+        assert rule.text_en.endswith(".")
+        assert has_cjk(rule.title_zh)
+        assert has_cjk(rule.text_zh)
+        assert rule.text_zh.endswith("。")
         v1 = selectors.rule_version_text(code=code, version=1)
         assert (v1.text_en, v1.text_zh, v1.severity) == (rule.text_en, rule.text_zh, rule.severity)
-    assert rules["scam"].severity == 4 and rules["intellectual-property"].severity == 1
+    assert rules["scam"].severity == 4
+    assert rules["intellectual-property"].severity == 1
     assert LexiconTerm.objects.filter(language="zh").count() >= 20
     assert LexiconTerm.objects.filter(language="en").count() >= 20
     listed = LexiconTerm.objects.get(language="zh", text="加微信")
@@ -72,7 +76,9 @@ def test_default_rules_and_lexicon_are_there_after_migrate() -> None:
 
 def test_editing_a_rule_makes_a_new_version_and_keeps_the_old_text(staff: User) -> None:
     before = stamp()
-    rule = catalog.rule_update(actor=staff, code="spam", text_en="No spam, please.", text_zh="请勿发垃圾信息。")
+    rule = catalog.rule_update(
+        actor=staff, code="spam", text_en="No spam, please.", text_zh="请勿发垃圾信息。"
+    )
     assert rule.version == 2
     assert stamp() == before + 1
     assert selectors.rule_version_text(code="spam", version=2).text_en == "No spam, please."
@@ -141,7 +147,8 @@ def test_terms_are_cleaned_unique_and_logged(staff: User) -> None:
     before, generation = stamp(), catalog_key()[1]
     term = catalog.term_add(actor=staff, language="en", text="  ＦＲＥＥ   iPhone 15 ", rule_code="scam")
     assert term.text == "free iphone 15"
-    assert stamp() == before + 1 and catalog_key()[1] > generation
+    assert stamp() == before + 1
+    assert catalog_key()[1] > generation
     event = AuditEvent.objects.get(subject=f"term:{term.pk}")
     assert event.data == {
         "op": "add",
@@ -155,7 +162,9 @@ def test_terms_are_cleaned_unique_and_logged(staff: User) -> None:
         catalog.term_add(actor=staff, language="en", text="Free iPhone 15", rule_code="spam")
     assert duplicate.value.code == "term_exists"
     # The same text in another language is another term.
-    assert catalog.term_add(actor=staff, language="*", text="free iphone 15", rule_code="scam").language == "*"
+    assert (
+        catalog.term_add(actor=staff, language="*", text="free iphone 15", rule_code="scam").language == "*"
+    )
     for language, text, rule, code in [
         ("fr", "gratuit", "spam", "invalid_language"),
         ("en", "   ", "spam", "required"),
@@ -168,7 +177,8 @@ def test_terms_are_cleaned_unique_and_logged(staff: User) -> None:
     with pytest.raises(InvalidInput):
         catalog.term_add(actor=staff, language="en", text="ok term", rule_code="spam", action="delete")
     shadowed = catalog.term_set_shadow(actor=staff, term_id=term.pk, shadow=True)
-    assert shadowed.shadow and LexiconTerm.objects.get(pk=term.pk).shadow
+    assert shadowed.shadow
+    assert LexiconTerm.objects.get(pk=term.pk).shadow
     rejecting = catalog.term_update(actor=staff, term_id=term.pk, action="reject")
     assert (rejecting.action, rejecting.shadow) == ("reject", True)
     moved = stamp()
@@ -184,7 +194,10 @@ def test_terms_are_cleaned_unique_and_logged(staff: User) -> None:
 
 def test_bulk_add_is_idempotent(staff: User) -> None:
     specs = [TermSpec("en", f"spam phrase {n}", "spam") for n in range(30)]
-    specs += [TermSpec("zh", "加微信", "off-platform-sales"), TermSpec("zh", "加 微信", "spam")]  # listed, new
+    specs += [
+        TermSpec("zh", "加微信", "off-platform-sales"),
+        TermSpec("zh", "加 微信", "spam"),
+    ]  # listed, new
     before = LexiconTerm.objects.count()
     assert catalog.terms_bulk_add(actor=staff, terms=specs, batch_size=7) == 31
     assert LexiconTerm.objects.count() == before + 31
@@ -235,7 +248,9 @@ def test_invalid_domains_are_refused(typed: str) -> None:
 
 def test_domain_rules(staff: User) -> None:
     before = stamp()
-    denied = catalog.domain_rule_add(actor=staff, domain="https://www.scam.example/", verdict="deny", rule_code="scam")
+    denied = catalog.domain_rule_add(
+        actor=staff, domain="https://www.scam.example/", verdict="deny", rule_code="scam"
+    )
     assert (denied.domain, denied.rule and denied.rule.code) == ("scam.example", "scam")
     allowed = catalog.domain_rule_add(actor=staff, domain="wikipedia.org", verdict="allow")
     assert stamp() == before + 2
@@ -250,7 +265,13 @@ def test_domain_rules(staff: User) -> None:
         catalog.domain_rule_add(actor=staff, domain="other.example", verdict="maybe")
     catalog.domain_rule_remove(actor=staff, domain_rule_id=allowed.pk)
     assert not DomainRule.objects.filter(pk=allowed.pk).exists()
-    ops = list(AuditEvent.objects.filter(kind="catalogue.domain").order_by("seq").values_list("subject", "data__op"))
-    assert ops == [("domain:scam.example", "add"), ("domain:wikipedia.org", "add"), ("domain:wikipedia.org", "remove")]
+    ops = list(
+        AuditEvent.objects.filter(kind="catalogue.domain").order_by("seq").values_list("subject", "data__op")
+    )
+    assert ops == [
+        ("domain:scam.example", "add"),
+        ("domain:wikipedia.org", "add"),
+        ("domain:wikipedia.org", "remove"),
+    ]
     with pytest.raises(NotFound):
         catalog.domain_rule_remove(actor=staff, domain_rule_id=allowed.pk)
