@@ -197,3 +197,19 @@ def test_the_event_log_and_its_verifier(staff_api: Any, problem: Problem) -> Non
         "checked": 1,
         "broken": {"seq": 2, "reason": "its content does not match its hash"},
     }
+
+
+def test_a_staff_session_cookie_works_too(
+    make_member: Callable[..., User], cookie_api: Callable[[Any], Any], problem: Problem
+) -> None:
+    from django.test import Client
+
+    keeper = make_member("keeper")
+    User.objects.filter(pk=keeper.pk).update(is_staff=True)
+    browser = Client(enforce_csrf_checks=False)
+    browser.force_login(keeper)
+    client = cookie_api(browser)
+    added = client.post("/staff/lexicon", json={"language": "*", "text": "t.me/joinchat", "rule": "spam"})
+    assert added.status_code == 201
+    assert client.get("/staff/lexicon", data={"language": "*"}).json()["items"][0]["text"] == "t.me/joinchat"
+    assert client.delete(f"/staff/lexicon/{added.json()['id']}").status_code == 204

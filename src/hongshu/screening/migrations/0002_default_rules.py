@@ -52,8 +52,8 @@ RULES: list[tuple[str, int, str, str, str, str]] = [
         "色情低俗内容",
         "No sexually explicit images, videos or text, and no offers of sexual services. Content that "
         "sexualises minors is never allowed and is reported to the authorities.",
-        "禁止发布色情露骨的图片、视频或文字，禁止提供或招揽色情服务。任何将未成年人性化的内容一律禁止，"
-        "并将上报有关部门。",
+        "禁止发布色情露骨的图片、视频或文字，禁止提供或招揽色情服务。任何涉及未成年人的色情或性暗示内容"
+        "一律禁止，并将上报有关部门。",
     ),
     (
         "harassment",
@@ -101,7 +101,7 @@ RULES: list[tuple[str, int, str, str, str, str]] = [
         "违禁品与违法服务",
         "Don't buy, sell or promote drugs, weapons, forged documents, stolen accounts or any other illegal "
         "goods or services. Offers to sit exams or write fake reviews for others count too.",
-        "不得买卖或推广毒品、枪支管制刀具、伪造证件、盗来的账号等违法商品或服务，"
+        "不得买卖或推广毒品、枪支弹药、管制刀具、伪造证件、盗来的账号等违法商品或服务，"
         "代考、代写、刷好评也在此列。",
     ),
     (
