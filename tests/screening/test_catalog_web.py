@@ -9,11 +9,14 @@ import pytest
 from django.test import Client
 
 from hongshu.accounts.models import User
+from hongshu.core.audit import audit_append
+from hongshu.core.audit_seal import audit_unsealed
+from hongshu.core.models import AuditEvent
 from hongshu.screening.models import DomainRule, LexiconTerm, Rule
 
 pytestmark = pytest.mark.django_db
 
-STAFF_PAGES = ["/staff/rules", "/staff/lexicon", "/staff/domains"]
+STAFF_PAGES = ["/staff/rules", "/staff/lexicon", "/staff/domains", "/staff/audit"]
 
 
 def signed_in(user: User, language: str = "en") -> Client:
@@ -48,7 +51,7 @@ def test_visitors_go_to_sign_in_and_members_are_refused(
 ) -> None:
     term = LexiconTerm.objects.get(language="zh", text="加微信")
     posts = [
-        *STAFF_PAGES,
+        *STAFF_PAGES[:3],  # the event log page only reads
         f"/staff/lexicon/{term.pk}/remove",
         f"/staff/lexicon/{term.pk}/update",
         "/staff/domains/1/remove",
@@ -199,3 +202,27 @@ def test_staff_manage_domains(staff: User) -> None:
     assert "该域名已有规则。" in chinese.content.decode()
     assert client.post(f"/staff/domains/{row.pk}/remove").status_code == 302
     assert not DomainRule.objects.filter(pk=row.pk).exists()
+
+
+def test_the_event_log_page(staff: User) -> None:
+    client = signed_in(staff)
+    client.post("/staff/lexicon", {"language": "en", "text": "logged term", "rule": "spam"})
+    audit_append(kind="report.created", subject="note:7", data={"rule": "spam"})
+    page = client.get("/staff/audit").content.decode()
+    assert page.index('data-seq="2"') < page.index('data-seq="1"')  # newest first
+    assert "@keeper" in page
+    assert "catalogue.term" in page
+    assert "the system" in page
+    assert 'data-chain="' not in page  # verified only when asked
+    only = client.get("/staff/audit", {"subject": "note:7"}).content.decode()
+    assert 'data-seq="2"' in only
+    assert 'data-seq="1"' not in only
+    assert (
+        "Checked 2 entries: the chain holds." in client.get("/staff/audit", {"verify": "1"}).content.decode()
+    )
+    with audit_unsealed():
+        AuditEvent.objects.filter(seq=1).update(subject="term:0")
+    chinese = signed_in(staff, "zh-hans").get("/staff/audit", {"verify": "1"}).content.decode()
+    assert "事件日志" in chinese
+    assert 'data-chain="broken"' in chinese
+    assert "第 1 条记录已损坏" in chinese

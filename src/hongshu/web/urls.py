@@ -151,6 +151,7 @@ urlpatterns = [
     path("staff/lexicon", screening.staff_lexicon, name="staff-lexicon"),
     path("staff/lexicon/<id:term_id>/remove", screening.staff_term_remove, name="staff-term-remove"),
     path("staff/lexicon/<id:term_id>/update", screening.staff_term_update, name="staff-term-update"),
+    path("staff/audit", screening.staff_audit, name="staff-audit"),
     path("staff/domains", screening.staff_domains, name="staff-domains"),
     path(
         "staff/domains/<id:domain_rule_id>/remove", screening.staff_domain_remove, name="staff-domain-remove"

@@ -1,5 +1,6 @@
 """The community guidelines (/rules, for everyone) and the staff pages of the screening catalogue: rules with
-their versions, the lexicons and the domain rules. A refused form comes back with what was typed in it."""
+their versions, the lexicons and the domain rules, and the moderation event log. A refused form comes back with
+what was typed in it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hongshu.accounts.models import User
+from hongshu.core.audit import audit_page, audit_verify
 from hongshu.core.errors import Forbidden, ProblemError
 from hongshu.screening import catalog, selectors
 from hongshu.screening.models import Action, DomainRule, Severity
@@ -234,3 +236,25 @@ def staff_domain_remove(request: HttpRequest, domain_rule_id: int) -> HttpRespon
     catalog.domain_rule_remove(actor=_staff(request), domain_rule_id=domain_rule_id)
     messages.success(request, _("The domain rule was removed."))
     return redirect("staff-domains")
+
+
+@login_required
+@require_GET
+@page_view
+def staff_audit(request: HttpRequest) -> HttpResponse:
+    """The event log, newest first; the chain is verified only when asked (it reads the whole log)."""
+    _staff(request)
+    filters = {"subject": request.GET.get("subject", "")[:64], "kind": request.GET.get("kind", "")[:48]}
+    page = audit_page(
+        subject=filters["subject"], kind=filters["kind"], cursor=request.GET.get("cursor") or None
+    )
+    actor_ids = {event.actor_id for event in page.items if event.actor_id is not None}
+    handles = dict(User.objects.filter(pk__in=actor_ids).values_list("pk", "handle"))
+    verified = audit_verify() if request.GET.get("verify") else None
+    context = {
+        "events": [(event, handles.get(event.actor_id) if event.actor_id else None) for event in page.items],
+        "next_cursor": page.next_cursor,
+        "filters": filters,
+        "verified": verified,
+    }
+    return render(request, "web/staff/audit.html", context)
