@@ -17,6 +17,7 @@ from hongshu.web.views import (
     note_edit,
     profile,
     registration,
+    screening,
     search,
     security,
     settings,
@@ -144,6 +145,17 @@ urlpatterns = [
     path("about/", about.about, name="about"),
     # staff
     path("staff/settings", staff.staff_settings, name="staff-settings"),
+    # the community guidelines, and the staff pages of the screening catalogue
+    path("rules", screening.guidelines, name="rules"),
+    path("staff/rules", screening.staff_rules, name="staff-rules"),
+    path("staff/lexicon", screening.staff_lexicon, name="staff-lexicon"),
+    path("staff/lexicon/<id:term_id>/remove", screening.staff_term_remove, name="staff-term-remove"),
+    path("staff/lexicon/<id:term_id>/update", screening.staff_term_update, name="staff-term-update"),
+    path("staff/audit", screening.staff_audit, name="staff-audit"),
+    path("staff/domains", screening.staff_domains, name="staff-domains"),
+    path(
+        "staff/domains/<id:domain_rule_id>/remove", screening.staff_domain_remove, name="staff-domain-remove"
+    ),
     # two-factor sign-in and the security page: sessions, tokens, authenticator app, passkeys
     path("sign-in/verify", security.sign_in_verify, name="sign-in-verify"),
     path("sign-in/passkey/options", security.passwordless_options, name="sign-in-passwordless-options"),
