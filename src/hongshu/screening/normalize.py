@@ -1,0 +1,256 @@
+"""The normaliser the lexicon matcher reads text through: three forms of one text, each defeating the evasions
+that can be undone in it, applied identically to the listed terms and to the text they are matched against.
+
+- **latin** (English and any Latin-script term): NFKC (full-width and compatibility forms) → invisible
+  characters removed (zero-width, joiners, soft hyphens, bidi controls, tags) → look-alikes folded (Unicode
+  TR39 confusables from `confusable_homoglyphs`, accents and combining marks dropped) → casefold → letters
+  spaced out one by one joined (`f.r.e.e`, `s c a m`) → leetspeak read inside words that have letters
+  (`fr33`, `$c@m`; a number standing alone stays a number) → `l` and `1` read as `i` (they are drawn alike)
+  → runs of a letter collapsed to one. The result is a stream of tokens; a match must start at a token's
+  start and end at a token's end, so a listed word inside a longer word passes (Scunthorpe, classic).
+- **han** (Chinese terms): the same first steps, then only Han characters, ASCII letters and digits kept
+  (`加 微-信`, `加*微*信`) → Traditional folded to Simplified (OpenCC t2s) → runs of a character collapsed.
+- **pinyin** (Chinese terms written in Latin letters): the latin form's first steps without leetspeak (tone
+  digits are dropped instead) and tone marks removed with the accents, so `jiā wēi xìn`, `jia1wei1xin4` and
+  `JIA WEI XIN` all read `jiaweixin`. A listed Chinese term gets a pinyin reading only when it has at least
+  two syllables and five letters (`MIN_PINYIN_*`): shorter readings (`wei`, `dan`) are everyday English.
+
+A collapsed run remembers its length (`Stream.counts`): a match needs at least as many of each letter as
+the term has, so `freeee` matches "free" but `as` does not match "ass" nor `god` "good".
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pypinyin
+import regex
+
+from hongshu.textlib.chinese import to_simplified
+
+MIN_PINYIN_SYLLABLES = 2
+MIN_PINYIN_LETTERS = 5
+_MAX_PINYIN_READINGS = 16
+
+_HAN = regex.compile(r"\p{Han}")
+_NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9]+")
+_RUN = regex.compile(r"([a-z])\1+")
+_ANY_RUN = regex.compile(r"(.)\1+", regex.DOTALL)
+_RUN_OF = regex.compile(r"(.)\1*", regex.DOTALL)
+_TOKEN = regex.compile(r"[a-z0-9]+")
+_LETTERS = regex.compile(r"[a-z]+")
+# One character standing alone, then more of them, each behind at most three separators (not a line break,
+# not a Han character): `f.r.e.e`, `s c a m`, `$ c 4 m`.
+_SPACED = regex.compile(
+    r"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\p{Han}\n]{1,3}[a-z0-9@$](?![a-z0-9@$]))+"
+)
+_SPACED_CHAR = regex.compile(r"[a-z0-9@$]")
+# A word with at least one letter and one leet character (`fr33`, `$cam`, `sc@m`, `fr!end`).
+_LEET_WORD = regex.compile(
+    r"(?<![a-z0-9@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]+(?<=[a-z0-9])"
+)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+                       "@": "a", "$": "s", "!": "i", "|": "i"})  # fmt: skip
+_I_LIKE = str.maketrans({"l": "i"})
+
+# Characters nobody sees: zero-width space/joiners, marks of direction, soft hyphen, word joiner, BOM, the
+# Mongolian vowel separator, invisible operators, tag characters.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))
+    + list(range(0x202A, 0x202F))
+    + list(range(0x2060, 0x2070))
+    + list(range(0xFE00, 0xFE10))
+    + list(range(0xE0000, 0xE0080))
+)
+
+# Not folded even when TR39 lists them as look-alikes: Chinese, Japanese and Korean script and punctuation
+# (一 is not a dash, 口 not an o), which the han form reads as they are.
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}\u3000-\u303f\u2e80-\u2fdf]")
+_EXTRA_FOLDS = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "İ": "i", "ȷ": "j",
+                "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h", "ŧ": "t"}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str | None]:
+    """Look-alike → ASCII: TR39 confusables whose counterpart is one ASCII letter or digit, Latin letters
+    without their accents, regional-indicator letters, and combining marks dropped."""
+    from confusable_homoglyphs import confusables  # loads its JSON data (~0.1 s): only when first needed
+
+    table: dict[int, str | None] = {}
+
+    def ascii_target(candidates: list[str]) -> str | None:
+        letters = [c for c in candidates if c.isascii() and c.isalpha()]
+        digits = [c for c in candidates if c.isascii() and c.isdigit()]
+        return (sorted(letters, key=str.islower, reverse=True) + digits or [None])[0]
+
+    data: dict[str, list[dict[str, str]]] = confusables.confusables_data
+    reverse: dict[str, list[str]] = {}
+    for char, glyphs in data.items():
+        for glyph in glyphs:
+            reverse.setdefault(glyph["c"], []).append(char)
+            reverse.setdefault(char, []).append(glyph["c"])
+    for char, counterparts in reverse.items():
+        if len(char) == 1 and not char.isascii() and not _CJK.match(char):
+            target = ascii_target([c for c in counterparts if len(c) == 1])
+            if target is not None:
+                table[ord(char)] = target
+    for code in itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        stripped = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        if stripped and stripped.isascii() and stripped.isalnum():
+            table[code] = stripped
+    for code in range(0x1F1E6, 0x1F200):  # 🇸🇨🇦🇲
+        table[code] = chr(ord("a") + code - 0x1F1E6)
+    for code in range(0x300, 0x20000):
+        if unicodedata.category(chr(code)) == "Mn" and not _CJK.match(chr(code)):
+            table[code] = None
+    table.update({ord(k): v for k, v in _EXTRA_FOLDS.items()})
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One normalised form as matched: `text` is the form, `starts`/`ends` the offsets where a match may
+    begin and end (None: anywhere, for Han text), and `pieces` the form before runs collapsed, by token."""
+
+    text: str
+    starts: frozenset[int] | None
+    ends: frozenset[int] | None
+    pieces: tuple[str, ...]
+    _counts: list[list[int]] = field(default_factory=list, compare=False, repr=False)
+
+    def counts(self) -> list[int]:
+        """How many times each character of `text` stood in a row before collapsing (computed on demand:
+        only a candidate match needs it)."""
+        if not self._counts:
+            self._counts.append([len(m.group()) for piece in self.pieces for m in _RUN_OF.finditer(piece)])
+        return self._counts[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    steps: tuple[tuple[str, str], ...]
+    latin: Stream | None
+    pinyin: Stream | None
+    han: Stream | None
+
+
+def _token_stream(uncollapsed: str, pattern: regex.Pattern[str], *, bounded: bool = True) -> Stream:
+    pieces = tuple(pattern.findall(uncollapsed))
+    collapsed = [_RUN.sub(r"\1", piece) for piece in pieces]
+    ends = list(itertools.accumulate(map(len, collapsed)))
+    starts = [0, *ends[:-1]] if ends else []
+    return Stream("".join(collapsed), frozenset(starts), frozenset(ends), pieces)
+
+
+def _read_leet(match: regex.Match[str]) -> str:
+    return match.group().translate(_LEET)
+
+
+def _join_spaced(match: regex.Match[str]) -> str:
+    return "".join(_SPACED_CHAR.findall(match.group()))
+
+
+def _folded(text: str, steps: list[tuple[str, str]]) -> str:
+    """NFKC, invisible characters, look-alikes, casefold: the steps every form shares."""
+    if text.isascii():
+        lowered = text.lower()
+        if lowered != text:
+            steps.append(("casefold", lowered))
+        return lowered
+    current = text
+    for name, step in (
+        ("nfkc", lambda s: unicodedata.normalize("NFKC", s)),
+        ("invisible removed", lambda s: s.translate(_INVISIBLE)),
+        ("look-alikes folded", lambda s: s.translate(_fold_table())),
+        ("casefold", str.casefold),
+    ):
+        after = step(current)
+        if after != current:
+            steps.append((name, after))
+            current = after
+    return current
+
+
+def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = True) -> Normalised:
+    """Every form of `text` the matcher needs, with the steps that made them. A form is skipped (None) when
+    not asked for or when the text has nothing it could match (no Latin letter, no Han character)."""
+    steps: list[tuple[str, str]] = []
+    folded = _folded(text, steps)
+    latin_stream = pinyin_stream = han_stream = None
+    has_letters = _LETTERS.search(folded) is not None
+    if (latin or pinyin) and has_letters:
+        joined = _SPACED.sub(_join_spaced, folded)
+        if joined != folded:
+            steps.append(("spaced letters joined", joined))
+        if pinyin:
+            pinyin_stream = _token_stream(joined, _LETTERS)
+        if latin:
+            leet = _LEET_WORD.sub(_read_leet, joined)
+            if leet != joined:
+                steps.append(("leetspeak read", leet))
+            latin_stream = _token_stream(leet.translate(_I_LIKE), _TOKEN)
+            steps.append(("latin form", latin_stream.text))
+        if pinyin_stream is not None:
+            steps.append(("pinyin form", pinyin_stream.text))
+    if han and _HAN.search(folded):
+        kept = _NOT_HAN_FORM.sub("", folded)
+        simplified = to_simplified(kept)
+        if simplified != kept:
+            steps.append(("traditional → simplified", simplified))
+        han_stream = Stream(_ANY_RUN.sub(r"\1", simplified), None, None, (simplified,))
+        steps.append(("han form", han_stream.text))
+    return Normalised(tuple(steps), latin_stream, pinyin_stream, han_stream)
+
+
+def trace(text: str) -> tuple[tuple[str, str], ...]:
+    """(step, text after it) for every step that changed something, and each form computed."""
+    return analyse(text).steps
+
+
+def latin_form(text: str) -> str:
+    stream = analyse(text, pinyin=False, han=False).latin
+    return stream.text if stream else ""
+
+
+def han_form(text: str) -> str:
+    stream = analyse(text, latin=False, pinyin=False).han
+    return stream.text if stream else ""
+
+
+def pinyin_form(text: str) -> str:
+    """The pinyin stream of Latin-letter text (`Jiā wēi-xìn` → `jiaweixin`)."""
+    stream = analyse(text, latin=False, han=False).pinyin
+    return stream.text if stream else ""
+
+
+def has_han(text: str) -> bool:
+    return _HAN.search(text) is not None
+
+
+def term_pinyin(text: str) -> list[str]:
+    """Toneless pinyin readings of a Chinese term, syllables separated by spaces: the phrase reading first,
+    then other readings of characters with several (heteronyms) and `ü` written `v` or `u`, at most 16.
+    Empty when the term is too short to be read safely in Latin text (see module docstring)."""
+    simplified = to_simplified(unicodedata.normalize("NFKC", text).casefold())
+    chunks = [c for c in regex.split(r"(\p{Han})", simplified) if c.strip()]
+    phrase = [s for s in pypinyin.lazy_pinyin(simplified, errors="default") if s.strip()]
+    per_char: list[list[str]] = []
+    for chunk in chunks:
+        if _HAN.fullmatch(chunk):
+            per_char.append(list(dict.fromkeys(pypinyin.pinyin(chunk, style=pypinyin.Style.NORMAL, heteronym=True)[0])))
+        else:
+            per_char.append([chunk])
+    readings = [" ".join(phrase)]
+    for combination in itertools.islice(itertools.product(*per_char), _MAX_PINYIN_READINGS):
+        readings.append(" ".join(combination))
+    with_u = [r.replace("v", "u") for r in readings if "v" in r]
+    letters = [r for r in dict.fromkeys(readings + with_u)][:_MAX_PINYIN_READINGS]
+    return [
+        r
+        for r in letters
+        if len(r.split()) >= MIN_PINYIN_SYLLABLES and len(r.replace(" ", "")) >= MIN_PINYIN_LETTERS
+    ]
