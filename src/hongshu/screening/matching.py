@@ -13,14 +13,13 @@ state), so one instance serves every thread.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
 
-from hongshu.screening.normalize import Stream, analyse, has_han, term_pinyin
+from hongshu.screening.normalize import Stream, analyse, has_han, reading_stream, run_lengths, term_pinyin
 
 FORMS = ("latin", "han", "pinyin")
 
@@ -54,16 +53,13 @@ _Entry = tuple[int, tuple[int, ...]]
 def _variants(stream: Stream) -> Iterator[tuple[str, tuple[int, ...]]]:
     """The keys a term's stream is listed under: runs collapsed inside each token (`dm me` → `dmme`) and
     across the whole term (`dme`, needing two m's), since the text may join the words or not."""
-    yield stream.text, tuple(stream.counts())
-    whole = Stream("", None, None, ("".join(stream.pieces),))
-    runs = whole.counts()
-    collapsed = "".join(piece[0] for piece in _split_runs(whole.pieces[0]))
-    if collapsed != stream.text:
-        yield collapsed, tuple(runs)
-
-
-def _split_runs(text: str) -> list[str]:
-    return ["".join(group) for _, group in itertools.groupby(text)]
+    counts = tuple(stream.counts())
+    yield stream.text, counts
+    if len(stream.pieces) > 1:
+        whole = "".join(stream.pieces)
+        runs = run_lengths(whole)
+        if len(runs) != len(counts):
+            yield "".join(char for char, _ in runs), tuple(length for _, length in runs)
 
 
 class Matcher:
@@ -90,7 +86,7 @@ class Matcher:
             if has_han(term.text):
                 add("han", analyse(term.text, latin=False, pinyin=False).han, index)
                 for reading in term_pinyin(term.text):
-                    add("pinyin", analyse(reading, latin=False, han=False).pinyin, index)
+                    add("pinyin", reading_stream(reading), index)
             else:
                 add("latin", analyse(term.text, pinyin=False, han=False).latin, index)
         automatons: dict[str, Any] = {}
@@ -124,7 +120,7 @@ class Matcher:
             start = end - length
             if ends is not None and starts is not None and (end not in ends or start not in starts):
                 continue
-            counts = stream.counts()[start:end]
+            counts = stream.counts(start, end)
             for index, needed in entries:
                 if all(have >= need for have, need in zip(counts, needed, strict=True)):
                     term = self._terms[index]

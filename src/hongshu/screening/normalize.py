@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+
+import bisect
+import re
 
 import pypinyin
 import regex
@@ -33,25 +36,26 @@ from hongshu.textlib.chinese import to_simplified
 
 MIN_PINYIN_SYLLABLES = 2
 MIN_PINYIN_LETTERS = 5
-_MAX_PINYIN_READINGS = 16
+_MAX_PINYIN_READINGS = 8
 
 _HAN = regex.compile(r"\p{Han}")
 _NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9]+")
-_RUN = regex.compile(r"([a-z])\1+")
-_ANY_RUN = regex.compile(r"(.)\1+", regex.DOTALL)
-_RUN_OF = regex.compile(r"(.)\1*", regex.DOTALL)
-_TOKEN = regex.compile(r"[a-z0-9]+")
-_LETTERS = regex.compile(r"[a-z]+")
+# Plain ASCII patterns use `re`: several times faster than `regex` on them.
+_RUN = re.compile(r"([a-z])\1+")
+_ANY_RUN = re.compile(r"(.)\1+", re.DOTALL)
+_RUN_OF = re.compile(r"(.)\1*", re.DOTALL)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[a-z]+")
+_HAN_RANGES = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # One character standing alone, then more of them, each behind at most three separators (not a line break,
 # not a Han character): `f.r.e.e`, `s c a m`, `$ c 4 m`.
-_SPACED = regex.compile(
-    r"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\p{Han}\n]{1,3}[a-z0-9@$](?![a-z0-9@$]))+"
+_SPACED = re.compile(
+    rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\n{_HAN_RANGES}]{{1,3}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
-_SPACED_CHAR = regex.compile(r"[a-z0-9@$]")
-# A word with at least one letter and one leet character (`fr33`, `$cam`, `sc@m`, `fr!end`).
-_LEET_WORD = regex.compile(
-    r"(?<![a-z0-9@$!|])(?=[a-z0-9@$!|]*[a-z])(?=[a-z0-9@$!|]*[0-9@$!|])[a-z0-9@$!|]+(?<=[a-z0-9])"
-)
+_SPACED_CHAR = re.compile(r"[a-z0-9@$]")
+# A word with a leet character (`fr33`, `$cam`, `sc@m`, `fr!end`); read only if it has a letter too.
+_LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
+_HAS_LETTER = re.compile(r"[a-z]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                        "@": "a", "$": "s", "!": "i", "|": "i"})  # fmt: skip
 _I_LIKE = str.maketrans({"l": "i"})
@@ -120,14 +124,20 @@ class Stream:
     starts: frozenset[int] | None
     ends: frozenset[int] | None
     pieces: tuple[str, ...]
-    _counts: list[list[int]] = field(default_factory=list, compare=False, repr=False)
+    offsets: tuple[int, ...] = ()  # where each piece starts in `text`
 
-    def counts(self) -> list[int]:
-        """How many times each character of `text` stood in a row before collapsing (computed on demand:
-        only a candidate match needs it)."""
-        if not self._counts:
-            self._counts.append([len(m.group()) for piece in self.pieces for m in _RUN_OF.finditer(piece)])
-        return self._counts[0]
+    def counts(self, start: int = 0, end: int | None = None) -> list[int]:
+        """How many times each character of `text[start:end]` stood in a row before collapsing (computed on
+        demand: only a candidate match needs it). `start` is a piece's start when there are offsets."""
+        end = len(self.text) if end is None else end
+        first = bisect.bisect_right(self.offsets, start) - 1 if self.offsets else 0
+        skip = start - (self.offsets[first] if self.offsets else 0)
+        counts: list[int] = []
+        for piece in self.pieces[first:]:
+            counts += map(len, (m.group() for m in _RUN_OF.finditer(piece)))
+            if len(counts) >= end - start + skip:
+                break
+        return counts[skip : skip + end - start]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,19 +148,29 @@ class Normalised:
     han: Stream | None
 
 
-def _token_stream(uncollapsed: str, pattern: regex.Pattern[str], *, bounded: bool = True) -> Stream:
+def run_lengths(text: str) -> list[tuple[str, int]]:
+    """`"dmme"` → `[("d", 1), ("m", 2), ("e", 1)]`."""
+    return [(m.group(1), len(m.group())) for m in _RUN_OF.finditer(text)]
+
+
+def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
+    # Separators stand between tokens, so collapsing the whole text collapses inside tokens only.
     pieces = tuple(pattern.findall(uncollapsed))
-    collapsed = [_RUN.sub(r"\1", piece) for piece in pieces]
+    collapsed = pattern.findall(_RUN.sub(r"\1", uncollapsed))
     ends = list(itertools.accumulate(map(len, collapsed)))
-    starts = [0, *ends[:-1]] if ends else []
-    return Stream("".join(collapsed), frozenset(starts), frozenset(ends), pieces)
+    starts = (0, *ends[:-1]) if ends else ()
+    return Stream("".join(collapsed), frozenset(starts), frozenset(ends), pieces, starts)
 
 
-def _read_leet(match: regex.Match[str]) -> str:
-    return match.group().translate(_LEET)
+def _read_leet(match: re.Match[str]) -> str:
+    word = match.group()
+    core = word.rstrip("!|")  # `scam!`: the mark ends the sentence
+    if not _HAS_LETTER.search(core):
+        return word
+    return core.translate(_LEET) + word[len(core) :]
 
 
-def _join_spaced(match: regex.Match[str]) -> str:
+def _join_spaced(match: re.Match[str]) -> str:
     return "".join(_SPACED_CHAR.findall(match.group()))
 
 
@@ -231,19 +251,26 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of one Han character (pypinyin's heteronyms), most common first."""
+    return tuple(dict.fromkeys(pypinyin.pinyin(char, style=pypinyin.Style.NORMAL, heteronym=True)[0]))
+
+
+def reading_stream(reading: str) -> Stream:
+    """The pinyin stream of a reading `term_pinyin` gave (lowercase syllables and spaces): the same as
+    `analyse(reading).pinyin`, without the steps that cannot change it."""
+    return _token_stream(reading, _LETTERS)
+
+
 def term_pinyin(text: str) -> list[str]:
     """Toneless pinyin readings of a Chinese term, syllables separated by spaces: the phrase reading first,
-    then other readings of characters with several (heteronyms) and `ü` written `v` or `u`, at most 16.
+    then other readings of characters with several (heteronyms) and `ü` written `v` or `u`, at most 8.
     Empty when the term is too short to be read safely in Latin text (see module docstring)."""
     simplified = to_simplified(unicodedata.normalize("NFKC", text).casefold())
     chunks = [c for c in regex.split(r"(\p{Han})", simplified) if c.strip()]
     phrase = [s for s in pypinyin.lazy_pinyin(simplified, errors="default") if s.strip()]
-    per_char: list[list[str]] = []
-    for chunk in chunks:
-        if _HAN.fullmatch(chunk):
-            per_char.append(list(dict.fromkeys(pypinyin.pinyin(chunk, style=pypinyin.Style.NORMAL, heteronym=True)[0])))
-        else:
-            per_char.append([chunk])
+    per_char = [_readings(chunk) if _HAN.fullmatch(chunk) else (chunk,) for chunk in chunks]
     readings = [" ".join(phrase)]
     for combination in itertools.islice(itertools.product(*per_char), _MAX_PINYIN_READINGS):
         readings.append(" ".join(combination))
