@@ -36,7 +36,7 @@ class Hit:
     key: str  # the Term.key that matched
     term: str  # Term.text
     form: str  # which normalised form matched: "latin", "han" or "pinyin"
-    matched: str  # the normalised span that matched
+    matched: str  # the normalised span that matched (repeated letters kept as written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,5 +124,7 @@ class Matcher:
             for index, needed in entries:
                 if all(have >= need for have, need in zip(counts, needed, strict=True)):
                     term = self._terms[index]
-                    hit = Hit(term.key, term.text, form, stream.text[start:end])
+                    # Shown with its repeats, as written: `scammm`, not `scam`.
+                    matched = "".join(char * count for char, count in zip(stream.text[start:end], counts, strict=True))
+                    hit = Hit(term.key, term.text, form, matched)
                     hits.setdefault((hit.key, form, hit.matched), hit)

@@ -53,9 +53,9 @@ _SPACED = re.compile(
     rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\n{_HAN_RANGES}]{{1,3}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
-# A word with a leet character (`fr33`, `$cam`, `sc@m`, `fr!end`); read only if it has a letter too.
+# A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read unless it is all digits.
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
-_HAS_LETTER = re.compile(r"[a-z]")
+_NOT_A_NUMBER = re.compile(r"[a-z@$]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                        "@": "a", "$": "s", "!": "i", "|": "i"})  # fmt: skip
 _I_LIKE = str.maketrans({"l": "i"})
@@ -75,7 +75,13 @@ _INVISIBLE = dict.fromkeys(
 # (一 is not a dash, 口 not an o), which the han form reads as they are.
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}\u3000-\u303f\u2e80-\u2fdf]")
 _EXTRA_FOLDS = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ı": "i", "İ": "i", "ȷ": "j",
-                "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h", "ŧ": "t"}  # fmt: skip
+                "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ħ": "h", "ŧ": "t", "ĸ": "k"}  # fmt: skip
+# Greek and Cyrillic lower-case letters drawn like a Latin capital or letter that TR39 does not pair with an
+# ASCII one (it pairs м with ʍ, κ with ĸ): used where TR39 gives no ASCII counterpart.
+_SCRIPT_LOOKALIKES = {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "τ": "t", "κ": "k", "ν": "v",
+                      "ρ": "p", "ι": "i", "ω": "w", "ε": "e", "χ": "x", "γ": "y", "п": "n", "и": "u",
+                      "ѵ": "v", "ԁ": "d", "ɡ": "g"}  # fmt: skip
+_LATIN_NAME = regex.compile(r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +92,15 @@ def _fold_table() -> dict[int, str | None]:
 
     table: dict[int, str | None] = {}
 
+    def ascii_like(char: str) -> str:
+        # ᴛ (LATIN LETTER SMALL CAPITAL T) stands for t: TR39 pairs some look-alikes only with it.
+        if char.isascii():
+            return char
+        found = _LATIN_NAME.match(unicodedata.name(char, ""))
+        return found.group(1).lower() if found else char
+
     def ascii_target(candidates: list[str]) -> str | None:
+        candidates = [ascii_like(c) for c in candidates]
         letters = [c for c in candidates if c.isascii() and c.isalpha()]
         digits = [c for c in candidates if c.isascii() and c.isdigit()]
         return (sorted(letters, key=str.islower, reverse=True) + digits or [None])[0]
@@ -112,6 +126,13 @@ def _fold_table() -> dict[int, str | None]:
         if unicodedata.category(chr(code)) == "Mn" and not _CJK.match(chr(code)):
             table[code] = None
     table.update({ord(k): v for k, v in _EXTRA_FOLDS.items()})
+    for char, target in _SCRIPT_LOOKALIKES.items():
+        table.setdefault(ord(char), target)
+    # A letter's other case stands for the same ASCII letter (TR39 lists һ with h, not Һ with H).
+    for code, target in list(table.items()):
+        for mate in (chr(code).upper(), chr(code).lower()):
+            if target and len(mate) == 1 and not mate.isascii() and not _CJK.match(mate):
+                table.setdefault(ord(mate), target)
     return table
 
 
@@ -165,7 +186,7 @@ def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
 def _read_leet(match: re.Match[str]) -> str:
     word = match.group()
     core = word.rstrip("!|")  # `scam!`: the mark ends the sentence
-    if not _HAS_LETTER.search(core):
+    if not _NOT_A_NUMBER.search(core):  # `2024`, `455`: a number, not `ass`
         return word
     return core.translate(_LEET) + word[len(core) :]
 
