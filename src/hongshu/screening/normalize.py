@@ -42,8 +42,9 @@ _HAN = regex.compile(r"\p{Han}")
 _NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9]+")
 # Plain ASCII patterns use `re`: several times faster than `regex` on them.
 _RUN = re.compile(r"([a-z])\1+")
-_ANY_RUN = re.compile(r"(.)\1+", re.DOTALL)
-_RUN_OF = re.compile(r"(.)\1*", re.DOTALL)
+_ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
+# A run as the forms collapse it: a letter or Han character repeated, or one digit (`1000` stays `1000`).
+_RUN_OF = re.compile(r"([^0-9])\1*|[0-9]", re.DOTALL)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _LETTERS = re.compile(r"[a-z]+")
 _HAN_RANGES = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
@@ -53,9 +54,9 @@ _SPACED = re.compile(
     rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\n{_HAN_RANGES}]{{1,3}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
-# A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read unless it is all digits.
+# A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read if it has a letter or no digit.
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
-_NOT_A_NUMBER = re.compile(r"[a-z@$]")
+_NOT_A_NUMBER = re.compile(r"[a-z]|^[^0-9]*$")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                        "@": "a", "$": "s", "!": "i", "|": "i"})  # fmt: skip
 _I_LIKE = str.maketrans({"l": "i"})
@@ -80,7 +81,7 @@ _EXTRA_FOLDS = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"
 # ASCII one (it pairs м with ʍ, κ with ĸ): used where TR39 gives no ASCII counterpart.
 _SCRIPT_LOOKALIKES = {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "τ": "t", "κ": "k", "ν": "v",
                       "ρ": "p", "ι": "i", "ω": "w", "ε": "e", "χ": "x", "γ": "y", "п": "n", "и": "u",
-                      "ѵ": "v", "ԁ": "d", "ɡ": "g"}  # fmt: skip
+                      "ѵ": "v", "ԁ": "d", "ɡ": "g", "ς": "c"}  # fmt: skip
 _LATIN_NAME = regex.compile(r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
@@ -171,7 +172,7 @@ class Normalised:
 
 def run_lengths(text: str) -> list[tuple[str, int]]:
     """`"dmme"` → `[("d", 1), ("m", 2), ("e", 1)]`."""
-    return [(m.group(1), len(m.group())) for m in _RUN_OF.finditer(text)]
+    return [(m.group()[0], len(m.group())) for m in _RUN_OF.finditer(text)]
 
 
 def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
@@ -186,7 +187,7 @@ def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
 def _read_leet(match: re.Match[str]) -> str:
     word = match.group()
     core = word.rstrip("!|")  # `scam!`: the mark ends the sentence
-    if not _NOT_A_NUMBER.search(core):  # `2024`, `455`: a number, not `ass`
+    if not _NOT_A_NUMBER.search(core):  # `2024`, `455`, `$50`: a number, not `ass` or `so`
         return word
     return core.translate(_LEET) + word[len(core) :]
 
