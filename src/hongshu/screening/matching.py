@@ -46,8 +46,9 @@ class Scan:
     hits: tuple[Hit, ...]
 
 
-# What the automaton stores per normalised key: (index of the term, least run length of each character).
-_Entry = tuple[int, tuple[int, ...]]
+# What the automaton stores per normalised key: (index of the term, least run length of each character, or
+# None when every character is single: any text run satisfies it, so most candidates skip the counting).
+_Entry = tuple[int, tuple[int, ...] | None]
 
 
 def _variants(stream: Stream) -> Iterator[tuple[str, tuple[int, ...]]]:
@@ -80,7 +81,8 @@ class Matcher:
             if stream is None or not stream.text:
                 return
             for text, counts in _variants(stream):
-                keys[form].setdefault(text, []).append((index, counts))
+                needed = None if all(count == 1 for count in counts) else counts
+                keys[form].setdefault(text, []).append((index, needed))
 
         for index, term in enumerate(listed):
             if has_han(term.text):
@@ -120,11 +122,15 @@ class Matcher:
             start = end - length
             if ends is not None and starts is not None and (end not in ends or start not in starts):
                 continue
-            counts = stream.counts(start, end)
+            counts: list[int] | None = None
             for index, needed in entries:
-                if all(have >= need for have, need in zip(counts, needed, strict=True)):
-                    term = self._terms[index]
-                    # Shown with its repeats, as written: `scammm`, not `scam`.
-                    matched = "".join(char * count for char, count in zip(stream.text[start:end], counts, strict=True))
-                    hit = Hit(term.key, term.text, form, matched)
-                    hits.setdefault((hit.key, form, hit.matched), hit)
+                if needed is not None:
+                    counts = counts or stream.counts(start, end)
+                    if any(have < need for have, need in zip(counts, needed, strict=True)):
+                        continue
+                term = self._terms[index]
+                # Shown with its repeats, as written: `scammm`, not `scam`.
+                counts = counts or stream.counts(start, end)
+                matched = "".join(char * count for char, count in zip(stream.text[start:end], counts, strict=True))
+                hit = Hit(term.key, term.text, form, matched)
+                hits.setdefault((hit.key, form, hit.matched), hit)

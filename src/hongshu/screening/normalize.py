@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import bisect
@@ -147,16 +147,23 @@ class Stream:
     ends: frozenset[int] | None
     pieces: tuple[str, ...]
     offsets: tuple[int, ...] = ()  # where each piece starts in `text`
+    _whole: list[list[int]] = field(default_factory=list, compare=False, repr=False)  # counts, once computed
 
     def counts(self, start: int = 0, end: int | None = None) -> list[int]:
         """How many times each character of `text[start:end]` stood in a row before collapsing (computed on
-        demand: only a candidate match needs it). `start` is a piece's start when there are offsets."""
+        demand: only a candidate match needs it). With offsets (token streams), `start` is a token's start."""
         end = len(self.text) if end is None else end
-        first = bisect.bisect_right(self.offsets, start) - 1 if self.offsets else 0
-        skip = start - (self.offsets[first] if self.offsets else 0)
+        if not self.offsets:  # one piece (Han): count it once, keep the counts
+            if len(self.text) == len(self.pieces[0]):
+                return [1] * (end - start)
+            if not self._whole:
+                self._whole.append([len(m.group()) for m in _RUN_OF.finditer(self.pieces[0])])
+            return self._whole[0][start:end]
+        first = bisect.bisect_right(self.offsets, start) - 1
+        skip = start - self.offsets[first]
         counts: list[int] = []
         for piece in self.pieces[first:]:
-            counts += map(len, (m.group() for m in _RUN_OF.finditer(piece)))
+            counts += [len(m.group()) for m in _RUN_OF.finditer(piece)]
             if len(counts) >= end - start + skip:
                 break
         return counts[skip : skip + end - start]
