@@ -26,20 +26,132 @@ COMMON_HAN = (
     "些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建"
     "月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接"
 )
-EN_WORDS = (
-    "cash money loan deal offer prize bonus free win winner gift card crypto coin token wallet invest profit "
-    "income earn fast quick easy rich secret hot sexy girls boys date dating meet singles adult cam video live "
-    "click link visit site page bio follow followers likes views boost cheap replica luxury bags watch shoes "
-    "pills diet weight loss miracle cure doctor pharmacy casino bet betting poker slots lottery jackpot forex "
-    "signals trading bitcoin ether double triple guaranteed risk verified account login password bank transfer "
-    "urgent limited today now exclusive vip member club private message dm inbox whatsapp telegram snap kik "
-    "promo code discount coupon sale clearance outlet wholesale agent agency job hiring remote work home kit"
-).split()
+EN_WORDS = [
+    "cash",
+    "money",
+    "loan",
+    "deal",
+    "offer",
+    "prize",
+    "bonus",
+    "free",
+    "win",
+    "winner",
+    "gift",
+    "card",
+    "crypto",
+    "coin",
+    "token",
+    "wallet",
+    "invest",
+    "profit",
+    "income",
+    "earn",
+    "fast",
+    "quick",
+    "easy",
+    "rich",
+    "secret",
+    "hot",
+    "sexy",
+    "girls",
+    "boys",
+    "date",
+    "dating",
+    "meet",
+    "singles",
+    "adult",
+    "cam",
+    "video",
+    "live",
+    "click",
+    "link",
+    "visit",
+    "site",
+    "page",
+    "bio",
+    "follow",
+    "followers",
+    "likes",
+    "views",
+    "boost",
+    "cheap",
+    "replica",
+    "luxury",
+    "bags",
+    "watch",
+    "shoes",
+    "pills",
+    "diet",
+    "weight",
+    "loss",
+    "miracle",
+    "cure",
+    "doctor",
+    "pharmacy",
+    "casino",
+    "bet",
+    "betting",
+    "poker",
+    "slots",
+    "lottery",
+    "jackpot",
+    "forex",
+    "signals",
+    "trading",
+    "bitcoin",
+    "ether",
+    "double",
+    "triple",
+    "guaranteed",
+    "risk",
+    "verified",
+    "account",
+    "login",
+    "password",
+    "bank",
+    "transfer",
+    "urgent",
+    "limited",
+    "today",
+    "now",
+    "exclusive",
+    "vip",
+    "member",
+    "club",
+    "private",
+    "message",
+    "dm",
+    "inbox",
+    "whatsapp",
+    "telegram",
+    "snap",
+    "kik",
+    "promo",
+    "code",
+    "discount",
+    "coupon",
+    "sale",
+    "clearance",
+    "outlet",
+    "wholesale",
+    "agent",
+    "agency",
+    "job",
+    "hiring",
+    "remote",
+    "work",
+    "home",
+    "kit",
+]
 
 
 def _corpus_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_screening_corpus", ROOT / "scripts" / "make_screening_corpus.py")
-    assert spec is not None and spec.loader is not None
+    spec = importlib.util.spec_from_file_location(
+        "make_screening_corpus", ROOT / "scripts" / "make_screening_corpus.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -50,7 +162,11 @@ def synthetic_terms(count: int, rng: random.Random) -> list[Term]:
     english: set[str] = set()
     while len(english) < count:
         words = [
-            rng.choice(EN_WORDS) if rng.random() < 0.7 else "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+            rng.choice(EN_WORDS)
+            if rng.random() < 0.7
+            else "".join(
+                rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
+            )
             for _ in range(rng.randint(1, 3))
         ]
         english.add(" ".join(words))
@@ -65,7 +181,10 @@ def synthetic_terms(count: int, rng: random.Random) -> list[Term]:
 def notes(count: int, rng: random.Random, generator: ModuleType) -> list[str]:
     corpus = generator.Generator(2026)
     clean = {lang: [row["text"] for row in corpus.clean(600, lang)] for lang in ("en", "zh")}
-    spam = {lang: [row["text"] for row in corpus.evasions(generator.lexicon()) if row["language"] == lang] for lang in ("en", "zh")}
+    spam = {
+        lang: [row["text"] for row in corpus.evasions(generator.lexicon()) if row["language"] == lang]
+        for lang in ("en", "zh")
+    }
     out = []
     for i in range(count):
         lang = "en" if i % 2 == 0 else "zh"
@@ -111,13 +230,18 @@ def main() -> None:
     p50, p99 = statistics.median(latencies) / 1000, latencies[int(len(latencies) * 0.99)] / 1000
     wall_p99 = walls[int(len(walls) * 0.99)] / 1000
     mean_chars = statistics.mean(map(len, texts))
-    print(f"{len(matcher):,} terms built in {build:.2f} s; {len(texts):,} notes, mean {mean_chars:.0f} characters")
-    print("| terms | notes | notes/s (CPU) | notes/s (wall) | p50 µs (CPU) | p99 µs (CPU) | p99 µs (wall) | notes with a hit |")
+    print(
+        f"{len(matcher):,} terms built in {build:.2f} s; {len(texts):,} notes, mean {mean_chars:.0f} characters"
+    )
+    print(
+        "| terms | notes | notes/s (CPU) | notes/s (wall) | p50 µs (CPU) | p99 µs (CPU) | p99 µs (wall) | notes with a hit |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     print(
         f"| {len(matcher):,} | {len(texts):,} | {len(texts) / elapsed_cpu:,.0f} | {len(texts) / elapsed_wall:,.0f} "
         f"| {p50:.0f} | {p99:.0f} | {wall_p99:.0f} | {flagged:,} |"
     )
+
 
 if __name__ == "__main__":
     main()

@@ -192,8 +192,9 @@ class Generator:
         simple: dict[str, Callable[[str], str]] = {
             "fullwidth": _fullwidth,
             "case": lambda t: "".join(c.upper() if rng.random() < 0.5 else c for c in t.title()),
-            "zero_width": lambda t: "".join(c + (rng.choice(ZERO_WIDTH) if c != " " else "") for c in t[:-1])
-            + t[-1],
+            "zero_width": lambda t: (
+                "".join(c + (rng.choice(ZERO_WIDTH) if c != " " else "") for c in t[:-1]) + t[-1]
+            ),
             "spaces": lambda t: self._spread(t, [" "]),
             "punctuation": lambda t: self._spread(t, PUNCTUATION[:5]),
             "symbols": lambda t: self._spread(t, SYMBOLS),
@@ -222,7 +223,8 @@ class Generator:
         swappable = [i for i, c in enumerate(text) if c in table]
         keep = {self.rng.choice(swappable)} if swappable else set()
         return "".join(
-            table[c] if c in table and (i in keep or self.rng.random() < rate) else c for i, c in enumerate(text)
+            table[c] if c in table and (i in keep or self.rng.random() < rate) else c
+            for i, c in enumerate(text)
         )
 
     def _leet(self, text: str) -> str:
@@ -254,17 +256,23 @@ class Generator:
             i = rng.choice(chars)
             return term[:i] + self.compat[term[i]] + term[i + 1 :], [kind]
         simple: dict[str, Callable[[], str]] = {
-            "fullwidth": lambda: _fullwidth(term) if not pure_han else rng.choice(["＊", "　", "－", "．"]).join(term),
+            "fullwidth": lambda: (
+                _fullwidth(term) if not pure_han else rng.choice(["＊", "　", "－", "．"]).join(term)
+            ),
             "zero_width": lambda: "".join(c + rng.choice(ZERO_WIDTH) for c in term[:-1]) + term[-1],
             "spaces": lambda: rng.choice([" ", "  ", "\u3000"]).join(term),
             "punctuation": lambda: rng.choice(PUNCTUATION).join(term),
             "symbols": lambda: rng.choice(SYMBOLS).join(term),
-            "repeated": lambda: "".join(c * (rng.randint(2, 3) if rng.random() < 0.5 else 1) for c in term)
-            if len(term) > 2
-            else term[0] * 2 + term[1:] * 2,
+            "repeated": lambda: (
+                "".join(c * (rng.randint(2, 3) if rng.random() < 0.5 else 1) for c in term)
+                if len(term) > 2
+                else term[0] * 2 + term[1:] * 2
+            ),
             "pinyin_toneless": lambda: " ".join(reading),
             "pinyin_joined": lambda: "".join(reading),
-            "pinyin_tones": lambda: rng.choice([" ", ""]).join(pypinyin.lazy_pinyin(term, style=pypinyin.Style.TONE)),
+            "pinyin_tones": lambda: rng.choice([" ", ""]).join(
+                pypinyin.lazy_pinyin(term, style=pypinyin.Style.TONE)
+            ),
             "pinyin_tone_digits": lambda: rng.choice([" ", ""]).join(
                 pypinyin.lazy_pinyin(term, style=pypinyin.Style.TONE3, neutral_tone_with_five=True)
             ),
@@ -322,7 +330,9 @@ def main() -> None:
     evasions = generator.evasions(terms)
     clean = generator.clean(args.clean, "en") + generator.clean(args.clean, "zh")
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "lexicon.json").write_text(json.dumps(terms, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (args.out / "lexicon.json").write_text(
+        json.dumps(terms, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     for name, rows in (("evasions.jsonl", evasions), ("clean.jsonl", clean)):
         with (args.out / name).open("w", encoding="utf-8") as out:
             for row in rows:

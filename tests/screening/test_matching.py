@@ -116,7 +116,12 @@ def test_chinese_near_misses_pass(matcher: Matcher) -> None:
 
 def test_english_terms_never_match_han_and_chinese_only_through_pinyin(matcher: Matcher) -> None:
     hits = matcher.scan("加微信 jiaweixin scam").hits
-    assert {(hit.key, hit.form) for hit in hits} == {("wx", "han"), ("wei", "han"), ("wx", "pinyin"), ("scam", "latin")}
+    assert {(hit.key, hit.form) for hit in hits} == {
+        ("wx", "han"),
+        ("wei", "han"),
+        ("wx", "pinyin"),
+        ("scam", "latin"),
+    }
 
 
 def test_a_hit_names_the_form_and_the_span_as_written(matcher: Matcher) -> None:

@@ -93,7 +93,8 @@ def test_han_form_is_empty_without_han() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["jia wei xin", "jiaweixin", "JIA WEI XIN", "jiā wēi xìn", "jiāwēixìn", "jia1 wei1 xin4", "jia1wei1xin4"]
+    "text",
+    ["jia wei xin", "jiaweixin", "JIA WEI XIN", "jiā wēi xìn", "jiāwēixìn", "jia1 wei1 xin4", "jia1wei1xin4"],
 )
 def test_pinyin_form_drops_tones_spaces_and_case(text: str) -> None:
     assert pinyin_form(text) == "jiaweixin"

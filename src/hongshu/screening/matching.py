@@ -110,12 +110,18 @@ class Matcher:
             text, latin="latin" in automatons, pinyin="pinyin" in automatons, han="han" in automatons
         )
         hits: dict[tuple[str, str, str], Hit] = {}
-        for form, stream in (("latin", normalised.latin), ("han", normalised.han), ("pinyin", normalised.pinyin)):
+        for form, stream in (
+            ("latin", normalised.latin),
+            ("han", normalised.han),
+            ("pinyin", normalised.pinyin),
+        ):
             if stream is not None and form in automatons:
                 self._scan_stream(form, stream, automatons[form], hits)
         return Scan(text, normalised.steps, tuple(hits.values()))
 
-    def _scan_stream(self, form: str, stream: Stream, automaton: Any, hits: dict[tuple[str, str, str], Hit]) -> None:
+    def _scan_stream(
+        self, form: str, stream: Stream, automaton: Any, hits: dict[tuple[str, str, str], Hit]
+    ) -> None:
         starts, ends = stream.starts, stream.ends
         for last, (length, entries) in automaton.iter(stream.text):
             end = last + 1
@@ -131,6 +137,8 @@ class Matcher:
                 term = self._terms[index]
                 # Shown with its repeats, as written: `scammm`, not `scam`.
                 counts = counts or stream.counts(start, end)
-                matched = "".join(char * count for char, count in zip(stream.text[start:end], counts, strict=True))
+                matched = "".join(
+                    char * count for char, count in zip(stream.text[start:end], counts, strict=True)
+                )
                 hit = Hit(term.key, term.text, form, matched)
                 hits.setdefault((hit.key, form, hit.matched), hit)

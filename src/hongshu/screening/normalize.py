@@ -21,13 +21,12 @@ the term has, so `freeee` matches "free" but `as` does not match "ass" nor `god`
 
 from __future__ import annotations
 
+import bisect
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import bisect
-import re
 
 import pypinyin
 import regex
@@ -47,7 +46,9 @@ _ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
 _RUN_OF = re.compile(r"([^0-9])\1*|[0-9]", re.DOTALL)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _LETTERS = re.compile(r"[a-z]+")
-_HAN_RANGES = "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_HAN_RANGES = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+)
 # One character standing alone, then more of them, each behind at most three separators (not a line break,
 # not a Han character): `f.r.e.e`, `s c a m`, `$ c 4 m`.
 _SPACED = re.compile(
@@ -64,12 +65,14 @@ _I_LIKE = str.maketrans({"l": "i"})
 # Characters nobody sees: zero-width space/joiners, marks of direction, soft hyphen, word joiner, BOM, the
 # Mongolian vowel separator, invisible operators, tag characters.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
-    + list(range(0x200B, 0x2010))
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2070))
-    + list(range(0xFE00, 0xFE10))
-    + list(range(0xE0000, 0xE0080))
+    itertools.chain(
+        (0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0),
+        range(0x200B, 0x2010),
+        range(0x202A, 0x202F),
+        range(0x2060, 0x2070),
+        range(0xFE00, 0xFE10),
+        range(0xE0000, 0xE0080),
+    )
 )
 
 # Not folded even when TR39 lists them as look-alikes: Chinese, Japanese and Korean script and punctuation
@@ -85,55 +88,72 @@ _SCRIPT_LOOKALIKES = {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "τ
 _LATIN_NAME = regex.compile(r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str | None]:
-    """Look-alike → ASCII: TR39 confusables whose counterpart is one ASCII letter or digit, Latin letters
-    without their accents, regional-indicator letters, and combining marks dropped."""
+def _ascii_like(char: str) -> str:
+    # ᴛ (LATIN LETTER SMALL CAPITAL T) stands for t: TR39 pairs some look-alikes only with it.
+    if char.isascii():
+        return char
+    found = _LATIN_NAME.match(unicodedata.name(char, ""))
+    return found.group(1).lower() if found else char
+
+
+def _ascii_target(candidates: list[str]) -> str | None:
+    """The ASCII letter (lower case first), else digit, among a character's look-alikes."""
+    folded = [_ascii_like(c) for c in candidates]
+    letters = sorted((c for c in folded if c.isascii() and c.isalpha()), key=str.islower, reverse=True)
+    digits = [c for c in folded if c.isascii() and c.isdigit()]
+    return next(iter(letters + digits), None)
+
+
+def _tr39_folds() -> dict[int, str | None]:
+    """TR39 confusables whose counterpart (either way round) is one ASCII letter or digit."""
     from confusable_homoglyphs import confusables  # loads its JSON data (~0.1 s): only when first needed
 
-    table: dict[int, str | None] = {}
-
-    def ascii_like(char: str) -> str:
-        # ᴛ (LATIN LETTER SMALL CAPITAL T) stands for t: TR39 pairs some look-alikes only with it.
-        if char.isascii():
-            return char
-        found = _LATIN_NAME.match(unicodedata.name(char, ""))
-        return found.group(1).lower() if found else char
-
-    def ascii_target(candidates: list[str]) -> str | None:
-        candidates = [ascii_like(c) for c in candidates]
-        letters = [c for c in candidates if c.isascii() and c.isalpha()]
-        digits = [c for c in candidates if c.isascii() and c.isdigit()]
-        return (sorted(letters, key=str.islower, reverse=True) + digits or [None])[0]
-
     data: dict[str, list[dict[str, str]]] = confusables.confusables_data
-    reverse: dict[str, list[str]] = {}
+    pairs: dict[str, list[str]] = {}
     for char, glyphs in data.items():
         for glyph in glyphs:
-            reverse.setdefault(glyph["c"], []).append(char)
-            reverse.setdefault(char, []).append(glyph["c"])
-    for char, counterparts in reverse.items():
+            pairs.setdefault(glyph["c"], []).append(char)
+            pairs.setdefault(char, []).append(glyph["c"])
+    table: dict[int, str | None] = {}
+    for char, counterparts in pairs.items():
         if len(char) == 1 and not char.isascii() and not _CJK.match(char):
-            target = ascii_target([c for c in counterparts if len(c) == 1])
+            target = _ascii_target([c for c in counterparts if len(c) == 1])
             if target is not None:
                 table[ord(char)] = target
+    return table
+
+
+def _accent_folds() -> dict[int, str | None]:
+    """Latin letters without their accents (é → e, ǎ → a), and combining marks dropped (s̶ → s)."""
+    table: dict[int, str | None] = {}
     for code in itertools.chain(range(0xC0, 0x250), range(0x1E00, 0x1F00)):
-        stripped = "".join(c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c))
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
         if stripped and stripped.isascii() and stripped.isalnum():
             table[code] = stripped
-    for code in range(0x1F1E6, 0x1F200):  # 🇸🇨🇦🇲
-        table[code] = chr(ord("a") + code - 0x1F1E6)
-    for code in range(0x300, 0x20000):
-        if unicodedata.category(chr(code)) == "Mn" and not _CJK.match(chr(code)):
-            table[code] = None
+    table.update(
+        (code, None)
+        for code in range(0x300, 0x20000)
+        if unicodedata.category(chr(code)) == "Mn" and not _CJK.match(chr(code))
+    )
+    return table
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str | None]:
+    """Look-alike → ASCII: TR39 confusables, accents, regional-indicator letters (🇸🇨🇦🇲), a few Greek and
+    Cyrillic letters TR39 leaves out, and each of these in its other case."""
+    table = _tr39_folds()
+    table.update(_accent_folds())
+    table.update((code, chr(ord("a") + code - 0x1F1E6)) for code in range(0x1F1E6, 0x1F200))
     table.update({ord(k): v for k, v in _EXTRA_FOLDS.items()})
     for char, target in _SCRIPT_LOOKALIKES.items():
         table.setdefault(ord(char), target)
     # A letter's other case stands for the same ASCII letter (TR39 lists һ with h, not Һ with H).
-    for code, target in list(table.items()):
+    for code, folded in list(table.items()):
         for mate in (chr(code).upper(), chr(code).lower()):
-            if target and len(mate) == 1 and not mate.isascii() and not _CJK.match(mate):
-                table.setdefault(ord(mate), target)
+            if folded and len(mate) == 1 and not mate.isascii() and not _CJK.match(mate):
+                table.setdefault(ord(mate), folded)
     return table
 
 
@@ -301,12 +321,10 @@ def term_pinyin(text: str) -> list[str]:
     phrase = [s for s in pypinyin.lazy_pinyin(simplified, errors="default") if s.strip()]
     per_char = [_readings(chunk) if _HAN.fullmatch(chunk) else (chunk,) for chunk in chunks]
     readings = [" ".join(phrase)]
-    for combination in itertools.islice(itertools.product(*per_char), _MAX_PINYIN_READINGS):
-        readings.append(" ".join(combination))
-    with_u = [r.replace("v", "u") for r in readings if "v" in r]
-    letters = [r for r in dict.fromkeys(readings + with_u)][:_MAX_PINYIN_READINGS]
+    readings += (" ".join(c) for c in itertools.islice(itertools.product(*per_char), _MAX_PINYIN_READINGS))
+    readings += [r.replace("v", "u") for r in readings if "v" in r]
     return [
         r
-        for r in letters
+        for r in list(dict.fromkeys(readings))[:_MAX_PINYIN_READINGS]
         if len(r.split()) >= MIN_PINYIN_SYLLABLES and len(r.replace(" ", "")) >= MIN_PINYIN_LETTERS
     ]
