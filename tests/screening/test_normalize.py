@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hongshu.screening.matching import Matcher, Term
 from hongshu.screening.normalize import (
     MIN_PINYIN_LETTERS,
     analyse,
@@ -132,3 +137,37 @@ def test_trace_of_plain_text_only_shows_the_forms() -> None:
     assert [name for name, _ in trace("你好")] == ["han form"]
     assert [name for name, _ in trace("你好")] == ["han form"]
     assert ("traditional → simplified", "兼职日结") in trace("兼職日結")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_normalises_to_the_alphabet_of_each_form(text: str) -> None:
+    normalised = analyse(text)
+    if normalised.latin is not None:
+        assert re.fullmatch(r"[a-z0-9]*", normalised.latin.text)
+        assert len(normalised.latin.counts()) == len(normalised.latin.text)
+    if normalised.pinyin is not None:
+        assert re.fullmatch(r"[a-z]*", normalised.pinyin.text)
+    if normalised.han is not None:
+        assert len(normalised.han.counts()) == len(normalised.han.text)
+    assert all(isinstance(name, str) and isinstance(after, str) for name, after in normalised.steps)
+
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
+SIMPLIFIED = "加微信兼职日结免费领取私聊代购刷单红薯火锅旅行周末早餐咖啡"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=3), st.sampled_from([" ", " . ", "-", "\u200b ", "  "]))
+def test_a_latin_term_always_matches_itself_between_words(words: list[str], separator: str) -> None:
+    term = " ".join(words)
+    matcher = Matcher.build([Term("t", term, "en")])
+    text = f"look{separator}{term.upper()}{separator}now"
+    assert {hit.key for hit in matcher.scan(text).hits} == {"t"}, analyse(text).steps
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=SIMPLIFIED, min_size=1, max_size=6))
+def test_a_chinese_term_always_matches_itself_in_a_sentence(term: str) -> None:
+    matcher = Matcher.build([Term("t", term, "zh")])
+    assert "t" in {hit.key for hit in matcher.scan(f"今天，{term}。").hits}
