@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -10,7 +11,10 @@ from hypothesis import strategies as st
 
 from hongshu.screening.matching import Matcher, Term
 from hongshu.screening.normalize import (
+    _INVISIBLE,
+    _PLAIN,
     MIN_PINYIN_LETTERS,
+    _fold_table,
     analyse,
     han_form,
     latin_form,
@@ -48,6 +52,12 @@ from hongshu.screening.normalize import (
 )
 def test_latin_form_undoes_each_evasion(text: str, expected: str) -> None:
     assert latin_form(text) == expected
+
+
+def test_plain_text_needs_no_folding() -> None:
+    # `_folded` skips the invisible and look-alike passes on text `_PLAIN` matches: none of it may be in them
+    plain = [code for code in itertools.chain(_fold_table(), _INVISIBLE) if _PLAIN.fullmatch(chr(code))]
+    assert plain == []
 
 
 def test_numbers_stay_numbers_and_sentence_marks_are_not_letters() -> None:

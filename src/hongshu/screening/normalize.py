@@ -85,6 +85,9 @@ _EXTRA_FOLDS = {"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"
 _SCRIPT_LOOKALIKES = {"м": "m", "т": "t", "к": "k", "н": "h", "в": "b", "τ": "t", "κ": "k", "ν": "v",
                       "ρ": "p", "ι": "i", "ω": "w", "ε": "e", "χ": "x", "γ": "y", "п": "n", "и": "u",
                       "ѵ": "v", "ԁ": "d", "ɡ": "g", "ς": "c"}  # fmt: skip
+# Text made only of these has nothing invisible or to fold (tests/screening/test_normalize.py checks it):
+# ASCII, general punctuation, CJK punctuation and the unified ideographs.
+_PLAIN = re.compile(r"[\x00-\x7f\u2010-\u2027\u2030-\u205e\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff]*")
 _LATIN_NAME = regex.compile(r"^LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z])\b")
 
 
@@ -230,18 +233,19 @@ def _folded(text: str, steps: list[tuple[str, str]]) -> str:
         if lowered != text:
             steps.append(("casefold", lowered))
         return lowered
-    current = text
-    for name, step in (
-        ("nfkc", lambda s: unicodedata.normalize("NFKC", s)),
-        ("invisible removed", lambda s: s.translate(_INVISIBLE)),
-        ("look-alikes folded", lambda s: s.translate(_fold_table())),
-        ("casefold", str.casefold),
-    ):
-        after = step(current)
-        if after != current:
-            steps.append((name, after))
-            current = after
-    return current
+    current = unicodedata.normalize("NFKC", text)
+    if current != text:
+        steps.append(("nfkc", current))
+    if not _PLAIN.fullmatch(current):  # most Chinese notes: nothing to remove or fold, skip two passes
+        for name, table in (("invisible removed", _INVISIBLE), ("look-alikes folded", _fold_table())):
+            after = current.translate(table)
+            if after != current:
+                steps.append((name, after))
+                current = after
+    folded = current.casefold()
+    if folded != current:
+        steps.append(("casefold", folded))
+    return folded
 
 
 def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = True) -> Normalised:
