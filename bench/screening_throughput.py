@@ -238,6 +238,7 @@ def main() -> None:
     print(
         f"{len(matcher):,} terms built in {build:.2f} s; {len(texts):,} notes, mean {mean_chars:.0f} characters"
     )
+    print(", ".join(f"{language} notes {rate:,.0f}/s (CPU)" for language, rate in per_language.items()))
     print(
         "| terms | notes | notes/s (CPU) | notes/s (wall) | p50 µs (CPU) | p99 µs (CPU) | p99 µs (wall) | notes with a hit |"
     )
