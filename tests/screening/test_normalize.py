@@ -127,6 +127,8 @@ def test_short_pinyin_is_not_listed() -> None:
     assert term_pinyin("微") == []
     assert all(len(r.replace(" ", "")) >= MIN_PINYIN_LETTERS for r in term_pinyin("赌博"))
     assert term_pinyin("赌博") == []
+    assert term_pinyin("日赚1000") == []  # digits have no pinyin: `rizhuan` alone would be a weaker term
+    assert term_pinyin("加vx")[0] == "jia vx"
 
 
 def test_trace_names_each_step_that_changed_the_text() -> None:

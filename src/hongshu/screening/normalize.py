@@ -15,6 +15,10 @@ that can be undone in it, applied identically to the listed terms and to the tex
   `JIA WEI XIN` all read `jiaweixin`. A listed Chinese term gets a pinyin reading only when it has at least
   two syllables and five letters (`MIN_PINYIN_*`): shorter readings (`wei`, `dan`) are everyday English.
 
+The steps a scan records, each only when it changed the text: `nfkc`, `invisible removed`, `look-alikes
+folded`, `casefold`, `spaced letters joined`, `leetspeak read`; then each form computed: `latin form`,
+`pinyin form`, `traditional → simplified` (when it changed something) and `han form`.
+
 A collapsed run remembers its length (`Stream.counts`): a match needs at least as many of each letter as
 the term has, so `freeee` matches "free" but `as` does not match "ass" nor `god` "good".
 """
@@ -322,6 +326,8 @@ def term_pinyin(text: str) -> list[str]:
     Empty when the term is too short to be read safely in Latin text (see module docstring)."""
     simplified = to_simplified(unicodedata.normalize("NFKC", text).casefold())
     chunks = [c for c in regex.split(r"(\p{Han})", simplified) if c.strip()]
+    if not all(_HAN.fullmatch(c) or _LETTERS.fullmatch(c.strip()) for c in chunks):
+        return []  # `日赚1000`: the pinyin stream has no digits, so it would read `rizhuan` alone
     phrase = [s for s in pypinyin.lazy_pinyin(simplified, errors="default") if s.strip()]
     per_char = [_readings(chunk) if _HAN.fullmatch(chunk) else (chunk,) for chunk in chunks]
     readings = [" ".join(phrase)]
