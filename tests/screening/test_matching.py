@@ -24,6 +24,9 @@ TERMS = [
     Term("of", "onlyfans", "en"),
     Term("dm", "dm me", "en"),
     Term("good", "good", "*"),
+    Term("anal", "anal", "en"),
+    Term("whore", "whore", "en"),
+    Term("loser", "loser", "en"),
 ]
 
 
@@ -102,11 +105,35 @@ def test_chinese_evasions_hit(matcher: Matcher, text: str, key: str) -> None:
         "this is camp",  # `is camp` is not `scam`
         "scampi and scamper",
         "Room 455 costs $50",
-        "I went to the market and bought some wei fruit",  # a one-syllable pinyin term stays Chinese-only
+        "20 s after a 5 s warm-up",  # a short spaced run with a number is not leetspeak
+        "Booked a nail salon for an all-day pamper",  # words joined across a space: not `anal`
+        "Who're you bringing? Looser jeans, the annals of fashion",  # `who're`, a doubled letter
+        "the scamp is in class",
     ],
 )
 def test_innocent_words_pass(matcher: Matcher, text: str) -> None:
     assert keys(matcher, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [
+        ("scam", True),
+        ("scammm", True),  # stretched: three or more
+        ("scamm", False),  # one letter doubled makes another word (looser, annal), so it is not stretched
+        ("s c a m", True),  # spaced out one by one: one token
+        ("sc am", False),  # a word split in two is two words (`a nail`, `an all`)
+        ("freeiphone", True),  # the term's words may be joined
+        ("fre eiphone", False),
+    ],
+)
+def test_how_words_and_repeats_are_read(text: str, hit: bool) -> None:
+    matcher = Matcher.build([Term("scam", "scam", "en"), Term("iphone", "free iphone", "en")])
+    assert bool(matcher.scan(text).hits) is hit
+
+
+def test_a_one_syllable_chinese_term_is_not_read_in_latin_text(matcher: Matcher) -> None:
+    assert keys(matcher, "I went to the market and bought some wei fruit") == set()
 
 
 def test_chinese_near_misses_pass(matcher: Matcher) -> None:

@@ -36,6 +36,8 @@ from hongshu.screening.normalize import (
         ("s.c.a.m", "scam"),  # punctuation between letters
         ("s*c*a*m", "scam"),  # symbols between letters
         ("s - c - a - m", "scam"),
+        ("s\nc\na\nm", "scam"),  # one letter a line
+        ("s  -  c  -  a  -  m", "scam"),
         ("scammmm", "scam"),  # repeated letters
         ("ѕсаm", "scam"),  # Cyrillic look-alikes (TR39)
         ("ЅСАМ", "scam"),  # Cyrillic capitals

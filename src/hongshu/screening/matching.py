@@ -4,8 +4,10 @@ Aho-Corasick automaton per form; a text is normalised once and each form it has 
 A term is routed by its script, not its `language`: a term with a Han character is matched in the han form
 and, read as pinyin, in the pinyin form; any other term in the latin form. So an English term never matches
 Han text and a Chinese one reaches Latin text only through its pinyin. A candidate from the automaton counts
-only if it starts and ends on token boundaries (latin, pinyin) and each of its letters stood at least as many
-times in a row as in the term (see `Stream.counts`).
+only if it starts and ends on token boundaries (latin, pinyin), every token boundary inside it is one the term
+has too (`a nail` is not `anal`, `who're` not `whore`; `freeiphone` is still `free iphone`: the text may
+join the term's words, not split them), and each of its letters stood as many times in a row as in the term, or
+was stretched (`STRETCHED`; see `Stream.counts`). Letters spaced out one by one are one token (`s c a m`), so they still hit.
 
 A built `Matcher` is never changed: scanning reads the automatons (pyahocorasick iterators hold their own
 state), so one instance serves every thread.
@@ -13,6 +15,7 @@ state), so one instance serves every thread.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -46,21 +49,35 @@ class Scan:
     hits: tuple[Hit, ...]
 
 
-# What the automaton stores per normalised key: (index of the term, least run length of each character, or
-# None when every character is single: any text run satisfies it, so most candidates skip the counting).
-_Entry = tuple[int, tuple[int, ...] | None]
+# What the automaton stores per normalised key: the index of the term; the least run length of each
+# character, or None when every character is single (any text satisfies it, so most candidates skip the
+# counting); and the offsets inside the key where the term's own words meet.
+_Entry = tuple[int, tuple[int, ...] | None, frozenset[int]]
 
 
-def _variants(stream: Stream) -> Iterator[tuple[str, tuple[int, ...]]]:
+def _variants(stream: Stream) -> Iterator[tuple[str, tuple[int, ...], frozenset[int]]]:
     """The keys a term's stream is listed under: runs collapsed inside each token (`dm me` → `dmme`) and
-    across the whole term (`dme`, needing two m's), since the text may join the words or not."""
+    across the whole term (`dme`, needing two m's, matched only as one word), since the text may join the
+    words or not."""
     counts = tuple(stream.counts())
-    yield stream.text, counts
+    yield stream.text, counts, frozenset(stream.offsets[1:])
     if len(stream.pieces) > 1:
         whole = "".join(stream.pieces)
         runs = run_lengths(whole)
         if len(runs) != len(counts):
-            yield "".join(char for char, _ in runs), tuple(length for _, length in runs)
+            yield "".join(char for char, _ in runs), tuple(length for _, length in runs), frozenset()
+
+
+# In Latin text a letter doubled where the term has one makes another word (`looser`, `annal`, `scamm`?):
+# only a run stretched to three or more counts as the term's letter repeated (`scammm`, `freeee`). Han text
+# doubles characters both to evade (`加加微微信`) and in ordinary words, so any longer run counts there.
+STRETCHED = 3
+
+
+def _enough(counts: list[int], needed: tuple[int, ...], *, words: bool) -> bool:
+    if words:
+        return all(have == need or have >= max(need, STRETCHED) for have, need in zip(counts, needed, strict=True))
+    return all(have >= need for have, need in zip(counts, needed, strict=True))
 
 
 class Matcher:
@@ -80,9 +97,9 @@ class Matcher:
         def add(form: str, stream: Stream | None, index: int) -> None:
             if stream is None or not stream.text:
                 return
-            for text, counts in _variants(stream):
+            for text, counts, joints in _variants(stream):
                 needed = None if all(count == 1 for count in counts) else counts
-                keys[form].setdefault(text, []).append((index, needed))
+                keys[form].setdefault(text, []).append((index, needed, joints))
 
         for index, term in enumerate(listed):
             if has_han(term.text):
@@ -122,17 +139,21 @@ class Matcher:
     def _scan_stream(
         self, form: str, stream: Stream, automaton: Any, hits: dict[tuple[str, str, str], Hit]
     ) -> None:
-        starts, ends = stream.starts, stream.ends
+        starts, ends, offsets = stream.starts, stream.ends, stream.offsets
         for last, (length, entries) in automaton.iter(stream.text):
             end = last + 1
             start = end - length
             if ends is not None and starts is not None and (end not in ends or start not in starts):
                 continue
+            # token boundaries strictly inside the candidate, relative to its start
+            inside = offsets[bisect.bisect_right(offsets, start) : bisect.bisect_left(offsets, end)]
             counts: list[int] | None = None
-            for index, needed in entries:
-                if needed is not None:
+            for index, needed, joints in entries:
+                if inside and not all(offset - start in joints for offset in inside):
+                    continue
+                if needed is not None or offsets:
                     counts = counts or stream.counts(start, end)
-                    if any(have < need for have, need in zip(counts, needed, strict=True)):
+                    if not _enough(counts, needed or (1,) * length, words=bool(offsets)):
                         continue
                 term = self._terms[index]
                 # Shown with its repeats, as written: `scammm`, not `scam`.

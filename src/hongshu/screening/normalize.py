@@ -19,8 +19,8 @@ The steps a scan records, each only when it changed the text: `nfkc`, `invisible
 folded`, `casefold`, `spaced letters joined`, `leetspeak read`; then each form computed: `latin form`,
 `pinyin form`, `traditional → simplified` (when it changed something) and `han form`.
 
-A collapsed run remembers its length (`Stream.counts`): a match needs at least as many of each letter as
-the term has, so `freeee` matches "free" but `as` does not match "ass" nor `god` "good".
+A collapsed run remembers its length (`Stream.counts`), so the matcher can ask for as many of each letter
+as the term has: `freeee` is "free", but `as` is not "ass" nor `god` "good" (hongshu.screening.matching).
 """
 
 from __future__ import annotations
@@ -53,12 +53,13 @@ _LETTERS = re.compile(r"[a-z]+")
 _HAN_RANGES = (
     "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 )
-# One character standing alone, then more of them, each behind at most three separators (not a line break,
-# not a Han character): `f.r.e.e`, `s c a m`, `$ c 4 m`.
+# One character standing alone, then more of them, each behind at most five separators (not a Han
+# character): `f.r.e.e`, `s c a m`, `$ c 4 m`, `s - c - a - m`, and one letter a line.
 _SPACED = re.compile(
-    rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@$\n{_HAN_RANGES}]{{1,3}}[a-z0-9@$](?![a-z0-9@$]))+"
+    rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@${_HAN_RANGES}]{{1,5}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
+_MIN_SPACED_WITH_DIGIT = 4
 # A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read if it has a letter or no digit.
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
 _NOT_A_NUMBER = re.compile(r"[a-z]|^[^0-9]*$")
@@ -227,7 +228,10 @@ def _read_leet(match: re.Match[str]) -> str:
 
 
 def _join_spaced(match: re.Match[str]) -> str:
-    return "".join(_SPACED_CHAR.findall(match.group()))
+    chars = _SPACED_CHAR.findall(match.group())
+    if len(chars) < _MIN_SPACED_WITH_DIGIT and any(c.isdigit() for c in chars):
+        return match.group()  # `20 s after a 5 s`: a short run with a number is ordinary text, not `a5s`
+    return "".join(chars)
 
 
 def _folded(text: str, steps: list[tuple[str, str]]) -> str:
