@@ -139,6 +139,9 @@ def test_a_one_syllable_chinese_term_is_not_read_in_latin_text(matcher: Matcher)
 def test_chinese_near_misses_pass(matcher: Matcher) -> None:
     assert keys(matcher, "用微信支付，添加好友，找了一份兼职") == {"wei"}  # only the listed character itself
     assert "wx" not in keys(matcher, "加入微博")
+    two = Matcher.build([Term("dg", "代购", "zh"), Term("sd", "刷单", "zh")])
+    assert keys(two, "这是一个新时代，购物方式也变了。天天刷！单词背了一百个") == set()
+    assert keys(two, "找代，购，便宜") == {"dg"}
 
 
 def test_english_terms_never_match_han_and_chinese_only_through_pinyin(matcher: Matcher) -> None:

@@ -105,6 +105,20 @@ def test_han_form_undoes_each_evasion(text: str, expected: str) -> None:
     assert han_form(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("这是一个新时代，购物方式也变了", "这是一个新时代 购物方式也变了"),  # not 代购
+        ("天天刷！单词", "天刷 单词"),  # not 刷单
+        ("加，微，信", "加微信"),  # one character between breaks: an evasion
+        ("找代，购，便宜", "找代购便宜"),
+        ("今天，加微信。", "今天 加微信"),
+    ],
+)
+def test_han_form_keeps_sentence_breaks_between_longer_runs(text: str, expected: str) -> None:
+    assert han_form(text) == expected
+
+
 def test_han_form_is_empty_without_han() -> None:
     assert han_form("free iphone") == ""
 

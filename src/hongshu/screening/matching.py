@@ -76,7 +76,9 @@ STRETCHED = 3
 
 def _enough(counts: list[int], needed: tuple[int, ...], *, words: bool) -> bool:
     if words:
-        return all(have == need or have >= max(need, STRETCHED) for have, need in zip(counts, needed, strict=True))
+        return all(
+            have == need or have >= max(need, STRETCHED) for have, need in zip(counts, needed, strict=True)
+        )
     return all(have >= need for have, need in zip(counts, needed, strict=True))
 
 

@@ -9,7 +9,8 @@ that can be undone in it, applied identically to the listed terms and to the tex
   → runs of a letter collapsed to one. The result is a stream of tokens; a match must start at a token's
   start and end at a token's end, so a listed word inside a longer word passes (Scunthorpe, classic).
 - **han** (Chinese terms): the same first steps, then only Han characters, ASCII letters and digits kept
-  (`加 微-信`, `加*微*信`) → Traditional folded to Simplified (OpenCC t2s) → runs of a character collapsed.
+  (`加 微-信`, `加*微*信`), sentence breaks between longer runs kept as a space (`时代，购物` is not `代购`)
+  → Traditional folded to Simplified (OpenCC t2s) → runs of a character collapsed.
 - **pinyin** (Chinese terms written in Latin letters): the latin form's first steps without leetspeak (tone
   digits are dropped instead) and tone marks removed with the accents, so `jiā wēi xìn`, `jia1wei1xin4` and
   `JIA WEI XIN` all read `jiaweixin`. A listed Chinese term gets a pinyin reading only when it has at least
@@ -42,7 +43,13 @@ MIN_PINYIN_LETTERS = 5
 _MAX_PINYIN_READINGS = 8
 
 _HAN = regex.compile(r"\p{Han}")
-_NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9]+")
+_NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9\x00]+")
+# Sentence breaks in Chinese text (after NFKC: ，！？；： are ASCII), marked \x00 before the rest goes. A break
+# stays (as a space no key contains) between two runs of two or more characters — 时代，购物 is not 代购 —
+# and goes where a run is one character: the evader's 加，微，信.
+_SENTENCE_BREAKS = re.compile(r"[,!?;:。、\n]+")
+_BREAK_RUNS = re.compile(r"\x00+")
+_SOFT_BREAK = re.compile(r"(?:(?<=^[^\x00])|(?<=\x00[^\x00]))\x00|\x00(?=[^\x00](?:\x00|$))")
 # Plain ASCII patterns use `re`: several times faster than `regex` on them.
 _RUN = re.compile(r"([a-z])\1+")
 _ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
@@ -278,7 +285,8 @@ def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = T
         if pinyin_stream is not None:
             steps.append(("pinyin form", pinyin_stream.text))
     if han and _HAN.search(folded):
-        kept = _NOT_HAN_FORM.sub("", folded)
+        marked = _BREAK_RUNS.sub("\x00", _NOT_HAN_FORM.sub("", _SENTENCE_BREAKS.sub("\x00", folded)))
+        kept = _SOFT_BREAK.sub("", marked.strip("\x00")).replace("\x00", " ")
         simplified = to_simplified(kept)
         if simplified != kept:
             steps.append(("traditional → simplified", simplified))
