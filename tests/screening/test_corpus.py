@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,29 @@ def test_the_corpus_defeats_a_naive_matcher(lexicon: list[Term]) -> None:
     print(f"\nnaive substring matcher: recall {naive_recall:.3f}, false positives {naive_fp:.4f}")
     assert naive_recall < 0.5
     assert naive_fp > MAX_FALSE_POSITIVES
+
+
+def _symspell_lines(name: str) -> list[str]:
+    # symspellpy (a dependency) ships an English word list and a bigram list: real vocabulary, not ours.
+    return (resources.files("symspellpy") / name).read_text(encoding="utf-8").splitlines()
+
+
+def test_no_english_word_or_word_pair_hits_unless_it_is_a_listed_term(
+    matcher: Matcher, lexicon: list[Term]
+) -> None:
+    """Every word of an 82,765-word English dictionary and every pair of a 243,342-pair list: a hit must be
+    the listed term itself, never a longer word or two words run together (Scunthorpe, `a nail`)."""
+    words = [line.split()[0] for line in _symspell_lines("frequency_dictionary_en_82_765.txt")]
+    pairs = [
+        " ".join(line.split()[:2]) for line in _symspell_lines("frequency_bigramdictionary_en_243_342.txt")
+    ]
+    wrong = [
+        f"{text!r} → {hit.term}"
+        for text in words + pairs
+        for hit in matcher.scan(text).hits
+        if f" {hit.term} " not in f" {text.lower()} "
+    ]
+    print(
+        f"\n{len(words):,} words and {len(pairs):,} word pairs: {len(wrong)} hit a term they do not contain"
+    )
+    assert wrong == []
