@@ -20,6 +20,11 @@ The steps a scan records, each only when it changed the text: `nfkc`, `invisible
 folded`, `casefold`, `spaced letters joined`, `leetspeak read`; then each form computed: `latin form`,
 `pinyin form`, `traditional → simplified` (when it changed something) and `han form`.
 
+Not undone (a term may list such a spelling itself): a word split in two (`sc am`; one letter at a time is
+undone), inflections (`scams`), one doubled letter (`scamm`; three or more is a stretch), pinyin running on into
+more pinyin (`jiaweixinhao`) or pinyin initials (`jwx`), Chinese homophones (`薇信`), characters split into
+parts (`木子李`), Latin letters between Chinese characters (`加x微x信`), emoji standing for words.
+
 A collapsed run remembers its length (`Stream.counts`), so the matcher can ask for as many of each letter
 as the term has: `freeee` is "free", but `as` is not "ass" nor `god` "good" (hongshu.screening.matching).
 """
