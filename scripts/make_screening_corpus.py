@@ -36,10 +36,10 @@ EN_TERMS = [
 ]  # fmt: skip
 
 EN_KINDS = ["fullwidth", "case", "zero_width", "spaces", "punctuation", "symbols", "repeated", "homoglyph",
-            "leet", "accents", "combined"]  # fmt: skip
+            "leet", "accents", "combined", "spaced_message"]  # fmt: skip
 ZH_KINDS = ["fullwidth", "zero_width", "spaces", "punctuation", "symbols", "repeated", "traditional",
             "homoglyph", "pinyin_toneless", "pinyin_joined", "pinyin_tones", "pinyin_tone_digits",
-            "pinyin_caps", "combined"]  # fmt: skip
+            "pinyin_caps", "combined", "pinyin_letters"]  # fmt: skip
 
 EN_SPAM = [
     "Honestly {x} is all over my feed lately, anyone else?",
@@ -203,6 +203,7 @@ class Generator:
             "repeated": self._repeat,
             "homoglyph": lambda t: self._swap(t, HOMOGLYPHS, 0.6),
             "leet": self._leet,
+            "spaced_message": lambda t: t,  # the whole note is spaced out below
             "accents": lambda t: "".join(
                 c + rng.choice(ACCENTS) if c.isalpha() and rng.random() < 0.5 else c for c in t
             ),
@@ -279,6 +280,7 @@ class Generator:
                 pypinyin.lazy_pinyin(term, style=pypinyin.Style.TONE3, neutral_tone_with_five=True)
             ),
             "pinyin_caps": lambda: rng.choice([" ", ""]).join(reading).upper(),
+            "pinyin_letters": lambda: " ".join("".join(reading)),
         }
         if kind != "combined":
             return simple[kind](), [kind]
@@ -299,6 +301,8 @@ class Generator:
                 if language == "zh" and kind.startswith("pinyin"):
                     disguised = f" {disguised} "
                 text = template.format(x=disguised)
+                if kind == "spaced_message":  # every letter of the note apart: no word boundary left
+                    text = " ".join(c for c in text if c.isalnum())
                 items.append({"key": entry["key"], "language": language, "kinds": kinds, "text": text})
         return items
 

@@ -53,11 +53,28 @@ def test_the_corpus_is_as_large_as_promised(lexicon: list[Term]) -> None:
         "repeated",
         "homoglyph",
         "leet",
+        "spaced_message",
     ):
         assert ("en", kind) in kinds
-    for kind in ("fullwidth", "zero_width", "spaces", "punctuation", "symbols", "repeated", "traditional"):
+    for kind in (
+        "fullwidth",
+        "zero_width",
+        "spaces",
+        "punctuation",
+        "symbols",
+        "repeated",
+        "traditional",
+        "homoglyph",
+    ):
         assert ("zh", kind) in kinds
-    for kind in ("pinyin_toneless", "pinyin_joined", "pinyin_tones", "pinyin_tone_digits", "pinyin_caps"):
+    for kind in (
+        "pinyin_toneless",
+        "pinyin_joined",
+        "pinyin_tones",
+        "pinyin_tone_digits",
+        "pinyin_caps",
+        "pinyin_letters",
+    ):
         assert ("zh", kind) in kinds
     assert {term.language for term in lexicon} == {"zh", "en"}
 

@@ -120,9 +120,14 @@ def test_innocent_words_pass(matcher: Matcher, text: str) -> None:
     [
         ("scam", True),
         ("scammm", True),  # stretched: three or more
-        ("scamm", False),  # one letter doubled makes another word (looser, annal), so it is not stretched
+        ("scamm", True),  # the first or last letter may be doubled
+        ("sccam", False),  # a letter doubled inside makes another word (looser, annal): not stretched
+        ("scccam", True),
         ("s c a m", True),  # spaced out one by one: one token
         ("sc am", False),  # a word split in two is two words (`a nail`, `an all`)
+        ("t h i s i s a s c a m", True),  # a whole message spaced out: a match may start anywhere in it
+        ("g e t f r e e i p h o n e n o w", True),
+        ("g e t f r e e i p h o n e s n o w", True),
         ("freeiphone", True),  # the term's words may be joined
         ("fre eiphone", False),
     ],

@@ -72,9 +72,16 @@ def test_latin_tokens_keep_word_boundaries() -> None:
     stream = analyse("the classic s.c.a.m", pinyin=False, han=False).latin
     assert stream is not None
     assert stream.text == "theciasicscam"
-    # `the`, `clasic` (collapsed), and the spaced-out letters joined into one token
-    assert sorted(stream.starts or ()) == [0, 3, 9]
-    assert sorted(stream.ends or ()) == [3, 9, 13]
+    # `the`, `clasic` (collapsed), and the spaced-out letters joined into one token, inside which a match
+    # may start and end anywhere: the writer took the word boundaries away
+    assert sorted(stream.starts or ()) == [0, 3, 9, 10, 11, 12]
+    assert sorted(stream.ends or ()) == [3, 9, 10, 11, 12, 13]
+    assert stream.offsets == (0, 3, 9)
+
+
+def test_the_marks_of_spaced_runs_never_come_from_the_writer() -> None:
+    assert latin_form("s\x02cam") == "scam"
+    assert "\x02" not in dict(trace("s c a m"))["spaced letters joined"]
 
 
 def test_run_counts_remember_how_many_letters_stood_in_a_row() -> None:

@@ -68,18 +68,21 @@ def _variants(stream: Stream) -> Iterator[tuple[str, tuple[int, ...], frozenset[
             yield "".join(char for char, _ in runs), tuple(length for _, length in runs), frozenset()
 
 
-# In Latin text a letter doubled where the term has one makes another word (`looser`, `annal`, `scamm`?):
-# only a run stretched to three or more counts as the term's letter repeated (`scammm`, `freeee`). Han text
+# In Latin text a letter doubled inside a word where the term has one makes another word (`looser`, `annal`):
+# only a run stretched to three or more counts as the term's letter repeated (`scammm`, `freeee`). The first
+# and last letter may be doubled (`scamm`; in spaced-out text `u p p o r n` joins `up` and `porn`). Han text
 # doubles characters both to evade (`加加微微信`) and in ordinary words, so any longer run counts there.
 STRETCHED = 3
 
 
 def _enough(counts: list[int], needed: tuple[int, ...], *, words: bool) -> bool:
-    if words:
-        return all(
-            have == need or have >= max(need, STRETCHED) for have, need in zip(counts, needed, strict=True)
-        )
-    return all(have >= need for have, need in zip(counts, needed, strict=True))
+    if not words:
+        return all(have >= need for have, need in zip(counts, needed, strict=True))
+    last = len(needed) - 1
+    return all(
+        have == need or have >= (need if i in (0, last) else max(need, STRETCHED))
+        for i, (have, need) in enumerate(zip(counts, needed, strict=True))
+    )
 
 
 class Matcher:

@@ -8,6 +8,8 @@ that can be undone in it, applied identically to the listed terms and to the tex
   (`fr33`, `$c@m`; a number standing alone stays a number) → `l` and `1` read as `i` (they are drawn alike)
   → runs of a letter collapsed to one. The result is a stream of tokens; a match must start at a token's
   start and end at a token's end, so a listed word inside a longer word passes (Scunthorpe, classic).
+  Inside a run of letters spaced out one by one a match may start and end anywhere (`t h i s i s a s c a m`):
+  the writer took the word boundaries away, so there `c l a s s i c` does hit "ass".
 - **han** (Chinese terms): the same first steps, then only Han characters, ASCII letters and digits kept
   (`加 微-信`, `加*微*信`), sentence breaks between longer runs kept as a space (`时代，购物` is not `代购`)
   → Traditional folded to Simplified (OpenCC t2s) → runs of a character collapsed.
@@ -21,7 +23,7 @@ folded`, `casefold`, `spaced letters joined`, `leetspeak read`; then each form c
 `pinyin form`, `traditional → simplified` (when it changed something) and `han form`.
 
 Not undone (a term may list such a spelling itself): a word split in two (`sc am`; one letter at a time is
-undone), inflections (`scams`), one doubled letter (`scamm`; three or more is a stretch), pinyin running on into
+undone), inflections (`scams`), one letter doubled inside a word (`sccam`; three or more is a stretch), pinyin running on into
 more pinyin (`jiaweixinhao`) or pinyin initials (`jwx`), Chinese homophones (`薇信`), characters split into
 parts (`木子李`), Latin letters between Chinese characters (`加x微x信`), emoji standing for words.
 
@@ -60,8 +62,8 @@ _RUN = re.compile(r"([a-z])\1+")
 _ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
 # A run as the forms collapse it: a letter or Han character repeated, or one digit (`1000` stays `1000`).
 _RUN_OF = re.compile(r"([^0-9])\1*|[0-9]", re.DOTALL)
-_TOKEN = re.compile(r"[a-z0-9]+")
-_LETTERS = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"\x02?[a-z0-9]+")
+_LETTERS = re.compile(r"\x02?[a-z]+")
 _HAN_RANGES = (
     "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 )
@@ -71,6 +73,9 @@ _SPACED = re.compile(
     rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@${_HAN_RANGES}]{{1,5}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
+# A run of spaced-out letters, once joined, is wrapped in these (control characters, removed from the input).
+SOFT, SOFT_END = "\x02", "\x03"
+_MARKS = dict.fromkeys(map(ord, "\x00\x02\x03"))
 _MIN_SPACED_WITH_DIGIT = 4
 # A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read if it has a letter or no digit.
 _LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
@@ -223,12 +228,28 @@ def run_lengths(text: str) -> list[tuple[str, int]]:
 
 
 def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
+    """Tokens of `pattern` (each may begin with SOFT, the mark of letters spaced out one by one) as one
+    stream: a match may begin and end where a token does, or anywhere inside a spaced-out run, whose word
+    boundaries the writer took away (`g e t f r e e i p h o n e`)."""
     # Separators stand between tokens, so collapsing the whole text collapses inside tokens only.
-    pieces = tuple(pattern.findall(uncollapsed))
+    pieces = tuple(piece.lstrip(SOFT) for piece in pattern.findall(uncollapsed))
     collapsed = pattern.findall(_RUN.sub(r"\1", uncollapsed))
-    ends = list(itertools.accumulate(map(len, collapsed)))
+    lengths = [len(token) - (token[0] == SOFT) for token in collapsed]
+    ends = list(itertools.accumulate(lengths))
     starts = (0, *ends[:-1]) if ends else ()
-    return Stream("".join(collapsed), frozenset(starts), frozenset(ends), pieces, starts)
+    start_set, end_set = set(starts), set(ends)
+    for token, start, end in zip(collapsed, starts, ends, strict=True):
+        if token[0] == SOFT:
+            start_set.update(range(start + 1, end))
+            end_set.update(range(start + 1, end))
+    text = "".join(collapsed)
+    if SOFT in text:
+        text = text.replace(SOFT, "")
+    return Stream(text, frozenset(start_set), frozenset(end_set), pieces, starts)
+
+
+def _shown(text: str) -> str:
+    return text.replace(SOFT, "").replace(SOFT_END, "") if SOFT in text else text
 
 
 def _read_leet(match: re.Match[str]) -> str:
@@ -243,11 +264,13 @@ def _join_spaced(match: re.Match[str]) -> str:
     chars = _SPACED_CHAR.findall(match.group())
     if len(chars) < _MIN_SPACED_WITH_DIGIT and any(c.isdigit() for c in chars):
         return match.group()  # `20 s after a 5 s`: a short run with a number is ordinary text, not `a5s`
-    return "".join(chars)
+    return SOFT + "".join(chars) + SOFT_END
 
 
 def _folded(text: str, steps: list[tuple[str, str]]) -> str:
     """NFKC, invisible characters, look-alikes, casefold: the steps every form shares."""
+    if "\x00" in text or SOFT in text or SOFT_END in text:  # the marks the forms use, never the writer's
+        text = text.translate(_MARKS)
     if text.isascii():
         lowered = text.lower()
         if lowered != text:
@@ -278,13 +301,13 @@ def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = T
     if (latin or pinyin) and has_letters:
         joined = _SPACED.sub(_join_spaced, folded)
         if joined != folded:
-            steps.append(("spaced letters joined", joined))
+            steps.append(("spaced letters joined", _shown(joined)))
         if pinyin:
             pinyin_stream = _token_stream(joined, _LETTERS)
         if latin:
             leet = _LEET_WORD.sub(_read_leet, joined)
             if leet != joined:
-                steps.append(("leetspeak read", leet))
+                steps.append(("leetspeak read", _shown(leet)))
             latin_stream = _token_stream(leet.translate(_I_LIKE), _TOKEN)
             steps.append(("latin form", latin_stream.text))
         if pinyin_stream is not None:
