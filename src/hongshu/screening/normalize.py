@@ -33,7 +33,6 @@ as the term has: `freeee` is "free", but `as` is not "ass" nor `god` "good" (hon
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 import unicodedata
@@ -50,7 +49,11 @@ MIN_PINYIN_LETTERS = 5
 _MAX_PINYIN_READINGS = 8
 
 _HAN = regex.compile(r"\p{Han}")
-_NOT_HAN_FORM = regex.compile(r"[^\p{Han}a-z0-9\x00]+")
+# Han characters as `re` ranges (`regex`'s \p{Han} is several times slower on Chinese text).
+_HAN_RANGES = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+)
+_NOT_HAN_FORM = re.compile(rf"[^{_HAN_RANGES}a-z0-9\x00]+")
 # Sentence breaks in Chinese text (after NFKC: ，！？；： are ASCII), marked \x00 before the rest goes. A break
 # stays (as a space no key contains) between two runs of two or more characters — 时代，购物 is not 代购 —
 # and goes where a run is one character: the evader's 加，微，信.
@@ -62,15 +65,14 @@ _RUN = re.compile(r"([a-z])\1+")
 _ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
 # A run as the forms collapse it: a letter or Han character repeated, or one digit (`1000` stays `1000`).
 _RUN_OF = re.compile(r"([^0-9])\1*|[0-9]", re.DOTALL)
+_REPEATED = re.compile(r"([^0-9\n])\1+")
 _TOKEN = re.compile(r"\x02?[a-z0-9]+")
 _LETTERS = re.compile(r"\x02?[a-z]+")
-_HAN_RANGES = (
-    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-)
 # One character standing alone, then more of them, each behind at most five separators (not a Han
 # character): `f.r.e.e`, `s c a m`, `$ c 4 m`, `s - c - a - m`, and one letter a line.
+# (Each pattern starts with its character class, not a look-behind, so `re` skips Chinese text quickly.)
 _SPACED = re.compile(
-    rf"(?<![a-z0-9@$])[a-z0-9@$](?:[^a-z0-9@${_HAN_RANGES}]{{1,5}}[a-z0-9@$](?![a-z0-9@$]))+"
+    rf"[a-z0-9@$](?<![a-z0-9@$][a-z0-9@$])(?:[^a-z0-9@${_HAN_RANGES}]{{1,5}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
 # A run of spaced-out letters, once joined, is wrapped in these (control characters, removed from the input).
@@ -78,7 +80,8 @@ SOFT, SOFT_END = "\x02", "\x03"
 _MARKS = dict.fromkeys(map(ord, "\x00\x02\x03"))
 _MIN_SPACED_WITH_DIGIT = 4
 # A word with a leet character (`fr33`, `$cam`, `@$$`, `fr!end`); read if it has a letter or no digit.
-_LEET_WORD = re.compile(r"(?<![a-z0-9@$!|])[a-z]*[0-9@$!|][a-z0-9@$!|]*")
+# Scanning left to right, a word with a leet character matches from its first letter.
+_LEET_WORD = re.compile(r"[a-z]*[0-9@$!|][a-z0-9@$!|]*")
 _NOT_A_NUMBER = re.compile(r"[a-z]|^[^0-9]*$")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
                        "@": "a", "$": "s", "!": "i", "|": "i"})  # fmt: skip
@@ -192,26 +195,29 @@ class Stream:
     ends: frozenset[int] | None
     pieces: tuple[str, ...]
     offsets: tuple[int, ...] = ()  # where each piece starts in `text`
-    _whole: list[list[int]] = field(default_factory=list, compare=False, repr=False)  # counts, once computed
+    _runs: list[dict[int, int]] = field(
+        default_factory=list, compare=False, repr=False
+    )  # runs(), once computed
+
+    def runs(self) -> dict[int, int]:
+        """Offset in `text` → how many times that character stood in a row, for the few that stood more than
+        once. Counted once per stream, and only when a candidate match asks."""
+        if not self._runs:
+            joined = "\n".join(self.pieces)
+            runs: dict[int, int] = {}
+            removed = 0
+            for match in _REPEATED.finditer(joined):
+                length = len(match.group())
+                runs[match.start() - removed - joined.count("\n", 0, match.start())] = length
+                removed += length - 1
+            self._runs.append(runs)
+        return self._runs[0]
 
     def counts(self, start: int = 0, end: int | None = None) -> list[int]:
-        """How many times each character of `text[start:end]` stood in a row before collapsing (computed on
-        demand: only a candidate match needs it). With offsets (token streams), `start` is a token's start."""
+        """How many times each character of `text[start:end]` stood in a row before collapsing."""
         end = len(self.text) if end is None else end
-        if not self.offsets:  # one piece (Han): count it once, keep the counts
-            if len(self.text) == len(self.pieces[0]):
-                return [1] * (end - start)
-            if not self._whole:
-                self._whole.append([len(m.group()) for m in _RUN_OF.finditer(self.pieces[0])])
-            return self._whole[0][start:end]
-        first = bisect.bisect_right(self.offsets, start) - 1
-        skip = start - self.offsets[first]
-        counts: list[int] = []
-        for piece in self.pieces[first:]:
-            counts += [len(m.group()) for m in _RUN_OF.finditer(piece)]
-            if len(counts) >= end - start + skip:
-                break
-        return counts[skip : skip + end - start]
+        runs = self.runs()
+        return [runs.get(i, 1) for i in range(start, end)] if runs else [1] * (end - start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,19 +238,23 @@ def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
     stream: a match may begin and end where a token does, or anywhere inside a spaced-out run, whose word
     boundaries the writer took away (`g e t f r e e i p h o n e`)."""
     # Separators stand between tokens, so collapsing the whole text collapses inside tokens only.
+    collapsed_text = _RUN.sub(r"\1", uncollapsed)
+    if SOFT not in uncollapsed:  # the common case, without a Python loop over the tokens
+        pieces = tuple(pattern.findall(uncollapsed))
+        collapsed = pattern.findall(collapsed_text)
+        ends = list(itertools.accumulate(map(len, collapsed)))
+        starts = (0, *ends[:-1]) if ends else ()
+        return Stream("".join(collapsed), frozenset(starts), frozenset(ends), pieces, starts)
     pieces = tuple(piece.lstrip(SOFT) for piece in pattern.findall(uncollapsed))
-    collapsed = pattern.findall(_RUN.sub(r"\1", uncollapsed))
-    lengths = [len(token) - (token[0] == SOFT) for token in collapsed]
-    ends = list(itertools.accumulate(lengths))
+    collapsed = pattern.findall(collapsed_text)
+    ends = list(itertools.accumulate(len(token) - (token[0] == SOFT) for token in collapsed))
     starts = (0, *ends[:-1]) if ends else ()
     start_set, end_set = set(starts), set(ends)
     for token, start, end in zip(collapsed, starts, ends, strict=True):
         if token[0] == SOFT:
             start_set.update(range(start + 1, end))
             end_set.update(range(start + 1, end))
-    text = "".join(collapsed)
-    if SOFT in text:
-        text = text.replace(SOFT, "")
+    text = "".join(collapsed).replace(SOFT, "")
     return Stream(text, frozenset(start_set), frozenset(end_set), pieces, starts)
 
 
