@@ -85,6 +85,11 @@ def _enough(counts: list[int], needed: tuple[int, ...], *, words: bool) -> bool:
     )
 
 
+def _doubled_inside(runs: dict[int, int], start: int, end: int) -> bool:
+    """`_enough` for a term without repeats: is a letter inside the span doubled (`looser` for "loser")?"""
+    return bool(runs) and any(runs.get(i) == 2 for i in range(start + 1, end - 1))
+
+
 class Matcher:
     """Immutable: build with `Matcher.build(terms)`, then `scan(text)` from any thread."""
 
@@ -151,20 +156,24 @@ class Matcher:
             if ends is not None and starts is not None and (end not in ends or start not in starts):
                 continue
             # token boundaries strictly inside the candidate, relative to its start
-            inside = offsets[bisect.bisect_right(offsets, start) : bisect.bisect_left(offsets, end)]
-            counts: list[int] | None = None
+            inside = (
+                offsets[bisect.bisect_right(offsets, start) : bisect.bisect_left(offsets, end)]
+                if offsets
+                else ()
+            )
             for index, needed, joints in entries:
                 if inside and not all(offset - start in joints for offset in inside):
                     continue
-                if needed is not None or offsets:
-                    counts = counts or stream.counts(start, end)
-                    if not _enough(counts, needed or (1,) * length, words=bool(offsets)):
+                if needed is not None:
+                    if not _enough(stream.counts(start, end), needed, words=bool(offsets)):
                         continue
+                elif offsets and _doubled_inside(stream.runs(), start, end):
+                    continue
                 term = self._terms[index]
                 # Shown with its repeats, as written: `scammm`, not `scam`.
-                counts = counts or stream.counts(start, end)
-                matched = "".join(
-                    char * count for char, count in zip(stream.text[start:end], counts, strict=True)
-                )
+                runs = stream.runs()
+                matched = stream.text[start:end]
+                if runs:
+                    matched = "".join(char * runs.get(start + i, 1) for i, char in enumerate(matched))
                 hit = Hit(term.key, term.text, form, matched)
                 hits.setdefault((hit.key, form, hit.matched), hit)

@@ -60,7 +60,8 @@ _NOT_HAN_FORM = re.compile(rf"[^{_HAN_RANGES}a-z0-9\x00]+")
 _SENTENCE_BREAKS = re.compile(r"[,!?;:。、\n]+")
 _BREAK_RUNS = re.compile(r"\x00+")
 _SOFT_BREAK = re.compile(r"(?:(?<=^[^\x00])|(?<=\x00[^\x00]))\x00|\x00(?=[^\x00](?:\x00|$))")
-# Plain ASCII patterns use `re`: several times faster than `regex` on them.
+# Plain ASCII patterns use `re`: several times faster than `regex` on them. A run collapses as
+# `"".join(_RUN.split(text))` (the split keeps the captured letter): twice as fast as `sub(r"\1", ...)`.
 _RUN = re.compile(r"([a-z])\1+")
 _ANY_RUN = re.compile(r"([^0-9])\1+", re.DOTALL)
 # A run as the forms collapse it: a letter or Han character repeated, or one digit (`1000` stays `1000`).
@@ -238,7 +239,7 @@ def _token_stream(uncollapsed: str, pattern: re.Pattern[str]) -> Stream:
     stream: a match may begin and end where a token does, or anywhere inside a spaced-out run, whose word
     boundaries the writer took away (`g e t f r e e i p h o n e`)."""
     # Separators stand between tokens, so collapsing the whole text collapses inside tokens only.
-    collapsed_text = _RUN.sub(r"\1", uncollapsed)
+    collapsed_text = "".join(_RUN.split(uncollapsed))
     if SOFT not in uncollapsed:  # the common case, without a Python loop over the tokens
         pieces = tuple(pattern.findall(uncollapsed))
         collapsed = pattern.findall(collapsed_text)
@@ -328,7 +329,7 @@ def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = T
         simplified = to_simplified(kept)
         if simplified != kept:
             steps.append(("traditional → simplified", simplified))
-        han_stream = Stream(_ANY_RUN.sub(r"\1", simplified), None, None, (simplified,))
+        han_stream = Stream("".join(_ANY_RUN.split(simplified)), None, None, (simplified,))
         steps.append(("han form", han_stream.text))
     return Normalised(tuple(steps), latin_stream, pinyin_stream, han_stream)
 
