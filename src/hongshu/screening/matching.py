@@ -1,13 +1,16 @@
 """The lexicon matcher: listed terms, normalised into their forms (hongshu.screening.normalize), in one
 Aho-Corasick automaton per form; a text is normalised once and each form it has is scanned in one pass.
 
-A term is routed by its script, not its `language`: a term with a Han character is matched in the han form
-and, read as pinyin, in the pinyin form; any other term in the latin form. So an English term never matches
-Han text and a Chinese one reaches Latin text only through its pinyin. A candidate from the automaton counts
-only if it starts and ends on token boundaries (latin, pinyin), every token boundary inside it is one the term
-has too (`a nail` is not `anal`, `who're` not `whore`; `freeiphone` is still `free iphone`: the text may
-join the term's words, not split them), and each of its letters stood as many times in a row as in the term, or
-was stretched (`STRETCHED`; see `Stream.counts`). Letters spaced out one by one are one token (`s c a m`), so they still hit.
+A term is routed by its script, not its `language` (kept for the caller): a term with a Han character is
+matched in the han form and, read as pinyin, in the pinyin form; any other term in the latin form. So an English
+term never matches Han text and a Chinese one reaches Latin text only through its pinyin.
+
+A candidate from the automaton counts only if
+- it starts and ends on token boundaries (latin, pinyin) — or anywhere inside letters spaced out one by one
+  (`t h i s i s a s c a m`), whose word boundaries the writer took away;
+- every token boundary inside it is one the term has too: the text may join the term's words, not split them
+  (`freeiphone` is "free iphone"; `a nail` is not "anal", `who're` not "whore");
+- each of its letters stood as many times in a row as in the term, or was stretched (`STRETCHED`, `_enough`).
 
 A built `Matcher` is never changed: scanning reads the automatons (pyahocorasick iterators hold their own
 state), so one instance serves every thread.
