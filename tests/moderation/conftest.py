@@ -55,4 +55,3 @@ def staff_api(member_api: Callable[..., tuple[User, Any]]) -> tuple[User, Any]:
 def reporters(member_api: Callable[..., tuple[User, Any]]) -> Callable[[int], list[tuple[User, Any]]]:
     """`reporters(n)`: n members with API clients."""
     return lambda n: [member_api(f"reporter{i}") for i in range(n)]
-

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 def report(client: Any, subject_type: str, subject_id: int, rule: str = "spam", text: str = "") -> Any:
     return client.post(
-        "/reports", json={"subject_type": subject_type, "subject_id": str(subject_id), "rule": rule, "text": text}
+        "/reports",
+        json={"subject_type": subject_type, "subject_id": str(subject_id), "rule": rule, "text": text},
     )
 
 
@@ -40,7 +41,7 @@ def test_rules_lists_active_rules_in_both_languages(api: Any, rules: list[Rule])
 def test_report_each_subject_type(
     rules: list[Rule], trio: Any, post_note: Callable[..., Note], after_commit: Any
 ) -> None:
-    (nina, _nina_api), (ann, ann_api), _bob = trio
+    (nina, _nina_api), (_ann, ann_api), _bob = trio
     note = post_note(nina, title="cheap pills")
     comment = comment_create(author=nina, note_id=note.pk, body="buy now")
     for subject_type, subject_id in (("note", note.pk), ("comment", comment.pk), ("member", nina.pk)):
@@ -59,14 +60,16 @@ def test_report_each_subject_type(
     assert len(mine) == 3
 
 
-def test_signed_out_cannot_report(api: Any, rules: list[Rule], nina: Any, post_note: Callable[..., Note], problem: Any) -> None:
+def test_signed_out_cannot_report(
+    api: Any, rules: list[Rule], nina: Any, post_note: Callable[..., Note], problem: Any
+) -> None:
     note = post_note(nina[0])
     problem(report(api, "note", note.pk), 401, "not_authenticated")
     problem(api.get("/reports/mine"), 401, "not_authenticated")
 
 
 def test_refusals(rules: list[Rule], trio: Any, post_note: Callable[..., Note], problem: Any) -> None:
-    (nina, nina_api), (ann, ann_api), (bob, bob_api) = trio
+    (nina, nina_api), (_ann, ann_api), (_bob, bob_api) = trio
     note = post_note(nina)
     problem(report(nina_api, "note", note.pk), 403, "own_subject")
     problem(report(nina_api, "member", nina.pk), 403, "own_subject")
@@ -91,7 +94,7 @@ def test_refusals(rules: list[Rule], trio: Any, post_note: Callable[..., Note], 
 def test_invisible_subjects_are_not_found(
     rules: list[Rule], trio: Any, post_note: Callable[..., Note], problem: Any
 ) -> None:
-    (nina, _), (ann, ann_api), (bob, bob_api) = trio
+    (nina, _), (ann, ann_api), (bob, _bob_api) = trio
     User.objects.filter(pk=nina.pk).update(is_private=True)
     private_note = post_note(nina, visibility="followers")
     only_me = post_note(nina, visibility="private")
@@ -138,12 +141,17 @@ def test_weights_follow_upheld_and_dismissed_history(
         report(bob_api, "note", note.pk)
         case = Case.objects.get(subject_id=note.pk)
         with after_commit():
-            assert staff_client.post(f"/staff/cases/{case.pk}/decide", json={"decision": "upheld"}).status_code == 200
+            assert (
+                staff_client.post(f"/staff/cases/{case.pk}/decide", json={"decision": "upheld"}).status_code
+                == 200
+            )
         # Ann is right; Bob's next report on another subject will be dismissed.
     note = post_note(nina, title="n3")
     report(bob_api, "note", note.pk)
     with after_commit():
-        staff_client.post(f"/staff/cases/{Case.objects.get(subject_id=note.pk).pk}/decide", json={"decision": "dismissed"})
+        staff_client.post(
+            f"/staff/cases/{Case.objects.get(subject_id=note.pk).pk}/decide", json={"decision": "dismissed"}
+        )
     assert ReporterStanding.objects.get(member=ann).upheld == 2
     bob_standing = ReporterStanding.objects.get(member=bob)
     assert (bob_standing.upheld, bob_standing.dismissed) == (2, 1)
@@ -156,7 +164,7 @@ def test_weights_follow_upheld_and_dismissed_history(
     assert weights[ann.pk] > weights[bob.pk]
 
 
-def test_threshold_holds_note_and_dismissal_restores_it(
+def test_threshold_holds_note_and_dismissal_restores_it(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
@@ -177,7 +185,8 @@ def test_threshold_holds_note_and_dismissal_restores_it(
     note.refresh_from_db()
     assert note.status == Note.Status.HELD
     case = Case.objects.get()
-    assert case.auto_hidden and case.hide_recommended
+    assert case.auto_hidden
+    assert case.hide_recommended
     assert api.get(f"/notes/{note.pk}").status_code == 404
     assert author_api.get(f"/notes/{note.pk}").status_code == 200  # its author still sees it
     _staff, staff_client = staff_api
@@ -189,7 +198,7 @@ def test_threshold_holds_note_and_dismissal_restores_it(
     assert AuditEvent.objects.filter(kind="case.auto_hidden").count() == 1
 
 
-def test_threshold_then_upheld_keeps_note_hidden(
+def test_threshold_then_upheld_keeps_note_hidden(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
@@ -223,11 +232,12 @@ def test_threshold_on_a_comment_only_recommends_hiding(
     for _user, client in reporters(2):
         report(client, "comment", comment.pk)
     case = Case.objects.get()
-    assert case.hide_recommended and not case.auto_hidden
+    assert case.hide_recommended
+    assert not case.auto_hidden
     assert Note.objects.get(pk=note.pk).status == Note.Status.PUBLISHED
 
 
-def test_ignore_until_edited_holds_against_a_campaign_and_reopens_after_an_edit(
+def test_ignore_until_edited_holds_against_a_campaign_and_reopens_after_an_edit(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
@@ -259,7 +269,7 @@ def test_ignore_until_edited_holds_against_a_campaign_and_reopens_after_an_edit(
     assert Case.objects.count() == 2
 
 
-def test_reporters_are_told_the_outcome(
+def test_reporters_are_told_the_outcome(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
@@ -284,7 +294,7 @@ def test_reporters_are_told_the_outcome(
     assert nina[1].get("/notifications").json()["items"] == []
 
 
-def test_audit_chain_verifies_after_reports_and_decisions(
+def test_audit_chain_verifies_after_reports_and_decisions(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
@@ -318,7 +328,7 @@ def test_audit_chain_verifies_after_reports_and_decisions(
     assert checked == len(kinds)
 
 
-def test_report_rate_limit_crossing(
+def test_report_rate_limit_crossing(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     ann: Any,
