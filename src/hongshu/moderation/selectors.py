@@ -22,18 +22,78 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
-from hongshu.core.errors import Forbidden, NotFound
+from hongshu.comments.selectors import access_comment, is_live
+from hongshu.core.errors import Forbidden, NotFound, field_error
 from hongshu.interactions.models import NoteCounter
 from hongshu.moderation.models import Case, CaseSubject, Report, SubjectType
+from hongshu.notes.models import Note
+from hongshu.notes.selectors import access_note
 from hongshu.screening.models import Rule
 from hongshu.screening.stamp import catalog_key
 from hongshu.social.models import FollowCounter
+from hongshu.social.querysets import members_visible_to
 
 CANDIDATES = 500  # newest cases matching the filters, ranked in memory
 QUEUE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Subject:
+    type: str
+    id: int
+    author_id: int  # who wrote it (the member themself for a member)
+    language: str
+    path: str = ""  # where a reader finds it on the site
+    label: str = ""  # its title, the start of its text, or the member's handle
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}:{self.id}"
+
+
+def _not_found() -> NotFound:
+    return NotFound(
+        _("There is nothing to report here, or it is not visible to you."), code="subject_not_found"
+    )
+
+
+def report_subject(*, reporter: User, subject_type: str, subject_id: int) -> Subject:
+    """The subject as the visibility policy shows it to the reporter: NotFound when they cannot see it (the
+    same answer as for one that does not exist), 422 for an unknown type."""
+    if subject_type == SubjectType.NOTE:
+        try:
+            note = access_note(viewer=reporter, note_id=subject_id)
+        except NotFound:
+            raise _not_found() from None
+        if note.status != Note.Status.PUBLISHED:
+            raise _not_found()
+        return Subject(
+            SubjectType.NOTE, note.pk, note.author_id, note.language, f"/notes/{note.pk}", note.title
+        )
+    if subject_type == SubjectType.COMMENT:
+        try:
+            comment = access_comment(viewer=reporter, comment_id=subject_id)
+        except NotFound:
+            raise _not_found() from None
+        if not is_live(comment):
+            raise _not_found()
+        path = f"/notes/{comment.note_id}#comment-{comment.pk}"
+        return Subject(
+            SubjectType.COMMENT, comment.pk, comment.author_id, comment.language, path, comment.body[:80]
+        )
+    if subject_type == SubjectType.MEMBER:
+        member = members_visible_to(reporter).filter(pk=subject_id).first()
+        if member is None:
+            raise _not_found()
+        language = member.bio_language or "und"
+        return Subject(
+            SubjectType.MEMBER, member.pk, member.pk, language, f"/@{member.handle}", f"@{member.handle}"
+        )
+    raise field_error("subject_type", _("Choose a note, a comment or a member."), code="invalid_subject_type")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ inside the same transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,32 +28,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
-from hongshu.comments.selectors import access_comment, is_live
 from hongshu.core.audit import audit_append
 from hongshu.core.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.moderation.models import Case, CaseSubject, Report, ReporterStanding, SubjectType
+from hongshu.moderation.selectors import report_subject
 from hongshu.notes.models import Note
-from hongshu.notes.selectors import access_note
 from hongshu.notes.services import notes_index_later
 from hongshu.screening.models import Rule
-from hongshu.social.querysets import members_visible_to
 
 TEXT_MAX = 1000
 WEIGHT_MIN, WEIGHT_MAX = 0.2, 2.0
 ACTIVE = Case.ACTIVE_STATES
-
-
-@dataclass(frozen=True)
-class Subject:
-    type: str
-    id: int
-    author_id: int  # who wrote it (the member themself for a member)
-    language: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.type}:{self.id}"
 
 
 def parse_subject(subject: str) -> tuple[str, int]:
@@ -87,38 +72,6 @@ def subject_marker(*, subject_type: str, subject_id: int) -> str:
         revision = User.objects.filter(pk=subject_id).values_list("profile_revision", flat=True).first()
         return f"profile:{revision}"
     return "comment"
-
-
-def _not_found() -> NotFound:
-    return NotFound(
-        _("There is nothing to report here, or it is not visible to you."), code="subject_not_found"
-    )
-
-
-def _visible_subject(*, reporter: User, subject_type: str, subject_id: int) -> Subject:
-    """The subject as the visibility policy shows it to the reporter; NotFound when they cannot see it."""
-    if subject_type == SubjectType.NOTE:
-        try:
-            note = access_note(viewer=reporter, note_id=subject_id)
-        except NotFound:
-            raise _not_found() from None
-        if note.status != Note.Status.PUBLISHED:
-            raise _not_found()
-        return Subject(SubjectType.NOTE, note.pk, note.author_id, note.language)
-    if subject_type == SubjectType.COMMENT:
-        try:
-            comment = access_comment(viewer=reporter, comment_id=subject_id)
-        except NotFound:
-            raise _not_found() from None
-        if not is_live(comment):
-            raise _not_found()
-        return Subject(SubjectType.COMMENT, comment.pk, comment.author_id, comment.language)
-    if subject_type == SubjectType.MEMBER:
-        member = members_visible_to(reporter).filter(pk=subject_id).first()
-        if member is None:
-            raise _not_found()
-        return Subject(SubjectType.MEMBER, member.pk, member.pk, member.bio_language or "und")
-    raise field_error("subject_type", _("Choose a note, a comment or a member."), code="invalid_subject_type")
 
 
 def _active_case(subject_type: str, subject_id: int, *, lock: bool = True) -> Case | None:
@@ -232,7 +185,7 @@ def report_create(
     rule = Rule.objects.filter(code=rule_code, active=True).first()
     if rule is None:
         raise field_error("rule", _("Choose one of the community rules."), code="unknown_rule")
-    subject = _visible_subject(reporter=reporter, subject_type=subject_type, subject_id=subject_id)
+    subject = report_subject(reporter=reporter, subject_type=subject_type, subject_id=subject_id)
     if subject.author_id == reporter.pk:
         raise Forbidden(_("You cannot report yourself or what you wrote."), code="own_subject")
     with transaction.atomic():
