@@ -166,13 +166,13 @@ def _reach(cases: list[Case]) -> dict[tuple[str, int], int]:
         ):
             reach[(SubjectType.COMMENT, pk)] = likes
     if ids[SubjectType.MEMBER]:
-        rows = (
+        followers = (
             FollowCounter.objects.filter(user_id__in=ids[SubjectType.MEMBER])
             .values("user_id")
-            .annotate(followers=Sum("followers"))
+            .annotate(total=Sum("followers"))
         )
-        for row in rows:
-            reach[(SubjectType.MEMBER, row["user_id"])] = row["followers"] or 0
+        for row in followers:
+            reach[(SubjectType.MEMBER, row["user_id"])] = row["total"] or 0
     return reach
 
 
