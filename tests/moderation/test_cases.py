@@ -123,3 +123,17 @@ def test_state_machine(rules: list[Rule], staff_api: Any, after_commit: Any, pro
     with after_commit():
         held("member:9")
     assert Case.objects.filter(state="open").count() == 1
+
+
+def test_content_held_tolerates_missing_values(after_commit: Any) -> None:
+    with after_commit():
+        announce_on_commit("content_held", "comment:77", "odd_source", None, None, None, None, None)
+    case = Case.objects.get()
+    assert (case.subject, case.source, case.language, case.rule_code, case.group) == (
+        "comment:77",
+        "screening",
+        "und",
+        "",
+        "",
+    )
+    assert case.evidence == {"source": "odd_source"}

@@ -76,6 +76,7 @@ def test_report_each_subject_from_the_sheet(scene: Any, language: str) -> None:
     mine = client.get("/me/reports").content.decode()
     assert mine.count("data-report=") == 3
     assert ("等待审核员处理" if language != "en" else "Waiting for a moderator.") in mine
+    assert ("垃圾信息" if language != "en" else "Spam") in mine
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(scene: Any) -> None:

@@ -77,7 +77,7 @@ class StaffReportOut(ReportOut):
 
     @classmethod
     def of(cls, report: Report) -> StaffReportOut:
-        base = ReportOut.of(report).dict()
+        base = ReportOut.of(report).model_dump()
         return cls(
             **base,
             reporter_id=str(report.reporter_id),
@@ -215,7 +215,7 @@ def _case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     detail = selectors.case_detail(staff=current_member(request), case_id=case_id)
     case: Case = detail.row.case
     return CaseDetailOut(
-        **CaseOut.of(detail.row).dict(),
+        **CaseOut.of(detail.row).model_dump(),
         subjects=[CaseSubjectOut.of(s) for s in detail.subjects],
         reports=[StaffReportOut.of(r) for r in detail.reports],
         evidence={str(k): str(v) for k, v in (case.evidence or {}).items()},

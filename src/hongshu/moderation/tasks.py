@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from hongshu.moderation import services
-from hongshu.moderation.models import Report
+from hongshu.moderation.models import Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
 
@@ -15,17 +15,22 @@ def case_open_task(  # noqa: PLR0917 -- the event's arguments, positional as eve
     subject: str, source: str, language: str, rule_code: str, rule_version: str, audit_seq: str, group: str
 ) -> None:
     """The `content_held` event: screening held `subject` ("note:<id>"...) under `rule_code` at
-    `rule_version`; `audit_seq` is its entry in the moderation event log, kept as the case's evidence."""
+    `rule_version`; `audit_seq` is its entry in the moderation event log, kept as the case's evidence.
+    Missing values (None, "") are tolerated; an unknown source is kept in the evidence as a screening case's."""
     rule = Rule.objects.filter(code=rule_code).first() if rule_code else None
+    evidence = {"audit_seq": str(audit_seq)} if audit_seq else {}
+    if source not in Case.Source.values:
+        evidence["source"] = str(source)
+        source = Case.Source.SCREENING
     services.case_open(
         subject=subject,
         source=source,
         language=language or "und",
-        rule_code=rule_code,
+        rule_code=rule_code or "",
         rule_version=int(rule_version) if rule_version else None,
         severity=rule.severity if rule is not None else 2,
-        evidence={"audit_seq": audit_seq} if audit_seq else {},
-        group=group,
+        evidence=evidence,
+        group=group or "",
     )
 
 

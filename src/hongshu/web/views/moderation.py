@@ -62,7 +62,10 @@ def report_sheet(request: HttpRequest, subject_type: str, subject_id: int) -> Ht
 @require_http_methods(["GET"])
 def my_reports(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_of(member=member_of(request))
-    return render(request, "web/moderation/my_reports.html", {"reports": reports})
+    language = get_language() or "en"
+    titles = {rule.code: rule.title(language) for rule in selectors.rules_active()}
+    rows = [(report, titles.get(report.rule_code, report.rule_code)) for report in reports]
+    return render(request, "web/moderation/my_reports.html", {"rows": rows})
 
 
 def _staff(request: HttpRequest) -> User:
