@@ -255,9 +255,14 @@ def test_ignore_until_edited_holds_against_a_campaign_and_reopens_after_an_edit(
         staff_api[1].post(
             f"/staff/cases/{case.pk}/decide", json={"decision": "dismissed", "ignore_until_edited": True}
         )
-    for _user, client in crowd[1:]:
-        assert report(client, "note", note.pk).status_code == 201
+    with after_commit():
+        for _user, client in crowd[1:]:
+            assert report(client, "note", note.pk).status_code == 201
     assert Case.objects.count() == 1
+    # Each is told at once that it was already reviewed.
+    told = Notification.objects.filter(kind="report_outcome", recipient__in=[u for u, _c in crowd[1:]])
+    assert told.count() == 20
+    assert {n.data["decision"] for n in told} == {"dismissed"}
     assert Report.objects.filter(case=case, ignored=True).count() == 20
     assert Note.objects.get(pk=note.pk).status == Note.Status.PUBLISHED
     assert api.get(f"/notes/{note.pk}").status_code == 200

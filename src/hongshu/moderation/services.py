@@ -146,6 +146,12 @@ def _ignoring_case(subject_type: str, subject_id: int) -> Case | None:
     return last
 
 
+def _tell_reporter(report_id: int) -> None:
+    from hongshu.moderation.tasks import report_outcome_notify_task  # the tasks module imports this one
+
+    enqueue_on_commit(report_outcome_notify_task, str(report_id))
+
+
 def _hide_pending_review(case: Case) -> None:
     """The weighted score passed the threshold: hold a published note (only its author sees it then), or
     flag a comment or a member for the moderator."""
@@ -221,6 +227,8 @@ def report_create(
                 actor_id=reporter.pk,
                 data={"report": str(report.pk), "case": str(ignoring.pk), "rule": rule.code, "ignored": True},
             )
+            # Already reviewed: the reporter hears the standing decision at once (their standing is unchanged).
+            _tell_reporter(report.pk)
             return report
         case, _created = _open_case(
             subject_type=subject.type,
@@ -410,10 +418,8 @@ def case_decide(
         _state_changed(
             case, staff=staff, before=before, decision=decision, ignore_until_edited=ignore_until_edited
         )
-        from hongshu.moderation.tasks import report_outcome_notify_task  # the tasks module imports this one
-
         for report_id in report_ids:
-            enqueue_on_commit(report_outcome_notify_task, str(report_id))
+            _tell_reporter(report_id)
     return case
 
 
