@@ -144,4 +144,9 @@ def test_staff_pages_claim_and_decide(
     assert (case.state, case.decision, case.claimed_by_id) == ("decided", "upheld", staff_user.pk)
     inbox = browser(ann, "zh-hans").get("/notifications/").content.decode()
     assert "它违反了社区规则" in inbox
+    assert 'href="/me/reports"' in inbox
+    assert f'data-case="{case.pk}"' in staff.get("/staff/cases?state=decided&language=en").content.decode()
+    assert (
+        f'data-case="{case.pk}"' not in staff.get("/staff/cases?state=decided&language=zh").content.decode()
+    )
     assert "Upheld" in browser(ann).get("/me/reports").content.decode()

@@ -82,13 +82,21 @@ def staff_cases(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     state = request.GET.get("state", "")
     source = request.GET.get("source", "")
+    language = request.GET.get("language", "")[:16]
     rows = selectors.cases_queue(
         staff=staff,
         states=[state] if state in Case.State.values else None,
         source=source if source in Case.Source.values else None,
-        language=request.GET.get("language") or None,
+        language=language or None,
     )
-    context = {"rows": rows, "state": state, "source": source, "states": Case.State, "sources": Case.Source}
+    context = {
+        "rows": rows,
+        "state": state,
+        "source": source,
+        "language": language,
+        "states": Case.State,
+        "sources": Case.Source,
+    }
     return render(request, "web/moderation/staff_cases.html", context)
 
 
