@@ -13,6 +13,8 @@ hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
 hongshu feeds rebuild (--member HANDLE | --all)
                            rebuild following-feed lists (caches) from notes and follows
+hongshu audit verify       check every link of the moderation event log's hash chain; names the first broken
+                           link and exits with status 1 when one is broken
 hongshu bench seed --scale S [--seed N]
                            generate the benchmark dataset (1.0 = 100k members, 1M notes);
                            dev-only: needs the repository's bench/ folder (run from a checkout)
@@ -228,6 +230,23 @@ def feeds(argv: Sequence[str]) -> None:
     print(f"Rebuilt @{member.handle}'s following feed: {feed_rebuild(member=member)} notes.")
 
 
+def audit(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu audit", description="The moderation event log.")
+    sub = parser.add_subparsers(dest="action", required=True)
+    sub.add_parser("verify", help="check every link of the hash chain, from the first entry")
+    parser.parse_args(argv)
+    _setup()
+    from hongshu.core.audit import audit_verify
+
+    checked, broken = audit_verify()
+    events = "event" if checked == 1 else "events"
+    if broken is None:
+        print(f"Checked {checked} {events}: the chain holds.")
+        return
+    print(f"Checked {checked} {events} before the break.")
+    sys.exit(f"Link {broken.seq} is broken: {broken.reason}.")
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -240,6 +259,7 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "createadmin": createadmin,
     "bench": bench,
     "feeds": feeds,
+    "audit": audit,
     "manage": manage,
     "help": _help,
     "--help": _help,

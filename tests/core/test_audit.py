@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from hongshu.core.audit import audit_append, audit_verify
+from hongshu.core.audit_seal import audit_unsealed
 from hongshu.core.models import AuditEvent, AuditLogIsAppendOnly
 
 
@@ -35,7 +36,8 @@ def test_the_model_refuses_to_change_or_remove_an_entry() -> None:
 def test_verify_names_the_first_broken_link() -> None:
     for n in range(5):
         audit_append(kind="screening.decision", subject=f"note:{n}", data={"outcome": "hold"})
-    AuditEvent.objects.filter(seq=3).update(data={"outcome": "publish"})  # behind the model's back
+    with audit_unsealed():  # the database refuses it otherwise (tests/screening/test_audit_tools.py)
+        AuditEvent.objects.filter(seq=3).update(data={"outcome": "publish"})  # behind the model's back
     checked, broken = audit_verify(batch_size=2)
     assert checked == 2
     assert broken is not None
@@ -46,10 +48,12 @@ def test_verify_names_the_first_broken_link() -> None:
 def test_verify_finds_a_removed_entry_in_the_middle_and_at_the_end() -> None:
     for n in range(4):
         audit_append(kind="screening.decision", subject=f"note:{n}")
-    AuditEvent.objects.filter(seq=4).delete()
+    with audit_unsealed():
+        AuditEvent.objects.filter(seq=4).delete()
     checked, broken = audit_verify()
     assert (checked, broken and broken.seq) == (3, 4)
-    AuditEvent.objects.filter(seq=2).delete()
+    with audit_unsealed():
+        AuditEvent.objects.filter(seq=2).delete()
     checked, broken = audit_verify()
     assert (checked, broken and broken.seq) == (1, 2)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from hongshu.accounts.models import User
+from hongshu.comments.models import Comment
 from hongshu.comments.services import comment_create
 from hongshu.core.audit import audit_verify
 from hongshu.core.models import AuditEvent
@@ -219,12 +220,15 @@ def test_threshold_then_upheld_keeps_note_hidden(  # noqa: PLR0917 - pytest fixt
     assert Note.objects.get(pk=note.pk).status == Note.Status.HELD
 
 
-def test_threshold_on_a_comment_only_recommends_hiding(
+def test_threshold_holds_a_comment_and_dismissal_releases_it(  # noqa: PLR0917 - pytest fixtures
     rules: list[Rule],
     nina: Any,
     reporters: Callable[[int], list[Any]],
     post_note: Callable[..., Note],
+    staff_api: Any,
+    api: Any,
     settings: Any,
+    after_commit: Any,
 ) -> None:
     settings.HONGSHU = settings.HONGSHU.model_copy(update={"report_hide_threshold": 2.0})
     note = post_note(nina[0])
@@ -233,8 +237,26 @@ def test_threshold_on_a_comment_only_recommends_hiding(
         report(client, "comment", comment.pk)
     case = Case.objects.get()
     assert case.hide_recommended
+    assert case.auto_hidden
+    assert Comment.objects.get(pk=comment.pk).held
+    shown = [c["id"] for c in api.get(f"/notes/{note.pk}/comments").json()["items"]]
+    assert str(comment.pk) not in shown
+    with after_commit():
+        staff_api[1].post(f"/staff/cases/{case.pk}/decide", json={"decision": "dismissed"})
+    assert not Comment.objects.get(pk=comment.pk).held
+    shown = [c["id"] for c in api.get(f"/notes/{note.pk}/comments").json()["items"]]
+    assert str(comment.pk) in shown
+
+
+def test_threshold_on_a_member_only_recommends_hiding(
+    rules: list[Rule], nina: Any, reporters: Callable[[int], list[Any]], settings: Any
+) -> None:
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"report_hide_threshold": 2.0})
+    for _user, client in reporters(2):
+        report(client, "member", nina[0].pk)
+    case = Case.objects.get()
+    assert case.hide_recommended
     assert not case.auto_hidden
-    assert Note.objects.get(pk=note.pk).status == Note.Status.PUBLISHED
 
 
 def test_ignore_until_edited_holds_against_a_campaign_and_reopens_after_an_edit(  # noqa: PLR0917 - pytest fixtures

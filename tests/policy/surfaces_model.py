@@ -20,6 +20,8 @@ class NoteFacts:
     topic: str | None
     media_id: int  # its one photo
     deleted: bool = False
+    flagged: bool = False  # its text carries a listed term (screening holds it once it is meant to go live)
+    held: bool = False  # held by screening: like a draft, only its author reads it
 
 
 @dataclass
@@ -27,6 +29,7 @@ class CommentFacts:
     note: int
     author: int
     deleted: bool = False
+    held: bool = False  # held by screening: only its author sees it
 
 
 @dataclass
@@ -152,6 +155,7 @@ class Model:
             if comment.note == note_id
             and not comment.deleted
             and comment.author not in self.inactive
+            and (not comment.held or viewer == comment.author)
             and (viewer is None or not self.blocked(viewer, comment.author))
         }
 

@@ -58,6 +58,8 @@ from hongshu.media.models import MediaAsset
 from hongshu.members.services import member_set_active
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, note_create, note_delete, note_update
+from hongshu.screening.models import LexiconTerm, Rule
+from hongshu.screening.stamp import catalog_changed
 from hongshu.search import backends
 from hongshu.search.services import member_index
 
@@ -70,6 +72,8 @@ AUTHOR, FOLLOWER, STRANGER, BLOCKED, STAFF = range(5)
 MEMBERS = 5
 TOKEN_MEMBER = STRANGER  # also signed in by bearer token (API requests) besides the session cookie
 MAX_NOTES = 10  # below every page size asked for, so one page is the whole answer
+# A listed term (hold): a note or comment carrying it is held by screening, seen by its author alone.
+FLAGGED = "wirefraudoffer"
 COMMON = "persimmon"  # in every note: a search for it returns every note the viewer may find
 # Members' handles and topics share a prefix, so one typing suggestion answers for both.
 PREFIX = "mem"
@@ -113,6 +117,11 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         _empty_site()
+        rule, _ = Rule.objects.get_or_create(
+            code="policy-test", defaults={"title_en": "t", "title_zh": "t", "text_en": "t", "text_zh": "t"}
+        )
+        LexiconTerm.objects.get_or_create(language="en", text=FLAGGED, defaults={"rule": rule})
+        catalog_changed()
         self.users = [User.objects.create(handle=f"member{i}") for i in range(MEMBERS)]
         User.objects.filter(pk=self.users[STAFF].pk).update(is_staff=True)
         self.users[STAFF].is_staff = True
@@ -192,15 +201,15 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     # ---- notes, photos, topics, comments --------------------------------------------------------------
 
     @precondition(lambda self: len(self.model.notes) < MAX_NOTES)
-    @rule(author=member, vis=visibility, draft=st.booleans(), name=topic)
-    def post(self, author: int, vis: str, draft: bool, name: str | None) -> None:
+    @rule(author=member, vis=visibility, draft=st.booleans(), name=topic, flagged=st.booleans())
+    def post(self, author: int, vis: str, draft: bool, name: str | None, flagged: bool = False) -> None:
         word = next(self.words)
         media_id = self.photo(author)
         with self.jobs():
             note = note_create(
                 author=self.users[author],
                 title=f"Note {word}",
-                body=f"{COMMON} {word}",
+                body=f"{COMMON} {word}" + (f" {FLAGGED}" if flagged else ""),
                 images=[ImageSpec(media_id=media_id)],
                 topics=[name] if name else [],
                 visibility=vis,
@@ -208,7 +217,14 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
                 language="en",
             )
         self.model.notes[note.pk] = NoteFacts(
-            author=author, visibility=vis, published=not draft, word=word, topic=name, media_id=media_id
+            author=author,
+            visibility=vis,
+            published=not draft and not flagged,
+            word=word,
+            topic=name,
+            media_id=media_id,
+            flagged=flagged,
+            held=flagged and not draft,
         )
 
     @precondition(lambda self: self.live_notes())
@@ -216,7 +232,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     def change_note(self, data: st.DataObject, vis: str, name: str | None) -> None:
         note_id = data.draw(st.sampled_from(self.live_notes()), label="note")
         change = data.draw(
-            st.sampled_from(["visibility", "publish", "topic", "photo", "delete"]), label="change"
+            st.sampled_from(["visibility", "publish", "topic", "photo", "flag", "delete"]), label="change"
         )
         facts = self.model.notes[note_id]
         author = self.users[facts.author]
@@ -226,7 +242,14 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
                 facts.visibility = vis
             elif change == "publish":
                 note_update(note=self.note(note_id), editor=author, publish=True)
-                facts.published = True
+                facts.held = facts.held or facts.flagged  # screened as it goes live
+                facts.published = not facts.held
+            elif change == "flag":  # an edit that brings in a listed term: a live note is held
+                body = f"{COMMON} {facts.word} {FLAGGED}"
+                note_update(note=self.note(note_id), editor=author, body=body)
+                facts.flagged = True
+                facts.held = facts.held or facts.published
+                facts.published = False
             elif change == "topic":
                 note_update(note=self.note(note_id), editor=author, topics=[name] if name else [])
                 facts.topic = name
@@ -240,8 +263,8 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
                 facts.deleted = True
 
     @precondition(lambda self: self.model.notes)
-    @rule(data=st.data(), commenter=member)
-    def comment(self, data: st.DataObject, commenter: int) -> None:
+    @rule(data=st.data(), commenter=member, flagged=st.booleans())
+    def comment(self, data: st.DataObject, commenter: int, flagged: bool) -> None:
         m = self.model
         if commenter in m.inactive:
             return  # a deactivated member cannot sign in to comment
@@ -251,15 +274,16 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         made: list[int] = []
 
         def write() -> None:
-            made.append(comment_create(author=self.users[commenter], note_id=note_id, body="nice").pk)
+            body = f"nice {FLAGGED}" if flagged else "nice"
+            made.append(comment_create(author=self.users[commenter], note_id=note_id, body=body).pk)
 
         self.expect(None if allowed else NotFound, write)
         if allowed:
-            m.comments[made[0]] = CommentFacts(note=note_id, author=commenter)
+            m.comments[made[0]] = CommentFacts(note=note_id, author=commenter, held=flagged)
             recipient = facts.author
             # The note's author hears of it unless they wrote it or are deactivated (a commenter who may
-            # read the note is never in a blocked pair with its author).
-            if recipient != commenter and recipient not in m.inactive:
+            # read the note is never in a blocked pair with its author); a held comment tells no one yet.
+            if recipient != commenter and recipient not in m.inactive and not flagged:
                 m.comment_notified.add(made[0])
 
     @precondition(lambda self: any(not c.deleted for c in self.model.comments.values()))

@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=400, blank=True)
     bio = models.TextField(blank=True)
     bio_language = models.CharField(max_length=16, blank=True)
+    # A display name or bio that screening held: kept here, unseen by others, until a moderator releases it
+    # (accounts.services.account_profile_release); the live fields keep what was there before.
+    pending_profile = models.JSONField(default=dict, blank=True)
     avatar = models.ForeignKey(
         "media.MediaAsset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -23,6 +23,7 @@ from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_erro
 from hongshu.core.events import announce_on_commit
 from hongshu.core.runtime import runtime_get
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
+from hongshu.screening.services import announce_held, raise_if_rejected, screen
 from hongshu.textlib.codes import readable_language
 from hongshu.textlib.detection import detect_language
 from hongshu.textlib.names import is_valid_chinese_name
@@ -145,6 +146,14 @@ def account_create(
         raise field_error("email", _("An email address is required to join."), code="email_required")
     user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages), email=email)
     user.region = _clean_region(region)
+    # A name cannot wait unseen for review before the account exists: at sign-up, a hold refuses it too.
+    verdict = screen(
+        kind="profile",
+        subject=f"member:{user.pk}",
+        author_id=user.pk,
+        fields={"handle": handle, "display_name": display_name if display_name != handle else ""},
+    )
+    raise_if_rejected(verdict, holds_reject=True)
     _clean_password(password, user=user)
     user.set_password(password)
     if User.objects.filter(handle__iexact=handle).exists():
@@ -172,6 +181,42 @@ def _save_profile(user: User, fields: list[str]) -> None:
     user.refresh_from_db(fields=["profile_revision"])
 
 
+def _screen_profile(user: User, texts: dict[str, str]) -> dict[str, str]:
+    """Screen a new display name or bio (hongshu.screening): a rejection is raised; what is held is returned
+    to be kept pending, unseen by others, while the live profile keeps its previous text."""
+    changed = {key: text for key, text in texts.items() if text and text != getattr(user, key)}
+    if not changed:
+        return {}
+    verdict = screen(kind="profile", subject=f"member:{user.pk}", author_id=user.pk, fields=changed)
+    raise_if_rejected(verdict)
+    if not verdict.held:
+        return {}
+    announce_held(
+        verdict=verdict, subject=f"member:{user.pk}", language=detect_language(" ".join(changed.values()))
+    )
+    return changed
+
+
+def account_profile_release(*, user_id: int, approve: bool) -> User | None:
+    """A moderator's answer to a held display name or bio: approved, it goes live; refused, it is dropped.
+    None when the member has nothing pending."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None or not user.pending_profile:
+            return None
+        pending, fields = user.pending_profile, ["pending_profile"]
+        user.pending_profile = {}
+        if approve and "display_name" in pending:
+            user.display_name = pending["display_name"]
+            fields.append("display_name")
+            announce_on_commit("member_changed", user.pk)
+        if approve and "bio" in pending:
+            user.bio, user.bio_language = pending["bio"], detect_language(pending["bio"])
+            fields += ["bio", "bio_language"]
+        _save_profile(user, fields)
+    return user
+
+
 def account_update_profile(
     *,
     user: User,
@@ -188,9 +233,9 @@ def account_update_profile(
     the same reason; Django refuses any other model for the foreign key).
     """
     changed: list[str] = []
+    texts: dict[str, str] = {}
     if display_name is not None:
-        user.display_name = _clean_display_name(display_name) or user.handle
-        changed.append("display_name")
+        texts["display_name"] = _clean_display_name(display_name) or user.handle
     if bio is not None:
         bio = clean_input(bio, field="bio")
         check_length(
@@ -201,8 +246,18 @@ def account_update_profile(
             message=_("Bios are at most 200 characters."),
             code="too_long",
         )
-        user.bio, user.bio_language = bio, detect_language(bio) if bio else ""
+        texts["bio"] = bio
+    held = _screen_profile(user, texts)
+    if "display_name" in texts and "display_name" not in held:
+        user.display_name = texts["display_name"]
+        changed.append("display_name")
+    if "bio" in texts and "bio" not in held:
+        user.bio, user.bio_language = texts["bio"], detect_language(texts["bio"]) if texts["bio"] else ""
         changed += ["bio", "bio_language"]
+    pending = {key: value for key, value in user.pending_profile.items() if key not in texts} | held
+    if pending != user.pending_profile:
+        user.pending_profile = pending
+        changed.append("pending_profile")
     if languages is not None:
         user.languages = _clean_languages(languages)
         changed.append("languages")

@@ -77,6 +77,19 @@ class AccountOut(Schema):
         )
 
 
+class MeOut(AccountOut):
+    """Your own account: what others see, and what is waiting for a moderator."""
+
+    pending: dict[str, str] = Field(
+        default_factory=dict,
+        description="a display name or bio held by screening: shown to others once a moderator releases it",
+    )
+
+    @classmethod
+    def of(cls, user: User) -> MeOut:
+        return cls.model_construct(**dict(AccountOut.of(user)), pending=dict(user.pending_profile))
+
+
 class SignUpIn(Schema):
     handle: str = Field(max_length=64)
     password: str = Field(max_length=256)
@@ -262,13 +275,13 @@ def revoke_token(request: HttpRequest, token_id: PathId) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/accounts/me", response=AccountOut, auth=member_auth)
-def me(request: HttpRequest) -> AccountOut:
-    return AccountOut.of(current_member(request))
+@router.get("/accounts/me", response=MeOut, auth=member_auth)
+def me(request: HttpRequest) -> MeOut:
+    return MeOut.of(current_member(request))
 
 
-@router.patch("/accounts/me", response=AccountOut, auth=member_auth, summary="Edit your profile")
-def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
+@router.patch("/accounts/me", response=MeOut, auth=member_auth, summary="Edit your profile")
+def update_me(request: HttpRequest, payload: ProfileIn) -> MeOut:
     rate_limit_hit("profile_edit", member=current_member(request), ip=client_ip(request))
     fields = payload.dict(exclude_unset=True)
     if fields.get("avatar_id") is not None:
@@ -285,7 +298,7 @@ def update_me(request: HttpRequest, payload: ProfileIn) -> AccountOut:
                 script=script or user.script,
                 show_pinyin=user.show_pinyin if show_pinyin is None else show_pinyin,
             )
-    return AccountOut.of(user)
+    return MeOut.of(user)
 
 
 @router.post(

@@ -48,6 +48,9 @@ class ReplyOut(Schema):
     mentions: list[str]
     by_author: bool
     deleted: bool
+    held: bool = Field(
+        description="under review: shown to its author alone until a moderator has looked at it"
+    )
     like_count: int
     liked: bool
     created_at: datetime
@@ -67,6 +70,7 @@ class ReplyOut(Schema):
             "mentions": view.mentions,
             "by_author": view.by_author and view.shown,
             "deleted": not view.shown,
+            "held": view.comment.held,
             "like_count": max(c.like_count, 0),
             "liked": view.liked,
             "created_at": c.created_at,

@@ -1,4 +1,5 @@
-"""Reports (members) and cases (staff): issue 24 items 6 and 8.
+"""Reports (members) and cases (staff): issue 24 items 6 and 8. The rules a report names are listed by
+`GET /api/v1/rules` (hongshu.api.screening).
 
 Priority of the staff queue: `hongshu.moderation.selectors` documents the formula."""
 
@@ -17,23 +18,9 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
 from hongshu.moderation import selectors, services
 from hongshu.moderation.models import Case, CaseSubject, Report
-from hongshu.moderation.selectors import CaseRow, RuleChoice
+from hongshu.moderation.selectors import CaseRow
 
 router = Router(tags=["moderation"])
-
-
-class RuleOut(Schema):
-    code: str
-    severity: int = Field(description="1 low, 2 medium, 3 high, 4 critical")
-    version: int
-    title_en: str
-    title_zh: str
-    text_en: str
-    text_zh: str
-
-    @classmethod
-    def of(cls, rule: RuleChoice) -> RuleOut:
-        return cls(**rule.__dict__)
 
 
 class ReportIn(Schema):
@@ -175,13 +162,6 @@ class DecideIn(Schema):
         default=False, description="reviewed: further reports open no case until the subject is edited"
     )
     note: str = Field(default="", max_length=4000)
-
-
-@router.get(
-    "/rules", response=list[RuleOut], summary="The community rules a report can name (both languages)"
-)
-def rules(request: HttpRequest) -> list[RuleOut]:
-    return [RuleOut.of(rule) for rule in selectors.rules_active()]
 
 
 @router.post(

@@ -39,6 +39,8 @@ class Comment(SnowflakeModel):
     mentions: models.ManyToManyField[User, CommentMention] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="CommentMention", related_name="+"
     )
+    # Held by screening or pending review: shown to its author alone, labelled "under review", not counted.
+    held = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(

@@ -63,6 +63,13 @@ def hidden_among(viewer: User, user_ids: Iterable[int]) -> set[int]:
     return ids - set(members_visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def shown_to(member: User | None) -> Q:
+    """The comments a viewer sees with their text: live ones, held ones only by their author."""
+    if member is None:
+        return LIVE & Q(held=False)
+    return LIVE & (Q(held=False) | Q(author_id=member.pk))
+
+
 def is_live(comment: Comment) -> bool:
     return comment.deleted_at is None and comment.author.is_active
 
@@ -80,7 +87,7 @@ def _without_blocked(queryset: QuerySet[Comment], member: User | None, *fields: 
 
 
 def _replies_shown(member: User | None) -> QuerySet[Comment]:
-    return _without_blocked(Comment.objects.filter(LIVE, root__isnull=False), member, "author_id")
+    return _without_blocked(Comment.objects.filter(shown_to(member), root__isnull=False), member, "author_id")
 
 
 def access_comment(*, viewer: Viewer, comment_id: int) -> Comment:
@@ -90,6 +97,7 @@ def access_comment(*, viewer: Viewer, comment_id: int) -> Comment:
     comments = _without_blocked(
         Comment.objects.filter(Exists(readable)), member, "author_id", "root__author_id"
     )
+    comments = comments.filter(Q(held=False) | Q(author_id=member.pk) if member else Q(held=False))
     comment = comments.select_related("note", "root", *_RELATED).filter(pk=comment_id).first()
     if comment is None:
         raise comment_not_found()
@@ -123,7 +131,9 @@ def _views(comments: list[Comment], member: User | None, note_author_id: int) ->
             mentions[comment_id].append(handle)
     views = []
     for comment in comments:
-        shown = is_live(comment)
+        shown = is_live(comment) and (
+            not comment.held or (member is not None and comment.author_id == member.pk)
+        )
         reply_to = comment.reply_to
         visible_reply_to = reply_to if reply_to and reply_to.is_active and reply_to.pk not in hidden else None
         views.append(
@@ -185,7 +195,7 @@ def comments_of_readable_note(
     (the note page): the same comments, without reading the note again."""
     member = member_of(viewer)
     roots = _without_blocked(Comment.objects.filter(note=note, root__isnull=True), member, "author_id")
-    roots = roots.filter(LIVE | Exists(_replies_shown(member).filter(root_id=OuterRef("pk"))))
+    roots = roots.filter(shown_to(member) | Exists(_replies_shown(member).filter(root_id=OuterRef("pk"))))
     page = keyset_page(
         roots.select_related(*_RELATED),
         cursor=cursor,

@@ -24,6 +24,7 @@ from hongshu.interactions.services import counter_add
 from hongshu.notes.models import Note
 from hongshu.notes.selectors import access_note
 from hongshu.notes.services import MENTION
+from hongshu.screening.services import announce_held, raise_if_rejected, screen
 from hongshu.social.querysets import members_visible_to
 from hongshu.textlib.detection import detect_language
 
@@ -77,13 +78,40 @@ def _write(*, author: User, note: Note, body: str, parent: Comment | None = None
         body=body,
         language=detect_language(body),
     )
+    verdict = screen(
+        kind="comment",
+        subject=f"comment:{comment.pk}",
+        author_id=author.pk,
+        fields={"body": body},
+        language=comment.language,
+        burst_field="body",
+    )
+    raise_if_rejected(verdict)
+    comment.held = verdict.held
     with transaction.atomic():
         comment.save(force_insert=True)
         CommentMention.objects.bulk_create([CommentMention(comment=comment, user=u) for u in mentioned])
-        counter_add(note_id=note.pk, field="comments", delta=1)
-        # Notifications decide whom to tell (reply, comment, mentions) from the committed rows.
-        announce_on_commit("comment_posted", comment.pk)
+        if comment.held:  # counted and announced when a moderator releases it
+            announce_held(verdict=verdict, subject=f"comment:{comment.pk}", language=comment.language)
+        else:
+            counter_add(note_id=note.pk, field="comments", delta=1)
+            # Notifications decide whom to tell (reply, comment, mentions) from the committed rows.
+            announce_on_commit("comment_posted", comment.pk)
     return comment
+
+
+def comment_set_held(*, comment_id: int, held: bool) -> bool:
+    """Hold a live comment pending review, or release a held one (moderation): the note's count and the
+    notifications follow. False when the comment was already so, or is deleted."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(pk=comment_id, deleted_at__isnull=True).first()
+        if comment is None or comment.held == held:
+            return False
+        Comment.objects.filter(pk=comment.pk).update(held=held)
+        counter_add(note_id=comment.note_id, field="comments", delta=-1 if held else 1)
+        if not held:
+            announce_on_commit("comment_posted", comment.pk)
+    return True
 
 
 def comment_create(*, author: User, note_id: int, body: str) -> Comment:
@@ -123,7 +151,9 @@ def comment_delete(*, actor: User, comment_id: int) -> Comment:
         deleted = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now(), deleted_by=actor
         )
-        if deleted:  # a concurrent deletion already took the count down
+        if (
+            deleted and not comment.held
+        ):  # a concurrent deletion already took the count down; held: never counted
             counter_add(note_id=comment.note_id, field="comments", delta=-1)
     return comment
 
@@ -165,7 +195,7 @@ def comment_counts_reconcile(*, note_ids: Iterable[int]) -> int:
         with transaction.atomic():
             NoteCounter.objects.bulk_create([NoteCounter(note_id=note_id, shard=0)], ignore_conflicts=True)
             shards = list(NoteCounter.objects.select_for_update().filter(note_id=note_id).order_by("shard"))
-            exact = Comment.objects.filter(note_id=note_id, deleted_at__isnull=True).count()
+            exact = Comment.objects.filter(note_id=note_id, deleted_at__isnull=True, held=False).count()
             delta = exact - sum(shard.comments for shard in shards)
             if delta:
                 NoteCounter.objects.filter(note_id=note_id, shard=0).update(comments=F("comments") + delta)

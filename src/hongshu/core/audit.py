@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hongshu.core.models import AuditEvent, AuditHead
+from hongshu.core.pagination import DEFAULT_LIMIT, Page, keyset_page
 
 GENESIS = "0" * 64
 
@@ -100,3 +101,18 @@ def audit_verify(*, batch_size: int = 2000) -> tuple[int, AuditBreak | None]:
     if head is not None and head.seq != checked:
         return checked, AuditBreak(checked + 1, f"the head says {head.seq} entries, the log holds {checked}")
     return checked, None
+
+
+def audit_page(
+    *, subject: str = "", kind: str = "", cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Page[AuditEvent]:
+    """The log newest first, a page at a time (the cursor is the last entry's `seq`), optionally of one subject
+    ("note:123") and of one kind, or of kinds under a prefix ending with a dot ("catalogue.")."""
+    events = AuditEvent.objects.all()
+    if subject:
+        events = events.filter(subject=subject)
+    if kind.endswith("."):
+        events = events.filter(kind__startswith=kind)
+    elif kind:
+        events = events.filter(kind=kind)
+    return keyset_page(events, cursor=cursor, limit=limit)

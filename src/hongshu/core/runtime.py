@@ -3,7 +3,8 @@
 Environment settings (`hongshu.config.env`) say how the instance is built; these say how it behaves today.
 Each key is declared once in `RUNTIME_SETTINGS` with its type, default and allowed values; a row in
 `InstanceSetting` exists only for a key that differs from its default. Every write appends a `PostureChange`
-(who, when, from what to what, why), so the posture of the instance has a history.
+(who, when, from what to what, why), so the posture of the instance has a history, and a `posture.change` event
+to the moderation event log (hongshu.core.audit).
 
 Reads go to the database each time (one primary-key lookup, on sign-up and writes, not on feed reads): every
 process and host sees a change at once, and tests need no cache to clear.
@@ -17,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from hongshu.core.audit import audit_append
 from hongshu.core.errors import NotFound, field_error
 from hongshu.core.models import InstanceSetting, PostureChange
 
@@ -122,7 +124,7 @@ def runtime_set(
             InstanceSetting.objects.filter(pk=key).delete()
         else:
             InstanceSetting.objects.update_or_create(key=key, defaults={"value": value})
-        return PostureChange.objects.create(
+        change = PostureChange.objects.create(
             key=key,
             old_value=old,
             new_value=value,
@@ -130,6 +132,21 @@ def runtime_set(
             automatic=automatic,
             reason=reason.strip()[:2000],
         )
+        # The moderation event log records posture too, in the same transaction as the change.
+        audit_append(
+            kind="posture.change",
+            subject=f"setting:{key}",
+            actor_id=actor_id,
+            data={
+                "change": str(change.pk),
+                "key": key,
+                "old": old,
+                "new": value,
+                "automatic": automatic,
+                "reason": change.reason,
+            },
+        )
+        return change
 
 
 def surge_active() -> bool:

@@ -45,7 +45,7 @@ def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> d
         .values(owner=F("note__author_id"))
     )
     comments = _counts(
-        Comment.objects.filter(note__author_id__in=ids, deleted_at__isnull=True, **given)
+        Comment.objects.filter(note__author_id__in=ids, deleted_at__isnull=True, held=False, **given)
         .exclude(author_id=F("note__author_id"))
         .values(owner=F("note__author_id"))
     )

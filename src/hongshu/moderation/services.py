@@ -9,8 +9,8 @@ Reporter weight (`weight_of`): with `u` reports upheld and `d` dismissed,
 `weight = clamp(2 · (u + 1) / (u + d + 2), 0.2, 2.0)` — Laplace's rule of succession on "this member's
 reports are right", scaled so a newcomer weighs 1, a reporter always right approaches 2 and one always wrong
 falls to 0.2 (never 0: a wrong reporter can still be right). When a case's summed weight reaches the
-`report_hide_threshold` setting, a published note is held pending review (its author still sees it);
-comments and members are only flagged `hide_recommended` for the moderator.
+`report_hide_threshold` setting, a published note or a comment is held pending review (its author still
+sees it; a dismissal releases it); a member is only flagged `hide_recommended` for the moderator.
 
 Every report and every change of a case appends to the moderation event log (`core.audit.audit_append`)
 inside the same transaction.
@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.comments.services import comment_set_held
 from hongshu.core.audit import audit_append
 from hongshu.core.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
@@ -160,6 +161,8 @@ def _hide_pending_review(case: Case) -> None:
         if held.update(status=Note.Status.HELD):
             case.auto_hidden = True
             notes_index_later(note_ids=[case.subject_id])
+    elif case.subject_type == SubjectType.COMMENT:
+        case.auto_hidden = comment_set_held(comment_id=case.subject_id, held=True)
     case.hide_recommended = True
     case.save(update_fields=["auto_hidden", "hide_recommended"])
     audit_append(
@@ -167,6 +170,18 @@ def _hide_pending_review(case: Case) -> None:
         subject=case.subject,
         data={"case": str(case.pk), "weight": case.report_weight, "held": case.auto_hidden},
     )
+
+
+def _restore(case: Case) -> None:
+    """A dismissal undoes what the reports' score hid: the note published again, the comment released."""
+    if case.subject_type == SubjectType.NOTE:
+        restored = Note.objects.filter(pk=case.subject_id, status=Note.Status.HELD).update(
+            status=Note.Status.PUBLISHED
+        )
+        if restored:
+            notes_index_later(note_ids=[case.subject_id])
+    elif case.subject_type == SubjectType.COMMENT:
+        comment_set_held(comment_id=case.subject_id, held=False)
 
 
 def report_create(
@@ -390,11 +405,7 @@ def case_decide(
         case.decided_by, case.decided_at, case.updated_at = staff, now, now
         case.ignore_reports_until_edited = ignore_until_edited
         if case.auto_hidden and decision == Case.Decision.DISMISSED:
-            restored = Note.objects.filter(pk=case.subject_id, status=Note.Status.HELD).update(
-                status=Note.Status.PUBLISHED
-            )
-            if restored:
-                notes_index_later(note_ids=[case.subject_id])
+            _restore(case)
             case.auto_hidden = False
         case.marker_at_decision = subject_marker(subject_type=case.subject_type, subject_id=case.subject_id)
         case.save(

@@ -32,6 +32,13 @@ from hongshu.notes.models import (
     PendingNoteIndex,
     Topic,
 )
+from hongshu.screening.services import (
+    Verdict,
+    announce_held,
+    announce_new_account_hold,
+    raise_if_rejected,
+    screen,
+)
 from hongshu.textlib.codes import CONTENT_LANGUAGES
 from hongshu.textlib.detection import detect_language
 
@@ -239,6 +246,37 @@ def _check_trust_caps(author: User, title: str, body: str) -> None:
         raise field_error("body", message, code="too_many_mentions")
 
 
+def _screen_note(
+    *, note: Note, author: User, topics: Sequence[str], alt_texts: Sequence[str], place_name: str
+) -> Verdict:
+    """Screen what a note will show (hongshu.screening): a rejection is raised here, before anything is
+    written; a hold is returned for the caller to store."""
+    verdict = screen(
+        kind="note",
+        subject=f"note:{note.pk}",
+        author_id=author.pk,
+        fields={
+            "title": note.title,
+            "body": note.body,
+            "topics": " ".join(topics),
+            "images": "\n".join(alt_texts),
+            "place": place_name,
+        },
+        language=note.language,
+        burst_field="body",
+    )
+    raise_if_rejected(verdict)
+    return verdict
+
+
+def _announce_hold(note: Note, verdict: Verdict | None) -> None:
+    """Inside the transaction that stored a held note: its case opens after commit."""
+    if verdict is not None and verdict.held:
+        announce_held(verdict=verdict, subject=f"note:{note.pk}", language=note.language)
+    else:
+        announce_new_account_hold(subject=f"note:{note.pk}", author_id=note.author_id, language=note.language)
+
+
 def _set_images(note: Note, images: Sequence[ImageSpec]) -> None:
     assets = media_for_note(owner=note.author, media_ids=[i.media_id for i in images], note_id=note.pk)
     previous = list(NoteImage.objects.filter(note=note).select_related("media"))
@@ -279,13 +317,23 @@ def note_create(
     _check_trust_caps(author, note.title, note.body)
     _apply_place(note, place)
     _language(note, language)
+    verdict = None
+    if not draft:
+        alt_texts = [spec.alt_text for spec in images]
+        verdict = _screen_note(
+            note=note, author=author, topics=topic_names, alt_texts=alt_texts, place_name=note.place_name
+        )
     with transaction.atomic():
         if draft:
             note.status = Note.Status.DRAFT
         else:
             note.status = note_publish_status(author=author)
+            if verdict is not None and verdict.held:
+                note.status = Note.Status.HELD
             note.published_at = timezone.now() if note.status == Note.Status.PUBLISHED else None
         note.save(force_insert=True)
+        if note.status == Note.Status.HELD:
+            _announce_hold(note, verdict)
         _set_images(note, images)
         _set_topics(note, topic_names)
         _set_mentions(note)
@@ -313,6 +361,50 @@ def _record_revision(note: Note) -> None:
     )
 
 
+def _screen_edit(
+    *,
+    note: Note,
+    editor: User,
+    title: str | None,
+    body: str | None,
+    images: Sequence[ImageSpec] | None,
+    topics: Sequence[str] | None,
+    place: Place | None,
+    clear_place: bool,
+) -> Verdict:
+    """Screen a note as an edit will leave it, before the edit locks and writes anything: a rejection
+    stays on record (the event log) while the edit itself is not made."""
+    draft = Note(
+        pk=note.pk,
+        author_id=note.author_id,
+        title=clean_text(title) if title is not None else note.title,
+        body=_clean_body(body) if body is not None else note.body,
+        language=note.language,
+    )
+    names = _clean_topics(topics if topics is not None else explicit_topics(note), draft.title, draft.body)
+    if images is not None:
+        alt_texts = [spec.alt_text for spec in images]
+    else:
+        alt_texts = list(NoteImage.objects.filter(note=note).values_list("alt_text", flat=True))
+    place_name = "" if clear_place else (place.name if place is not None else note.place_name)
+    return _screen_note(note=draft, author=editor, topics=names, alt_texts=alt_texts, place_name=place_name)
+
+
+def _apply_edit_status(note: Note, *, editor: User, publish: bool, verdict: Verdict | None) -> None:
+    """Publishing a draft follows the door's rule; a screening hold holds a live note; either hold, when it
+    is new (or screening found more), is announced for its case."""
+    was = note.status
+    if publish and note.status == Note.Status.DRAFT:
+        note.status = note_publish_status(author=editor)
+    screening_holds = verdict is not None and verdict.held
+    if screening_holds and note.status != Note.Status.DRAFT:
+        note.status = Note.Status.HELD
+    if note.status == Note.Status.PUBLISHED and was == Note.Status.DRAFT:
+        note.published_at = timezone.now()
+    if note.status == Note.Status.HELD and (was != Note.Status.HELD or screening_holds):
+        _announce_hold(note, verdict)
+
+
 def note_update(
     *,
     note: Note,
@@ -334,6 +426,20 @@ def note_update(
     # Only a change to what readers see is an edit with a revision; correcting the language alone is not.
     changes_content = clear_place or any(
         value is not None for value in (title, body, images, topics, place, visibility)
+    )
+    verdict = (
+        _screen_edit(
+            note=note,
+            editor=editor,
+            title=title,
+            body=body,
+            images=images,
+            topics=topics,
+            place=place,
+            clear_place=clear_place,
+        )
+        if going_live and (changes_content or note.status == Note.Status.DRAFT)
+        else None
     )
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
@@ -360,10 +466,7 @@ def note_update(
             _set_images(note, images)
         elif going_live and not note.images.exists():
             raise field_error("images", _("Add at least one photo."), code="images_required")
-        if publish and note.status == Note.Status.DRAFT:
-            note.status = note_publish_status(author=editor)
-            if note.status == Note.Status.PUBLISHED:
-                note.published_at = timezone.now()
+        _apply_edit_status(note, editor=editor, publish=publish, verdict=verdict)
         _language(note, language)
         note.revision += 1  # the row is locked: no concurrent edit can take the same number
         note.save()

@@ -18,6 +18,7 @@ from hongshu.web.views import (
     note_edit,
     profile,
     registration,
+    screening,
     search,
     security,
     settings,
@@ -153,6 +154,17 @@ urlpatterns = [
     path("staff/cases/<id:case_id>/claim", moderation.staff_case_claim, name="staff-case-claim"),
     path("staff/cases/<id:case_id>/decide", moderation.staff_case_decide, name="staff-case-decide"),
     path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
+    # the community guidelines, and the staff pages of the screening catalogue
+    path("rules", screening.guidelines, name="rules"),
+    path("staff/rules", screening.staff_rules, name="staff-rules"),
+    path("staff/lexicon", screening.staff_lexicon, name="staff-lexicon"),
+    path("staff/lexicon/<id:term_id>/remove", screening.staff_term_remove, name="staff-term-remove"),
+    path("staff/lexicon/<id:term_id>/update", screening.staff_term_update, name="staff-term-update"),
+    path("staff/audit", screening.staff_audit, name="staff-audit"),
+    path("staff/domains", screening.staff_domains, name="staff-domains"),
+    path(
+        "staff/domains/<id:domain_rule_id>/remove", screening.staff_domain_remove, name="staff-domain-remove"
+    ),
     # two-factor sign-in and the security page: sessions, tokens, authenticator app, passkeys
     path("sign-in/verify", security.sign_in_verify, name="sign-in-verify"),
     path("sign-in/passkey/options", security.passwordless_options, name="sign-in-passwordless-options"),

@@ -13,6 +13,7 @@ from hongshu.interactions.models import Board, Collect, Like
 from hongshu.interactions.selectors import board_of_owner
 from hongshu.interactions.services.counters import counter_add
 from hongshu.notes.models import Note
+from hongshu.screening.services import raise_if_rejected, screen
 
 BOARD_NAME_MAX = 20
 BOARD_NAME_CODE_POINTS = 400  # Board.name's column: a grapheme can carry many combining marks
@@ -83,10 +84,19 @@ def board_default(*, owner: User) -> Board:
         return Board.objects.get(owner=owner, is_default=True)
 
 
+def _screen_board_name(owner: User, name: str, board_id: int | None) -> None:
+    """A board's name is screened like any text others may read; a short label cannot wait unseen for
+    review, so a hold refuses it too."""
+    subject = f"board:{board_id}" if board_id else f"member:{owner.pk}"
+    verdict = screen(kind="board", subject=subject, author_id=owner.pk, fields={"name": name})
+    raise_if_rejected(verdict, holds_reject=True)
+
+
 def board_create(*, owner: User, name: str, is_public: bool = False) -> Board:
     """A named board. The default board is created with it if missing: reads never create it (a GET
     creates no row), so this keeps "a member with boards has a default one to move notes back into"."""
     name = _clean_board_name(name)
+    _screen_board_name(owner, name, None)
     if Board.objects.filter(owner=owner).count() >= BOARDS_MAX:
         raise InvalidInput(_("You have reached the maximum number of boards."), code="too_many_boards")
     board_default(owner=owner)
@@ -107,6 +117,7 @@ def board_update(
         if board.is_default:
             raise InvalidInput(_("The default board cannot be renamed."), code="default_board_fixed")
         board.name = _clean_board_name(name)
+        _screen_board_name(owner, board.name, board.pk)
         changed.append("name")
     if is_public is not None:
         board.is_public = is_public

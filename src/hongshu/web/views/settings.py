@@ -73,9 +73,10 @@ def _profile_save(member: User, form: ProfileForm) -> None:
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
+    pending = member.pending_profile  # held by screening: the member sees what they wrote, marked
     initial = {
-        "display_name": member.display_name,
-        "bio": member.bio,
+        "display_name": pending.get("display_name", member.display_name),
+        "bio": pending.get("bio", member.bio),
         "languages": member.languages,
         "region": member.region,
     }
@@ -90,10 +91,19 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
                 page = render(request, "web/me/edit_profile.html", {"form": form, "me": author_of(member)})
                 return as_refusal(page, problem)
         else:
-            messages.success(request, _("Your profile is saved."))
+            if member.pending_profile:
+                messages.info(
+                    request,
+                    _(
+                        "Your profile is saved. What you changed in your name or bio will show once a moderator has looked at it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your profile is saved."))
             return redirect("me-profile", handle=member.handle)
     status = 422 if form.errors else 200
-    return render(request, "web/me/edit_profile.html", {"form": form, "me": author_of(member)}, status=status)
+    context = {"form": form, "me": author_of(member), "pending": sorted(member.pending_profile)}
+    return render(request, "web/me/edit_profile.html", context, status=status)
 
 
 def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpResponse:
