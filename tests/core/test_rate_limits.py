@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from hongshu.accounts.models import User
 from hongshu.config.env import HongshuSettings
 from hongshu.core.ratelimit import DEFAULT_RATES, network_of
+from hongshu.screening.models import Rule
 
 pytestmark = pytest.mark.django_db
 
@@ -450,3 +451,26 @@ def test_web_sign_in_failures_back_off(make_member: Callable[..., User], rate_li
     response = Client().post("/signin/", {"handle": "owner", "password": PASSWORD})
     refused(response, limit=1, scope="account_ip")
     assert 'value="owner"' in response.content.decode()
+
+
+def test_reports_api_and_web_per_account_and_ip(
+    trio: Any, post_note: Callable[..., Any], rate_limits: RateLimits
+) -> None:
+    Rule.objects.create(code="spam", title_en="Spam", title_zh="垃圾信息", text_en="-", text_zh="-")
+    (nina, _n), (ann, ann_api), (_bob, bob_api) = trio
+    notes = [post_note(nina, title=f"n{i}") for i in range(4)]
+    rate_limits(**{"report.account": "2 per 1 minute", "report.ip": "3 per 1 minute"})
+
+    def body(note: Any) -> dict[str, str]:
+        return {"subject_type": "note", "subject_id": str(note.pk), "rule": "spam"}
+
+    assert ann_api.post("/reports", json=body(notes[0])).status_code == 201
+    assert ann_api.post("/reports", json=body(notes[1])).status_code == 201
+    refused(ann_api.post("/reports", json=body(notes[2])), limit=2, scope="account", name="report")
+    # The web sheet shares the member's budget and keeps what was typed.
+    page = web_client(ann).post(f"/report/note/{notes[2].pk}", {"rule": "spam", "text": "still typed"})
+    refused(page, limit=2, scope="account")
+    assert "still typed" in page.content.decode()
+    # Bob shares the test client's address: its budget of 3 is full after his first report.
+    assert bob_api.post("/reports", json=body(notes[0])).status_code == 201
+    refused(bob_api.post("/reports", json=body(notes[1])), limit=3, scope="ip", name="report")

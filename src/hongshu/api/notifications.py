@@ -53,6 +53,11 @@ class NotificationOut(Schema):
     created_at: datetime
     updated_at: datetime
     read: bool
+    data: dict[str, str] = Field(
+        default_factory=dict,
+        description="facts of a notification no member caused: for report_outcome, decision (upheld or "
+        "dismissed), subject_type and rule",
+    )
 
     @classmethod
     def of(cls, view: NotificationView) -> NotificationOut:
@@ -79,6 +84,7 @@ class NotificationOut(Schema):
             created_at=n.created_at,
             updated_at=n.updated_at,
             read=n.read_at is not None,
+            data={str(k): str(v) for k, v in (n.data or {}).items()},
         )
 
 

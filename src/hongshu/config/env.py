@@ -183,6 +183,12 @@ class HongshuSettings(BaseSettings):
         description="How many of an account's first notes wait for a moderator while it is at trust level 0, "
         "when the run-time setting hold_new_accounts_notes says so (during a surge, by default).",
     )
+    report_hide_threshold: float = Field(
+        default=5.0,
+        gt=0,
+        description="Reports: summed reporter weight (each 0.2..2, a newcomer 1) at which a reported note is "
+        "held pending review (comments and members are only flagged for a moderator).",
+    )
     # The following feed (docs/configuration.md#following-feed): hybrid fan-out.
     feed_active_days: int = Field(
         default=14,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "hongshu.members",  # no models: installed so Celery finds its tasks (trust recompute, surge check)
     "hongshu.discovery",
     "hongshu.feeds",
+    "hongshu.moderation",
     "hongshu.web",
 ]
 

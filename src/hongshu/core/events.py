@@ -60,6 +60,11 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "email_changed": ("hongshu.members.tasks.trust_recompute_member_task",),
     # (member_id, comment_id)
     "comment_liked": ("hongshu.notifications.tasks.notify_comment_liked_task",),
+    # (subject, source, language, rule_code, rule_version, audit_seq, group) screening held content:
+    # subject "note:<id>" | "comment:<id>" | "member:<id>", source screening | burst | new_account, the
+    # content's language, the rule's code and version, the seq of the screening's audit event, and a group
+    # key ("burst:<fingerprint>", or "") whose subjects share one case. Opens or joins a moderation case.
+    "content_held": ("hongshu.moderation.tasks.case_open_task",),
 }
 
 

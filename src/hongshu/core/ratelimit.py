@@ -57,6 +57,7 @@ LimitName = Literal[
     "translation",
     "search",
     "suggest",
+    "report",  # reporting a note, comment or member to the moderators (hongshu.moderation)
 ]
 Scope = Literal["account", "ip", "network", "account_ip", "login", "device", "global"]
 SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", "device", "global")
@@ -97,6 +98,10 @@ DEFAULT_RATES: dict[str, str] = {
     "search.ip": "300 per 5 minutes",
     "suggest.account": "600 per 5 minutes",
     "suggest.ip": "600 per 5 minutes",
+    # Reports: enough for a member who meets a spam wave, too few for one account to drive a mass-report
+    # campaign (its weight is bounded anyway); per IP for the accounts of one host.
+    "report.account": "20 per 1 hour",
+    "report.ip": "60 per 1 hour",
     # Per trust level, beside the plain account rate above (docs/trust.md has the table).
     "note_create.account@0": "3 per 1 hour",
     "note_create.account@1": "10 per 1 hour",

@@ -31,6 +31,8 @@ class Notification(SnowflakeModel):
         FOLLOW = "follow"
         FOLLOW_REQUEST = "follow_request"
         COMMENT_LIKE = "comment_like"
+        # The outcome of the recipient's report (hongshu.moderation): no actor, the facts are in `data`.
+        REPORT_OUTCOME = "report_outcome"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -40,6 +42,8 @@ class Notification(SnowflakeModel):
         "comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     actor_count = models.PositiveIntegerField(default=1)
+    # Facts of a notification without an actor (report_outcome: {"decision", "subject_type", "rule"}).
+    data = models.JSONField(default=dict, blank=True)
     sort_key = models.BigIntegerField(default=next_id)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

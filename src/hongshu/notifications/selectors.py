@@ -58,7 +58,8 @@ def _shown(recipient: User, category: Category | None = None) -> QuerySet[Notifi
     rows = Notification.objects.filter(
         Q(note__isnull=True) | Exists(readable),
         Q(comment__isnull=True) | Q(comment__deleted_at__isnull=True),
-        Exists(_visible_actors(recipient).filter(notification_id=OuterRef("pk"))),
+        Q(kind=Kind.REPORT_OUTCOME)
+        | Exists(_visible_actors(recipient).filter(notification_id=OuterRef("pk"))),
         recipient=recipient,
     )
     return rows.filter(kind__in=CATEGORIES[category]) if category else rows

@@ -34,11 +34,14 @@ _TARGET = {
     Kind.MENTION: "comment_or_note",
     Kind.FOLLOW: "actor",
     Kind.FOLLOW_REQUEST: "actor",
+    Kind.REPORT_OUTCOME: "system",
 }
 
 
 def _group_key(kind: str, actor_id: int, note_id: int | None, comment_id: int | None) -> str:
     target = _TARGET[Kind(kind)]
+    if target == "system":
+        raise ValueError(f"a {kind} notification has no actor: use system_notification_record")
     if target == "actor":
         return f"{kind}:account:{actor_id}"
     if target == "note" or (target == "comment_or_note" and comment_id is None):
@@ -134,6 +137,24 @@ def notification_record(
         notification.updated_at = now
         notification.read_at = None  # new activity makes the group unread again
         notification.save(update_fields=["actor_count", "sort_key", "updated_at", "read_at"])
+    return notification
+
+
+def system_notification_record(
+    *, kind: str, recipient_id: int, key: str, data: dict[str, object]
+) -> Notification | None:
+    """Record a notification no member caused (the outcome of a report), once per `key`: the facts travel in
+    `data` and are rendered in the recipient's language when read. None for an inactive recipient."""
+    if _TARGET[Kind(kind)] != "system":
+        raise ValueError(f"{kind} is caused by a member: use notification_record")
+    if not User.objects.filter(pk=recipient_id, is_active=True).exists():
+        return None
+    now = timezone.now()
+    notification, _created = Notification.objects.get_or_create(
+        recipient_id=recipient_id,
+        group_key=f"{kind}:{key}",
+        defaults={"kind": kind, "data": data, "actor_count": 0, "created_at": now, "updated_at": now},
+    )
     return notification
 
 

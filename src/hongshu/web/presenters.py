@@ -159,6 +159,11 @@ _PHRASES = {
     "follow": _("started following you"),
     "follow_request": _("asked to follow you"),
 }
+# The outcome of a report the member made (no actor: the phrase is the whole line).
+_REPORT_OUTCOMES = {
+    "upheld": _("We reviewed what you reported: it broke our rules. Thank you for reporting it."),
+    "dismissed": _("We reviewed what you reported and found that it does not break our rules."),
+}
 
 
 @dataclass(frozen=True)
@@ -195,7 +200,11 @@ def notification_of(view: NotificationView) -> NotificationItem:
         unread=n.read_at is None,
         actors=actors,
         who=_who([a.name for a in actors], total),
-        phrase=str(_PHRASES.get(n.kind, "")),
+        phrase=str(
+            _REPORT_OUTCOMES.get(str((n.data or {}).get("decision")), "")
+            if n.kind == "report_outcome"
+            else _PHRASES.get(n.kind, "")
+        ),
         excerpt=comment.body[:80] if comment is not None and n.kind != "comment_like" else "",
         note_id=n.note_id,
         cover=photo_of(view.cover, alt="", clamp=True, want=128) if view.cover is not None else None,

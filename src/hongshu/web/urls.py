@@ -12,6 +12,7 @@ from hongshu.web.views import (
     graph,
     inbox,
     media,
+    moderation,
     names,
     note,
     note_edit,
@@ -145,6 +146,14 @@ urlpatterns = [
     path("about/", about.about, name="about"),
     # staff
     path("staff/settings", staff.staff_settings, name="staff-settings"),
+    # reports (members) and cases (staff)
+    path("report/<str:subject_type>/<id:subject_id>", moderation.report_sheet, name="report"),
+    path("me/reports", moderation.my_reports, name="me-reports"),
+    path("staff/cases", moderation.staff_cases, name="staff-cases"),
+    path("staff/cases/<id:case_id>", moderation.staff_case, name="staff-case"),
+    path("staff/cases/<id:case_id>/claim", moderation.staff_case_claim, name="staff-case-claim"),
+    path("staff/cases/<id:case_id>/decide", moderation.staff_case_decide, name="staff-case-decide"),
+    path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),

@@ -1,0 +1,155 @@
+"""Cases, the reports that feed them, and each reporter's standing.
+
+A case is about one subject ("note:<id>", "comment:<id>", "member:<id>") and moves
+`open → claimed → decided → closed` (`decided` may also be reached from `open`). At most one case per subject
+is active (open or claimed, the partial unique constraint `case_one_active_per_subject`): a new report on a
+subject joins its active case. Ids of members are foreign keys here (moderation sits above accounts), but
+subjects are plain ids: a case outlives the note it was about.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from hongshu.core.models import SnowflakeModel
+
+
+class SubjectType(models.TextChoices):
+    NOTE = "note"
+    COMMENT = "comment"
+    MEMBER = "member"
+
+
+class Case(SnowflakeModel):
+    class Source(models.TextChoices):
+        SCREENING = "screening"
+        REPORT = "report"
+        BURST = "burst"
+        NEW_ACCOUNT = "new_account"
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        CLAIMED = "claimed"
+        DECIDED = "decided"
+        CLOSED = "closed"
+
+    class Decision(models.TextChoices):
+        UPHELD = "upheld"
+        DISMISSED = "dismissed"
+
+    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField()
+    language = models.CharField(max_length=16, default="und")  # of the content, for routing to moderators
+    source = models.CharField(max_length=12, choices=Source.choices)
+    # "burst:<fingerprint>" when screening found the subject among near-duplicates; blank otherwise.
+    group = models.CharField(max_length=96, blank=True, default="")
+    rule_code = models.CharField(max_length=48, blank=True, default="")
+    rule_version = models.PositiveIntegerField(null=True, blank=True)
+    severity = models.PositiveSmallIntegerField(default=2)  # screening.models.Severity: 1 low .. 4 critical
+    evidence = models.JSONField(default=dict, blank=True)
+    # Sum of the weights of the reports on this case (reporter standing at report time).
+    report_weight = models.FloatField(default=0.0)
+    report_count = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default="")
+    decision_note = models.TextField(blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # "Reviewed — ignore further reports until edited": reports recorded against this case open no new
+    # one while the subject's edit marker (`subject_marker`) still equals `marker_at_decision`.
+    ignore_reports_until_edited = models.BooleanField(default=False)
+    marker_at_decision = models.CharField(max_length=64, blank=True, default="")
+    # The weighted score hid the subject pending review (a note held): a dismissal restores it.
+    auto_hidden = models.BooleanField(default=False)
+    # For comments and members (no hold yet): the score passed the threshold, a moderator should hide it.
+    hide_recommended = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    ACTIVE_STATES: ClassVar[tuple[str, ...]] = ("open", "claimed")
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id"],
+                condition=Q(state__in=["open", "claimed"]),
+                name="case_one_active_per_subject",
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["subject_type", "subject_id", "-id"], name="case_subject_recent"),
+            models.Index(fields=["state", "-id"], name="case_state_recent"),
+            models.Index(fields=["group"], name="case_group"),
+        ]
+
+    @property
+    def subject(self) -> str:
+        return f"{self.subject_type}:{self.subject_id}"
+
+
+class CaseSubject(models.Model):
+    """The subjects a case covers: its own, plus the others of its group (a burst of near-duplicates)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField()
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "subject_type", "subject_id"], name="case_subject_unique")
+        ]
+
+
+class Report(SnowflakeModel):
+    """One member's report of one subject. `outcome` is the case's decision once made (blank before).
+
+    `case` is the active case the report joined, or — under "ignore until edited" — the decided case it
+    was recorded against (`ignored` then)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = ""
+        UPHELD = "upheld"
+        DISMISSED = "dismissed"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
+    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField()
+    rule_code = models.CharField(max_length=48)
+    text = models.CharField(max_length=1000, blank=True, default="")
+    weight = models.FloatField()
+    ignored = models.BooleanField(default=False)
+    # The reporter's interface language when reporting: the outcome is told in it.
+    language = models.CharField(max_length=16, default="en")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["reporter", "-id"], name="report_reporter_recent"),
+            models.Index(fields=["reporter", "subject_type", "subject_id"], name="report_reporter_subject"),
+        ]
+
+
+class ReporterStanding(models.Model):
+    """How often a member's reports were upheld or dismissed: their weight (`moderation.services.weight_of`)."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    upheld = models.PositiveIntegerField(default=0)
+    dismissed = models.PositiveIntegerField(default=0)

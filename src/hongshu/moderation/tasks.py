@@ -1,0 +1,48 @@
+"""Celery entry points: thin, arguments in as strings (they round-trip through JSON)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from hongshu.moderation import services
+from hongshu.moderation.models import Case, Report
+from hongshu.notifications.services import system_notification_record
+from hongshu.screening.models import Rule
+
+
+@shared_task(name="moderation.case_open", acks_late=True, ignore_result=True)
+def case_open_task(  # noqa: PLR0917 -- the event's arguments, positional as every event's are
+    subject: str, source: str, language: str, rule_code: str, rule_version: str, audit_seq: str, group: str
+) -> None:
+    """The `content_held` event: screening held `subject` ("note:<id>"...) under `rule_code` at
+    `rule_version`; `audit_seq` is its entry in the moderation event log, kept as the case's evidence.
+    Missing values (None, "") are tolerated; an unknown source is kept in the evidence as a screening case's."""
+    rule = Rule.objects.filter(code=rule_code).first() if rule_code else None
+    evidence = {"audit_seq": str(audit_seq)} if audit_seq else {}
+    if source not in Case.Source.values:
+        evidence["source"] = str(source)
+        source = Case.Source.SCREENING
+    services.case_open(
+        subject=subject,
+        source=source,
+        language=language or "und",
+        rule_code=rule_code or "",
+        rule_version=int(rule_version) if rule_version else None,
+        severity=rule.severity if rule is not None else 2,
+        evidence=evidence,
+        group=group or "",
+    )
+
+
+@shared_task(name="moderation.report_outcome_notify", acks_late=True, ignore_result=True)
+def report_outcome_notify_task(report_id: str) -> None:
+    """Tell a reporter how their report was decided (rendered in their language when they read it)."""
+    report = Report.objects.filter(pk=int(report_id)).exclude(outcome="").first()
+    if report is None:
+        return
+    system_notification_record(
+        kind="report_outcome",
+        recipient_id=report.reporter_id,
+        key=f"report:{report.pk}",
+        data={"decision": report.outcome, "subject_type": report.subject_type, "rule": report.rule_code},
+    )

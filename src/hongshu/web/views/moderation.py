@@ -1,0 +1,138 @@
+"""Reporting (members): the report sheet of a note, a comment or a member and the member's reports; the staff's
+queue of cases with claim, decide and close. The sheet is its own page, reached by a link on every note,
+comment and profile: it works without script and costs the pages that link to it no query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hongshu.accounts.models import User
+from hongshu.core.errors import Forbidden, ProblemError
+from hongshu.core.ratelimit import client_ip, rate_limit_hit
+from hongshu.moderation import selectors, services
+from hongshu.moderation.models import Case
+from hongshu.web.common import member_of, page_view, with_problem_headers
+
+
+def _sheet_context(request: HttpRequest, subject: selectors.Subject, **extra: Any) -> dict[str, Any]:
+    language = get_language() or "en"
+    rules = [
+        {"code": r.code, "title": r.title(language), "text": r.text(language)}
+        for r in selectors.rules_active()
+    ]
+    return {"subject": subject, "rules": rules, **extra}
+
+
+@login_required
+@page_view
+@require_http_methods(["GET", "POST"])
+def report_sheet(request: HttpRequest, subject_type: str, subject_id: int) -> HttpResponse:
+    member = member_of(request)
+    subject = selectors.report_subject(reporter=member, subject_type=subject_type, subject_id=subject_id)
+    if request.method == "GET":
+        return render(
+            request, "web/moderation/report.html", _sheet_context(request, subject, chosen="", text="")
+        )
+    chosen, text = request.POST.get("rule", ""), request.POST.get("text", "")
+    try:
+        rate_limit_hit("report", member=member, ip=client_ip(request))
+        services.report_create(
+            reporter=member,
+            subject_type=subject.type,
+            subject_id=subject.id,
+            rule_code=chosen,
+            text=text,
+            language=get_language() or "en",
+        )
+    except ProblemError as problem:  # keep what was typed
+        context = _sheet_context(request, subject, chosen=chosen, text=text, error=problem)
+        response = render(request, "web/moderation/report.html", context, status=problem.status)
+        return with_problem_headers(response, problem)
+    return render(request, "web/moderation/report_sent.html", {"subject": subject})
+
+
+@login_required
+@page_view
+@require_http_methods(["GET"])
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_of(member=member_of(request))
+    language = get_language() or "en"
+    titles = {rule.code: rule.title(language) for rule in selectors.rules_active()}
+    rows = [(report, titles.get(report.rule_code, report.rule_code)) for report in reports]
+    return render(request, "web/moderation/my_reports.html", {"rows": rows})
+
+
+def _staff(request: HttpRequest) -> User:
+    member = member_of(request)
+    if not member.is_staff:
+        raise Forbidden(code="not_staff")
+    return member
+
+
+@login_required
+@page_view
+@require_http_methods(["GET"])
+def staff_cases(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    state = request.GET.get("state", "")
+    source = request.GET.get("source", "")
+    language = request.GET.get("language", "")[:16]
+    rows = selectors.cases_queue(
+        staff=staff,
+        states=[state] if state in Case.State.values else None,
+        source=source if source in Case.Source.values else None,
+        language=language or None,
+    )
+    context = {
+        "rows": rows,
+        "state": state,
+        "source": source,
+        "language": language,
+        "states": Case.State,
+        "sources": Case.Source,
+    }
+    return render(request, "web/moderation/staff_cases.html", context)
+
+
+@login_required
+@page_view
+@require_http_methods(["GET"])
+def staff_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    detail = selectors.case_detail(staff=_staff(request), case_id=case_id)
+    return render(request, "web/moderation/staff_case.html", {"detail": detail, "case": detail.row.case})
+
+
+@login_required
+@page_view
+@require_POST
+def staff_case_claim(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.case_claim(staff=_staff(request), case_id=case_id)
+    return redirect("staff-case", case_id=case_id)
+
+
+@login_required
+@page_view
+@require_POST
+def staff_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.case_decide(
+        staff=_staff(request),
+        case_id=case_id,
+        decision=request.POST.get("decision", ""),
+        ignore_until_edited=request.POST.get("ignore_until_edited") == "on",
+        note=request.POST.get("note", ""),
+    )
+    return redirect("staff-case", case_id=case_id)
+
+
+@login_required
+@page_view
+@require_POST
+def staff_case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    services.case_close(staff=_staff(request), case_id=case_id)
+    return redirect("staff-cases")
