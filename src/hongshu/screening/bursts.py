@@ -22,15 +22,16 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from hongshu.screening.models import BurstBand
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NUM_PERM = 128
 SEED = 24  # the permutations must never change: stored bands are compared with new ones
@@ -56,16 +57,36 @@ def _hash32(data: bytes) -> int:
     return zlib.crc32(data)
 
 
+# datasketch is imported on first use: importing it takes about a second (it imports scipy), which a process
+# that never screens (a worker, a command) need not pay; web processes pay it before forking (`warm`).
 @functools.cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME).permutations  # type: ignore[no-any-return]
+def _minhash_class() -> Any:
+    from datasketch import MinHash
+
+    return MinHash
+
+
+@functools.cache
+def _permutations() -> np.ndarray:
+    permutations: np.ndarray = _minhash_class()(
+        num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME
+    ).permutations
+    return permutations
 
 
 @functools.lru_cache(maxsize=16)
 def bands_for(threshold: float) -> tuple[int, int]:
     """(bands, rows per band) for a Jaccard `threshold` over `NUM_PERM` permutations."""
+    from datasketch.lsh import _optimal_param
+
     bands, rows = _optimal_param(threshold, NUM_PERM, FALSE_POSITIVE_WEIGHT, FALSE_NEGATIVE_WEIGHT)
     return int(bands), int(rows)
+
+
+def warm() -> None:
+    """Make the permutations and the band layout now, not on the first text screened."""
+    _permutations()
+    bands_for(settings.HONGSHU.screening_burst_threshold)
 
 
 def normalise(text: str) -> str:
@@ -80,7 +101,7 @@ def burst_signature(text: str, *, threshold: float | None = None) -> list[int]:
     if weight < MIN_WEIGHT or len(reduced) < SHINGLE:
         return []
     shingles = {reduced[i : i + SHINGLE].encode() for i in range(len(reduced) - SHINGLE + 1)}
-    minhash = MinHash(
+    minhash = _minhash_class()(
         num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME, permutations=_permutations()
     )
     minhash.update_batch(list(shingles))
