@@ -166,6 +166,9 @@ def test_an_edit_replaces_the_fingerprint() -> None:
     burst_record_and_check(author_id=2, subject="note:2", text=OTHER[0], now=now)  # edited away
     assert burst_record_and_check(author_id=3, subject="note:3", text=EN[2], now=now) is None
     assert BurstBand.objects.filter(subject="note:2").count() == bands_for(0.7)[0]
+    # a new text need not look for an earlier version of itself
+    burst_record_and_check(author_id=4, subject="note:4", text=EN[0], now=now, replace=False)
+    assert BurstBand.objects.filter(subject="note:4").count() == bands_for(0.7)[0]
 
 
 @pytestmark_db

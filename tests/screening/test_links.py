@@ -69,6 +69,7 @@ def test_registrable_domain_by_the_public_suffix_list() -> None:
         "rated 4.5/5, e.g. this one, i.e. that one",
         "No.1 in town. U.S.A.",
         "it was fun.It was great",  # a missing space after a full stop, capital after it
+        "dinner with Mr.Li",
         "setup.py and README.md",  # file names ending in a suffix that is a file extension
         "write to me@example.com",  # an address, not a link
         "v1.2.3 and node.js",
@@ -92,6 +93,7 @@ def test_not_links(text: str) -> None:
         "去看看example。com吧",
         "hxxps://example.com/x",
         "EXAMPLE.COM",
+        "Example.Com",
     ],
 )
 def test_evasions_are_links(text: str) -> None:

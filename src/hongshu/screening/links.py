@@ -4,9 +4,9 @@
 `name.tld/path` forms spammers write instead, including after NFKC (full-width `ｅｘａｍｐｌｅ．ｃｏｍ`), with
 the dot spelled out (`example[.]com`, `example(dot)com`, `example[点]com`), as an ideographic full stop
 between Latin labels (`example。com`) or defanged (`hxxps://`). A bare form counts only when its last label
-is a real public suffix, written in lower case (so "3.5 stars", "e.g." and a missing space after a full stop,
-"fun.It was", are not links), and a file name ending in a suffix that is also a common file extension
-(`setup.py`, `README.md`) only when a path follows. Bare hosts are Latin (ASCII or punycode): a bare host
+is a real public suffix, written in lower case unless it is a common one such as `.com` (so "3.5 stars",
+"e.g." and a missing space after a full stop, "fun.It was", are not links), and a file name ending in a
+suffix that is also a common file extension (`setup.py`, `README.md`) only when a path follows. Bare hosts are Latin (ASCII or punycode): a bare host
 made of Chinese characters cannot be told from the sentence around it (after `http(s)://` it can).
 
 Each link's `domain` is its registrable domain ("a.b.example.co.uk" -> "example.co.uk") by the public suffix
@@ -36,6 +36,11 @@ UNKNOWN_LINKS_REASON = "too many unknown links"
 
 # Suffixes that are also file extensions: a bare `name.py` is a file name unless a path follows.
 _FILE_SUFFIXES = frozenset({"py", "md", "sh", "rs", "zip", "mov", "ps", "pm"})
+# Suffixes a bare host may end with in any case ("Example.Com"); others must be written in lower case, so that
+# "fun.It was" or "Mr.Li" (a missing space, Italy's and Liechtenstein's suffixes) are not links.
+_ANY_CASE_SUFFIXES = frozenset(
+    {"com", "net", "org", "cn", "top", "xyz", "vip", "cc", "info", "shop", "club", "site", "online", "store"}
+)
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _TLD = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
@@ -54,7 +59,7 @@ _LINK = re.compile(
     """,
     re.VERBOSE,
 )
-# The dot spelled out: [.] (.) {{.}} <.> [dot] (dot) [点] (点), spaces allowed inside and around.
+# The dot spelled out: [.] (.) {.} <.> [dot] (dot) [点] (点), spaces allowed inside and around.
 _SPELLED_DOT = re.compile(
     r"\s*(?:\[\s*(?:\.|dot|点)\s*\]|\(\s*(?:\.|dot|点)\s*\)|\{\s*(?:\.|dot|点)\s*\}|<\s*(?:\.|dot|点)\s*>)\s*",
     re.IGNORECASE,
@@ -176,7 +181,7 @@ def extract_links(text: str) -> list[Link]:
                 domain = host
             elif not explicit:
                 last = written.rsplit(".", 1)[1]
-                if not (last.islower() or written.isupper()):
+                if not (last.islower() or written.isupper() or last.lower() in _ANY_CASE_SUFFIXES):
                     continue  # "fun.It": a missing space, not a host
                 if suffix in _FILE_SUFFIXES and not tail.startswith("/"):
                     continue  # "setup.py"
