@@ -8,9 +8,9 @@ near-duplicates) and each band hashed to a signed 64-bit integer: two texts shar
 near-duplicates. Each text's bands are kept in `BurstBand` for the window; `burst_record_and_check` stores
 the bands of a new text and looks for rows of other accounts sharing one, and, while that finds too few
 accounts, for the near-duplicates of those (two hops: C close to A but edited apart from B still joins A and
-B's burst). Texts shorter than
-`MIN_WEIGHT` (a Han character weighs two, anything else one) return no bands and never burst: short
-greetings and "thanks for sharing" are alike by nature.
+B's burst). Texts shorter than `MIN_WEIGHT` (a Han character weighs two, anything else one) return no bands
+and never burst: short greetings and "thanks for sharing" are alike by nature. Changing the threshold changes
+the band layout: texts fingerprinted before the change stop matching new ones until they leave the window.
 """
 
 from __future__ import annotations
