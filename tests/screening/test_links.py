@@ -180,6 +180,7 @@ def test_unknown_links_beyond_the_cap_hold() -> None:
     two = judge_links(extract_links("bit.ly/a and t.cn/b"), rules={}, unknown_cap=1)
     assert two.held
     assert two.hold_reason == UNKNOWN_LINKS_REASON
+    assert two.too_many_unknown
     assert not judge_links(extract_links("bit.ly/a and t.cn/b"), rules={}, unknown_cap=2).held
     # an ordinary domain with no rule is not unknown
     assert not judge_links(extract_links("a.com b.com c.com"), rules={}, unknown_cap=0).held

@@ -107,6 +107,11 @@ class LinkJudgement:
     def held(self) -> bool:
         return self.hold_reason is not None
 
+    @property
+    def too_many_unknown(self) -> bool:
+        """More unknown links than the cap (the one reason to hold today; screening.services reads this)."""
+        return self.hold_reason == UNKNOWN_LINKS_REASON
+
 
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
