@@ -81,7 +81,7 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class DomainVerdict:
     verdict: str  # DomainRule.Verdict: "allow" or "deny"
-    rule_code: str | None
+    rule_code: str  # "" when the domain rule names no rule
     action: str  # Action: "hold" or "reject" (what a denied domain does)
     shadow: bool
 
@@ -91,7 +91,7 @@ class LinkHit:
     """A denied domain found in the text: the rule it enforces and what it does (shadow: record only)."""
 
     domain: str
-    rule_code: str | None
+    rule_code: str  # "" when the domain rule names no rule
     action: str
     shadow: bool
     url: str
@@ -230,6 +230,8 @@ def domain_rules_snapshot() -> dict[str, DomainVerdict]:
     """Every domain rule, by domain (lower case). One query; cache it by `stamp.catalog_key()`."""
     rows = DomainRule.objects.values_list("domain", "verdict", "rule__code", "action", "shadow")
     return {
-        domain.strip().lower(): DomainVerdict(verdict=verdict, rule_code=code, action=action, shadow=shadow)
+        domain.strip().lower(): DomainVerdict(
+            verdict=verdict, rule_code=code or "", action=action, shadow=shadow
+        )
         for domain, verdict, code, action, shadow in rows
     }
