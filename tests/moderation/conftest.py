@@ -8,12 +8,16 @@ from typing import Any
 import pytest
 
 from hongshu.accounts.models import User
-from hongshu.screening.models import Rule, RuleVersion
+from hongshu.screening.models import DomainRule, LexiconTerm, Rule, RuleVersion
 from hongshu.screening.stamp import catalog_changed
 
 
 @pytest.fixture
 def rules(db: None) -> list[Rule]:
+    """A small catalogue of its own in place of the default one (and its lexicon)."""
+    LexiconTerm.objects.all().delete()
+    DomainRule.objects.all().delete()
+    Rule.objects.all().delete()
     made = []
     for code, severity, en, zh in (
         ("spam", 2, "Spam", "垃圾信息"),

@@ -205,3 +205,23 @@ def test_a_naive_matcher_would_fail_these() -> None:
 
     assert naive("f.r.e.e i.p.h.o.n.e") == set()
     assert naive("Scunthorpe") == {"cunt"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "glued"),
+    [
+        ("Get a fr.ee i-phone here", {"free iphone"}, True),
+        ("free i*phone", {"free iphone"}, True),
+        ("this is a sc-am", {"scam"}, True),
+        ("best-scam-ever", {"scam"}, False),  # the pieces are read as words too
+        ("合作 jia-wei-xin", {"加微信"}, False),  # pinyin syllables join across separators anyway
+        ("e.g. a classic well-known bass-player", set(), False),
+        ("who're you", set(), False),  # apostrophes do not glue
+    ],
+)
+def test_symbols_inside_words_are_read_both_ways(text: str, expected: set[str], glued: bool) -> None:
+    terms = [("free iphone", "en"), ("scam", "en"), ("加微信", "zh"), ("whore", "en")]
+    matcher = Matcher.build([Term(str(n), t, lang) for n, (t, lang) in enumerate(terms)])
+    scan = matcher.scan(text)
+    assert {hit.term for hit in scan.hits} == expected
+    assert any(name == "symbols inside words removed" for name, _after in scan.steps) == glued

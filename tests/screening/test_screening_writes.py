@@ -40,13 +40,18 @@ def _rule(code: str, severity: int = 2) -> Rule:
 def _term(
     text: str, *, language: str, action: str = "hold", shadow: bool = False, rule: str = "t-scam"
 ) -> None:
-    LexiconTerm.objects.create(language=language, text=text, rule=_rule(rule), action=action, shadow=shadow)
+    # update_or_create: the default lexicon may list it already
+    LexiconTerm.objects.update_or_create(
+        language=language, text=text, defaults={"rule": _rule(rule), "action": action, "shadow": shadow}
+    )
     catalog_changed()
 
 
-def _post(client: Any, images: list[str], title: str, body: str = "", **extra: Any) -> Any:
+def _post(
+    client: Any, images: list[str], title: str, body: str = "", headers: Any = None, **extra: Any
+) -> Any:
     payload = {"title": title, "body": body, "images": [{"media_id": i} for i in images], **extra}
-    return client.post("/notes", json=payload)
+    return client.post("/notes", json=payload, headers=headers or {})
 
 
 def _decisions(subject: str) -> list[AuditEvent]:
@@ -106,7 +111,14 @@ def test_the_compose_page_keeps_what_was_typed_when_screening_refuses_it(
     page.force_login(author)
     [image] = ready_images(author, 1)
     response = page.post(
-        "/compose/", {"title": "My haul", "body": "Get a fr.ee i-phone here", "photo": image, "alt": ""}
+        "/compose/",
+        {
+            "title": "My haul",
+            "body": "Get a fr.ee i-phone here",
+            "photo": image,
+            "alt": "",
+            "visibility": "public",
+        },
     )
     text = response.content.decode()
     assert response.status_code == 422

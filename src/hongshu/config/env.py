@@ -189,6 +189,34 @@ class HongshuSettings(BaseSettings):
         description="Reports: summed reporter weight (each 0.2..2, a newcomer 1) at which a reported note is "
         "held pending review (comments and members are only flagged for a moderator).",
     )
+    # Screening: links and spam bursts (docs/configuration.md#screening-links-and-bursts).
+    screening_unknown_links_cap: int = Field(
+        default=1,
+        ge=0,
+        description="Screening: distinct unknown links (URL shorteners, whose target is not looked up) a text "
+        "may carry; beyond it the text is held for review (an allowed domain is never unknown).",
+    )
+    screening_burst_window_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="Spam bursts: near-duplicate texts by different accounts within this many minutes are "
+        "one burst; fingerprints older than this are pruned.",
+    )
+    screening_burst_min_authors: int = Field(
+        default=3,
+        ge=2,
+        description="Spam bursts: distinct accounts (the one posting included) whose near-duplicate texts "
+        "within the window make a burst, held as one case.",
+    )
+    screening_burst_threshold: float = Field(
+        default=0.7,
+        ge=0.3,
+        le=0.95,
+        description="Spam bursts: Jaccard similarity of two texts' character 3-grams from which they are "
+        "near-duplicates (MinHash with LSH bands: pairs near it are caught most of the time, pairs well "
+        "above it almost always).",
+    )
     # The following feed (docs/configuration.md#following-feed): hybrid fan-out.
     feed_active_days: int = Field(
         default=14,

@@ -7,9 +7,10 @@ application = get_wsgi_application()
 
 
 def _warm_language_data() -> None:
-    """Load jieba, OpenCC, CC-CEDICT, lingua and the spelling dictionary now: gunicorn imports this module
-    with --preload before it forks, so every worker shares one copy instead of loading ~450 MB each on its
-    first request."""
+    """Load jieba, OpenCC, CC-CEDICT, lingua, the spelling dictionary and screening's data now: gunicorn
+    imports this module with --preload before it forks, so every worker shares one copy instead of loading
+    ~450 MB each on its first request."""
+    from hongshu.screening import bursts, links
     from hongshu.search import spelling
     from hongshu.textlib import aliases, cedict, chinese
     from hongshu.textlib.detection import detector
@@ -19,6 +20,8 @@ def _warm_language_data() -> None:
     aliases.warm()
     detector()
     spelling.warm()
+    links.warm()  # the public suffix list
+    bursts.warm()
 
 
 _warm_language_data()

@@ -54,6 +54,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("trust-recompute", "members.trust_recompute_all", 3600.0),
     # Explore's trending pool: engagement decays with age, so scores move even when nothing happens.
     PeriodicJob("refresh-explore-pool", "discovery.refresh_pool", 300.0),
+    # Spam bursts compare texts within a window (HONGSHU_SCREENING_BURST_WINDOW_MINUTES); older bands go.
+    PeriodicJob("prune-burst-bands", "screening.burst_prune", 600.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

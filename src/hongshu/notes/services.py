@@ -32,6 +32,7 @@ from hongshu.notes.models import (
     PendingNoteIndex,
     Topic,
 )
+from hongshu.screening.links import extract_links
 from hongshu.screening.services import (
     Verdict,
     announce_held,
@@ -60,7 +61,6 @@ ALT_TEXT_CODE_POINTS = 16 * ALT_TEXT_MAX
 # `#topic` ends at whitespace, punctuation or a second `#` (RedNote writes topics as `#话题#`).
 INLINE_TOPIC = regex.compile(r"(?<![\p{L}\p{N}_&])#([\p{L}\p{N}_\p{M}]{1,20})")
 MENTION = regex.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
-LINK = regex.compile(r"(?i)(?<![\w@/])(?:https?://|www\.)[^\s<>]+")
 _COORD_STEP = Decimal("0.01")
 
 
@@ -221,9 +221,10 @@ def note_publish_status(*, author: User) -> str:
 
 def _check_trust_caps(author: User, title: str, body: str) -> None:
     """The links and mentions a note may carry at its author's trust level (docs/trust.md): a 422 naming
-    the cap. Counted in the text as written; a handle mentioned twice counts once."""
+    the cap. Links are counted as screening finds them (bare domains and spelled-out dots too,
+    hongshu.screening.links); a handle mentioned twice counts once."""
     text = f"{title}\n{body}"
-    links = len(LINK.findall(text))
+    links = len(extract_links(text))
     mentions = len({handle.lower() for handle in MENTION.findall(text)})
     if not links and not mentions:
         return

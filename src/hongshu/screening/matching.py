@@ -25,7 +25,15 @@ from typing import Any
 
 import ahocorasick
 
-from hongshu.screening.normalize import Stream, analyse, has_han, reading_stream, run_lengths, term_pinyin
+from hongshu.screening.normalize import (
+    Stream,
+    analyse,
+    has_han,
+    has_inner_symbols,
+    reading_stream,
+    run_lengths,
+    term_pinyin,
+)
 
 FORMS = ("latin", "han", "pinyin")
 
@@ -147,7 +155,18 @@ class Matcher:
         ):
             if stream is not None and form in automatons:
                 self._scan_stream(form, stream, automatons[form], hits)
-        return Scan(text, normalised.steps, tuple(hits.values()))
+        steps = normalised.steps
+        if has_inner_symbols(text) and ("latin" in automatons or "pinyin" in automatons):
+            glued = analyse(
+                text, latin="latin" in automatons, pinyin="pinyin" in automatons, han=False, glue=True
+            )
+            found = len(hits)
+            for form, stream in (("latin", glued.latin), ("pinyin", glued.pinyin)):
+                if stream is not None and form in automatons:
+                    self._scan_stream(form, stream, automatons[form], hits)
+            if len(hits) > found:  # the moderator sees the reading that found them
+                steps = steps + tuple(step for step in glued.steps if step not in steps)
+        return Scan(text, steps, tuple(hits.values()))
 
     def _scan_stream(
         self, form: str, stream: Stream, automaton: Any, hits: dict[tuple[str, str, str], Hit]

@@ -114,6 +114,7 @@ class BurstBand(models.Model):
         indexes = (
             models.Index(fields=["band", "value", "at"], name="burst_band_value_at"),
             models.Index(fields=["at"], name="burst_band_at"),
+            models.Index(fields=["subject"], name="burst_band_subject"),  # an edit replaces its bands
         )
 
 

@@ -76,6 +76,9 @@ _SPACED = re.compile(
     rf"[a-z0-9@$](?<![a-z0-9@$][a-z0-9@$])(?:[^a-z0-9@${_HAN_RANGES}]{{1,5}}[a-z0-9@$](?![a-z0-9@$]))+"
 )
 _SPACED_CHAR = re.compile(r"[a-z0-9@$]")
+# Symbols a writer puts inside a word without spaces (`fr.ee`, `sc-am`, `i*phone`, `jia_wei_xin`): the word is
+# read whole. Not apostrophes (`who're` is not `whore`) nor the leet characters (`@ $ ! |`), read later.
+_INNER_SYMBOLS = re.compile(r"(?<=[a-z])[-._*~+=^#/\\·•‧∙]+(?=[a-z])")
 # A run of spaced-out letters, once joined, is wrapped in these (control characters, removed from the input).
 SOFT, SOFT_END = "\x02", "\x03"
 _MARKS = dict.fromkeys(map(ord, "\x00\x02\x03"))
@@ -302,9 +305,18 @@ def _folded(text: str, steps: list[tuple[str, str]]) -> str:
     return folded
 
 
-def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = True) -> Normalised:
+def has_inner_symbols(text: str) -> bool:
+    """Whether a symbol stands inside a word (`fr.ee`, `sc-am`): the matcher then also reads such words whole."""
+    return _INNER_SYMBOLS.search(text.lower()) is not None
+
+
+def analyse(
+    text: str, *, latin: bool = True, pinyin: bool = True, han: bool = True, glue: bool = False
+) -> Normalised:
     """Every form of `text` the matcher needs, with the steps that made them. A form is skipped (None) when
-    not asked for or when the text has nothing it could match (no Latin letter, no Han character)."""
+    not asked for or when the text has nothing it could match (no Latin letter, no Han character). `glue`:
+    symbols inside words are removed (`i-phone` → `iphone`); the matcher reads a text both ways, since the
+    pieces can be words too (`best-scam-ever`)."""
     steps: list[tuple[str, str]] = []
     folded = _folded(text, steps)
     latin_stream = pinyin_stream = han_stream = None
@@ -313,6 +325,11 @@ def analyse(text: str, *, latin: bool = True, pinyin: bool = True, han: bool = T
         joined = _SPACED.sub(_join_spaced, folded)
         if joined != folded:
             steps.append(("spaced letters joined", _shown(joined)))
+        if glue:
+            glued = _INNER_SYMBOLS.sub("", joined)
+            if glued != joined:
+                steps.append(("symbols inside words removed", _shown(glued)))
+                joined = glued
         if pinyin:
             pinyin_stream = _token_stream(joined, _LETTERS)
         if latin:

@@ -135,18 +135,25 @@ def _lexicon_findings(compiled: _Compiled, name: str, text: str) -> list[Finding
     return found
 
 
-def _link_findings(compiled: _Compiled, name: str, text: str) -> list[Finding]:
-    found_links = links.extract_links(text)
-    if not found_links:
-        return []
-    judgement = links.judge_links(found_links, rules=compiled.domains, unknown_cap=_unknown_cap())
-    found = []
-    for hit in judgement.hits:
-        rule = compiled.rules.get(hit.rule_code)
-        found.append(Finding("link", name, rule, hit.action, hit.shadow, {"domain": hit.domain}))
-    if judgement.too_many_unknown:
-        detail = {"unknown": [link.domain for link in judgement.unknown], "cap": _unknown_cap()}
-        found.append(Finding("link", name, compiled.rules.get(SPAM_RULE), Action.HOLD, False, detail))
+def _link_findings(compiled: _Compiled, fields: Mapping[str, str]) -> list[Finding]:
+    """Denied domains, per field; unknown links (shorteners) counted across the whole text against the cap."""
+    found: list[Finding] = []
+    unknown: dict[str, tuple[str, str]] = {}  # url -> (field, domain)
+    for name, text in fields.items():
+        found_links = links.extract_links(text) if text else []
+        if not found_links:
+            continue
+        judgement = links.judge_links(found_links, rules=compiled.domains, unknown_cap=len(found_links))
+        for hit in judgement.hits:
+            rule = compiled.rules.get(hit.rule_code)
+            found.append(Finding("link", name, rule, hit.action, hit.shadow, {"domain": hit.domain}))
+        for link in judgement.unknown:
+            unknown.setdefault(link.url, (name, link.domain))
+    cap = _unknown_cap()
+    if len(unknown) > cap:
+        first_field = next(iter(unknown.values()))[0]
+        detail = {"unknown": [domain for _field, domain in unknown.values()], "cap": cap}
+        found.append(Finding("link", first_field, compiled.rules.get(SPAM_RULE), Action.HOLD, False, detail))
     return found
 
 
@@ -180,7 +187,7 @@ def screen(
     for name, text in fields.items():
         if text and text.strip():
             findings += _lexicon_findings(compiled, name, text)
-            findings += _link_findings(compiled, name, text)
+    findings += _link_findings(compiled, fields)
     group = ""
     if kind in BURST_KINDS and burst_field and fields.get(burst_field):
         burst = bursts.burst_record_and_check(author_id=author_id, subject=subject, text=fields[burst_field])
