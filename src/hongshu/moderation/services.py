@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
+from hongshu.accounts.services import account_profile_release
 from hongshu.comments.services import comment_set_held
 from hongshu.core.audit import audit_append
 from hongshu.core.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
@@ -35,7 +36,7 @@ from hongshu.core.jobs import enqueue_on_commit
 from hongshu.moderation.models import Case, CaseSubject, Report, ReporterStanding, SubjectType
 from hongshu.moderation.selectors import report_subject
 from hongshu.notes.models import Note
-from hongshu.notes.services import notes_index_later
+from hongshu.notes.services import note_set_held
 from hongshu.screening.models import Rule
 
 TEXT_MAX = 1000
@@ -153,16 +154,19 @@ def _tell_reporter(report_id: int) -> None:
     enqueue_on_commit(report_outcome_notify_task, str(report_id))
 
 
+def _set_held(subject_type: str, subject_id: int, *, held: bool) -> bool:
+    """Hold a published note or a live comment pending review, or let it go live again."""
+    if subject_type == SubjectType.NOTE:
+        return note_set_held(note_id=subject_id, held=held)
+    if subject_type == SubjectType.COMMENT:
+        return comment_set_held(comment_id=subject_id, held=held)
+    return False
+
+
 def _hide_pending_review(case: Case) -> None:
-    """The weighted score passed the threshold: hold a published note (only its author sees it then), or
-    flag a comment or a member for the moderator."""
-    if case.subject_type == SubjectType.NOTE:
-        held = Note.objects.filter(pk=case.subject_id, status=Note.Status.PUBLISHED, deleted_at__isnull=True)
-        if held.update(status=Note.Status.HELD):
-            case.auto_hidden = True
-            notes_index_later(note_ids=[case.subject_id])
-    elif case.subject_type == SubjectType.COMMENT:
-        case.auto_hidden = comment_set_held(comment_id=case.subject_id, held=True)
+    """The weighted score passed the threshold: hold a published note or a comment (only its author sees it
+    then), or flag a member for the moderator."""
+    case.auto_hidden = _set_held(case.subject_type, case.subject_id, held=True)
     case.hide_recommended = True
     case.save(update_fields=["auto_hidden", "hide_recommended"])
     audit_append(
@@ -172,16 +176,48 @@ def _hide_pending_review(case: Case) -> None:
     )
 
 
-def _restore(case: Case) -> None:
-    """A dismissal undoes what the reports' score hid: the note published again, the comment released."""
-    if case.subject_type == SubjectType.NOTE:
-        restored = Note.objects.filter(pk=case.subject_id, status=Note.Status.HELD).update(
-            status=Note.Status.PUBLISHED
-        )
-        if restored:
-            notes_index_later(note_ids=[case.subject_id])
-    elif case.subject_type == SubjectType.COMMENT:
-        comment_set_held(comment_id=case.subject_id, held=False)
+def _case_subjects(case: Case) -> list[tuple[str, int]]:
+    grouped = CaseSubject.objects.filter(case=case).values_list("subject_type", "subject_id")
+    return list(dict.fromkeys([(case.subject_type, case.subject_id), *grouped]))
+
+
+def _settle_held(case: Case, decision: str) -> None:
+    """What a decision does to what was held for review. Dismissed: held notes and comments go live and a
+    held name or bio replaces the old one. Upheld: notes and comments stay held (removal comes with the
+    moderators' actions), a held name or bio is dropped. A report's case only touches what its score hid."""
+    if case.source == Case.Source.REPORT and not case.auto_hidden:
+        return
+    dismissed = decision == Case.Decision.DISMISSED
+    for subject_type, subject_id in _case_subjects(case):
+        if subject_type == SubjectType.MEMBER:
+            account_profile_release(user_id=subject_id, approve=dismissed)
+        elif dismissed:
+            _set_held(subject_type, subject_id, held=False)
+
+
+def case_hold_burst(*, case: Case, subjects: list[str]) -> int:
+    """A burst of near-duplicates was found at its latest text: the earlier ones, already live, are held too
+    and join the burst's one case. Returns how many were held now."""
+    held = 0
+    for subject in subjects:
+        subject_type, subject_id = parse_subject(subject)
+        if (subject_type, subject_id) in _case_subjects(case):
+            continue
+        with transaction.atomic():
+            now_held = _set_held(subject_type, subject_id, held=True)
+            CaseSubject.objects.get_or_create(case=case, subject_type=subject_type, subject_id=subject_id)
+            audit_append(
+                kind="case.joined",
+                subject=subject,
+                data={
+                    "case": str(case.pk),
+                    "source": Case.Source.BURST,
+                    "group": case.group,
+                    "held": now_held,
+                },
+            )
+        held += now_held
+    return held
 
 
 def report_create(
@@ -404,8 +440,8 @@ def case_decide(
         case.state, case.decision, case.decision_note = Case.State.DECIDED, decision, note[:4000]
         case.decided_by, case.decided_at, case.updated_at = staff, now, now
         case.ignore_reports_until_edited = ignore_until_edited
-        if case.auto_hidden and decision == Case.Decision.DISMISSED:
-            _restore(case)
+        _settle_held(case, decision)
+        if decision == Case.Decision.DISMISSED:
             case.auto_hidden = False
         case.marker_at_decision = subject_marker(subject_type=case.subject_type, subject_id=case.subject_id)
         case.save(

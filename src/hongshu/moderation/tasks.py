@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from hongshu.core.models import AuditEvent
 from hongshu.moderation import services
 from hongshu.moderation.models import Case, Report
 from hongshu.notifications.services import system_notification_record
@@ -22,7 +23,7 @@ def case_open_task(  # noqa: PLR0917 -- the event's arguments, positional as eve
     if source not in Case.Source.values:
         evidence["source"] = str(source)
         source = Case.Source.SCREENING
-    services.case_open(
+    case = services.case_open(
         subject=subject,
         source=source,
         language=language or "und",
@@ -32,6 +33,15 @@ def case_open_task(  # noqa: PLR0917 -- the event's arguments, positional as eve
         evidence=evidence,
         group=group or "",
     )
+    if source == Case.Source.BURST and audit_seq:
+        services.case_hold_burst(case=case, subjects=_burst_subjects(int(audit_seq)))
+
+
+def _burst_subjects(audit_seq: int) -> list[str]:
+    """The texts of the burst, as the screening decision recorded them."""
+    event = AuditEvent.objects.filter(seq=audit_seq).first()
+    findings = event.data.get("findings", []) if event is not None else []
+    return [s for f in findings if f.get("source") == "burst" for s in f.get("subjects", [])]
 
 
 @shared_task(name="moderation.report_outcome_notify", acks_late=True, ignore_result=True)

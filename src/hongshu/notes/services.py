@@ -498,16 +498,38 @@ def _held_note_for_staff(*, note_id: int, staff: User) -> Note:
     return note
 
 
+def _go_live(note: Note) -> None:
+    note.status, note.published_at = Note.Status.PUBLISHED, note.published_at or timezone.now()
+    note.revision += 1
+    note.save(update_fields=["status", "published_at", "revision"])
+    announce_on_commit("note_changed", note.pk)
+    notes_index_later(note_ids=[note.pk])
+
+
 def note_release(*, note_id: int, staff: User) -> Note:
     """A moderator lets a held note go live: published now; its mentions are told, search and feeds take it."""
     with transaction.atomic():
         note = _held_note_for_staff(note_id=note_id, staff=staff)
-        note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
-        note.revision += 1
-        note.save(update_fields=["status", "published_at", "revision"])
-        announce_on_commit("note_changed", note.pk)
-        notes_index_later(note_ids=[note.pk])
+        note.published_at = None  # published now, not when it was first held
+        _go_live(note)
     return note
+
+
+def note_set_held(*, note_id: int, held: bool) -> bool:
+    """Moderation's switch: hold a published note pending review (only its author sees it), or let a held one
+    go live (it keeps the date it first went live, if it had one). False when the note was not in the state
+    to switch from, or is deleted."""
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(pk=note_id, deleted_at__isnull=True).first()
+        if note is None or note.status != (Note.Status.PUBLISHED if held else Note.Status.HELD):
+            return False
+        if held:
+            note.status = Note.Status.HELD
+            note.save(update_fields=["status"])
+            notes_index_later(note_ids=[note.pk])
+        else:
+            _go_live(note)
+    return True
 
 
 def note_reject(*, note_id: int, staff: User) -> Note:
