@@ -456,7 +456,9 @@ def test_web_sign_in_failures_back_off(make_member: Callable[..., User], rate_li
 def test_reports_api_and_web_per_account_and_ip(
     trio: Any, post_note: Callable[..., Any], rate_limits: RateLimits
 ) -> None:
-    Rule.objects.create(code="spam", title_en="Spam", title_zh="垃圾信息", text_en="-", text_zh="-")
+    Rule.objects.get_or_create(
+        code="spam", defaults={"title_en": "Spam", "title_zh": "垃圾信息", "text_en": "-", "text_zh": "-"}
+    )
     (nina, _n), (ann, ann_api), (_bob, bob_api) = trio
     notes = [post_note(nina, title=f"n{i}") for i in range(4)]
     rate_limits(**{"report.account": "2 per 1 minute", "report.ip": "3 per 1 minute"})
