@@ -28,8 +28,8 @@ import ahocorasick
 from hongshu.screening.normalize import (
     Stream,
     analyse,
+    glued_snippets,
     has_han,
-    has_inner_symbols,
     reading_stream,
     run_lengths,
     term_pinyin,
@@ -156,16 +156,16 @@ class Matcher:
             if stream is not None and form in automatons:
                 self._scan_stream(form, stream, automatons[form], hits)
         steps = normalised.steps
-        if has_inner_symbols(text) and ("latin" in automatons or "pinyin" in automatons):
-            glued = analyse(
-                text, latin="latin" in automatons, pinyin="pinyin" in automatons, han=False, glue=True
-            )
+        forms = [form for form in ("latin", "pinyin") if form in automatons]
+        for snippet in glued_snippets(text) if forms else ():
+            glued = analyse(snippet, latin="latin" in forms, pinyin="pinyin" in forms, han=False, glue=True)
             found = len(hits)
-            for form, stream in (("latin", glued.latin), ("pinyin", glued.pinyin)):
-                if stream is not None and form in automatons:
+            for form in forms:
+                stream = glued.latin if form == "latin" else glued.pinyin
+                if stream is not None:
                     self._scan_stream(form, stream, automatons[form], hits)
             if len(hits) > found:  # the moderator sees the reading that found them
-                steps = steps + tuple(step for step in glued.steps if step not in steps)
+                steps = (*steps, *(step for step in glued.steps if step not in steps))
         return Scan(text, steps, tuple(hits.values()))
 
     def _scan_stream(

@@ -305,9 +305,16 @@ def _folded(text: str, steps: list[tuple[str, str]]) -> str:
     return folded
 
 
-def has_inner_symbols(text: str) -> bool:
-    """Whether a symbol stands inside a word (`fr.ee`, `sc-am`): the matcher then also reads such words whole."""
-    return _INNER_SYMBOLS.search(text.lower()) is not None
+# A word with a symbol inside, with a word of context on each side (a term may span words).
+_GLUED_SNIPPET = re.compile(
+    r"(?:\S+\s+)?\S*[a-z][-._*~+=^#/\\·•‧∙]+[a-z]\S*(?:\s+\S+)?", re.IGNORECASE
+)
+
+
+def glued_snippets(text: str) -> list[str]:
+    """The stretches of `text` where a symbol stands inside a word (`fr.ee`, `sc-am`), with their context:
+    the matcher reads these again with such words whole, rather than the whole text twice."""
+    return _GLUED_SNIPPET.findall(text) if _INNER_SYMBOLS.search(text.lower()) else []
 
 
 def analyse(
