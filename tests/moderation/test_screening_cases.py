@@ -137,3 +137,24 @@ def test_a_burst_is_held_as_one_case_with_its_earlier_texts(
     for note_id in ids:
         assert api.get(f"/notes/{note_id}").status_code == 200
     assert audit_verify()[1] is None
+
+
+@pytest.mark.usefixtures("lexicon")
+@pytest.mark.parametrize(("action", "decision"), [("release", "dismissed"), ("reject", "upheld")])
+def test_the_held_notes_queue_decides_the_notes_case(
+    action: str,
+    decision: str,
+    *,
+    member_api: Callable[..., Any],
+    ready_images: Callable[..., list[str]],
+    staff_api: tuple[User, Any],
+    after_commit: Any,
+) -> None:
+    author, client = member_api("writer")
+    with after_commit():
+        note_id = _post(client, ready_images(author), "想要攻略 加微信").json()["id"]
+    with after_commit():
+        response = staff_api[1].post(f"/staff/held-notes/{note_id}/{action}")
+    assert response.status_code in {200, 204}
+    case = Case.objects.get(subject_id=note_id)
+    assert (case.state, case.decision) == ("decided", decision)

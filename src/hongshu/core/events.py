@@ -65,6 +65,9 @@ EVENTS: dict[str, tuple[str, ...]] = {
     # content's language, the rule's code and version, the seq of the screening's audit event, and a group
     # key ("burst:<fingerprint>", or "") whose subjects share one case. Opens or joins a moderation case.
     "content_held": ("hongshu.moderation.tasks.case_open_task",),
+    # (note_id, staff_id, "dismissed" | "upheld") staff released or turned down a held note from the
+    # held-notes queue: its active case is decided the same way.
+    "held_note_reviewed": ("hongshu.moderation.tasks.held_note_reviewed_task",),
 }
 
 

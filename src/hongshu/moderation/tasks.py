@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from hongshu.accounts.models import User
 from hongshu.core.models import AuditEvent
 from hongshu.moderation import services
 from hongshu.moderation.models import Case, Report
@@ -56,3 +57,14 @@ def report_outcome_notify_task(report_id: str) -> None:
         key=f"report:{report.pk}",
         data={"decision": report.outcome, "subject_type": report.subject_type, "rule": report.rule_code},
     )
+
+
+@shared_task(name="moderation.held_note_reviewed", acks_late=True, ignore_result=True)
+def held_note_reviewed_task(note_id: str, staff_id: str, decision: str) -> None:
+    """A held note was released or turned down from the held-notes queue: its active case takes the decision."""
+    case = Case.objects.filter(
+        subject_type="note", subject_id=int(note_id), state__in=Case.ACTIVE_STATES
+    ).first()
+    staff = User.objects.filter(pk=int(staff_id), is_staff=True).first()
+    if case is not None and staff is not None:
+        services.case_decide(staff=staff, case_id=case.pk, decision=decision)

@@ -512,6 +512,7 @@ def note_release(*, note_id: int, staff: User) -> Note:
         note = _held_note_for_staff(note_id=note_id, staff=staff)
         note.published_at = None  # published now, not when it was first held
         _go_live(note)
+        announce_on_commit("held_note_reviewed", note.pk, staff.pk, "dismissed")
     return note
 
 
@@ -539,4 +540,5 @@ def note_reject(*, note_id: int, staff: User) -> Note:
         note.deleted_at = timezone.now()
         note.save(update_fields=["deleted_at"])
         notes_index_later(note_ids=[note.pk])
+        announce_on_commit("held_note_reviewed", note.pk, staff.pk, "upheld")
     return note

@@ -306,9 +306,7 @@ def _folded(text: str, steps: list[tuple[str, str]]) -> str:
 
 
 # A word with a symbol inside, with a word of context on each side (a term may span words).
-_GLUED_SNIPPET = re.compile(
-    r"(?:\S+\s+)?\S*[a-z][-._*~+=^#/\\·•‧∙]+[a-z]\S*(?:\s+\S+)?", re.IGNORECASE
-)
+_GLUED_SNIPPET = re.compile(r"(?:\S+\s+)?\S*[a-z][-._*~+=^#/\\·•‧∙]+[a-z]\S*(?:\s+\S+)?", re.IGNORECASE)
 
 
 def glued_snippets(text: str) -> list[str]:
