@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
@@ -64,6 +65,16 @@ def test_a_held_note_opens_a_case_and_the_decision_settles_it(
     assert case.evidence["audit_seq"]
     listed = staff_api[1].get("/staff/cases", params={"source": "screening"}).json()
     assert str(case.pk) in [c["id"] for c in listed]
+    [decided] = staff_api[1].get(f"/staff/cases/{case.pk}").json()["decisions"]
+    [finding] = decided["findings"]
+    assert (decided["outcome"], finding["term"], finding["field"]) == ("hold", "加微信", "body")
+    steps = dict(map(tuple, finding["normalised"]))
+    assert "加微信" in steps["han form"]  # how "加 微 信" was read
+    page = Client()
+    page.force_login(staff_api[0])
+    text = page.get(f"/staff/cases/{case.pk}").content.decode()
+    assert "How the text was read" in text
+    assert "han form" in text
     with after_commit():
         _decide(staff_api[1], case, decision)
     expected = Note.Status.PUBLISHED if decision == "dismissed" else Note.Status.HELD

@@ -6,7 +6,7 @@ Priority of the staff queue: `hongshu.moderation.selectors` documents the formul
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.accounts.auth import current_member, member_auth, staff_auth
+from hongshu.core.models import AuditEvent
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
 from hongshu.moderation import selectors, services
@@ -140,11 +141,40 @@ class CaseSubjectOut(Schema):
         return cls(subject_type=subject.subject_type, subject_id=str(subject.subject_id))
 
 
+class ScreeningDecisionOut(Schema):
+    """One screening decision on a subject of the case, as the event log holds it."""
+
+    seq: int = Field(description="its entry in the moderation event log")
+    subject: str
+    at: datetime
+    outcome: str = Field(description="publish (shadow findings only), hold or reject")
+    rule: str
+    rule_version: int | None
+    findings: list[dict[str, Any]] = Field(
+        description="each: source (lexicon, link, burst), field, rule, action, shadow, and for a lexicon hit the "
+        "term, the matched span and `normalised`: the steps that turned the text into the form that matched"
+    )
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> ScreeningDecisionOut:
+        data = event.data
+        return cls(
+            seq=event.seq,
+            subject=event.subject,
+            at=event.at,
+            outcome=str(data.get("outcome", "")),
+            rule=str(data.get("rule", "")),
+            rule_version=data.get("rule_version"),
+            findings=list(data.get("findings", [])),
+        )
+
+
 class CaseDetailOut(CaseOut):
     subjects: list[CaseSubjectOut]
     reports: list[StaffReportOut]
     evidence: dict[str, str]
     decision_note: str
+    decisions: list[ScreeningDecisionOut]
 
 
 class CasesIn(Schema):
@@ -200,6 +230,7 @@ def _case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
         reports=[StaffReportOut.of(r) for r in detail.reports],
         evidence={str(k): str(v) for k, v in (case.evidence or {}).items()},
         decision_note=case.decision_note,
+        decisions=[ScreeningDecisionOut.of(event) for event in detail.decisions],
     )
 
 

@@ -28,6 +28,7 @@ from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.comments.selectors import access_comment, is_live
 from hongshu.core.errors import Forbidden, NotFound, field_error
+from hongshu.core.models import AuditEvent
 from hongshu.interactions.models import NoteCounter
 from hongshu.moderation.models import Case, CaseSubject, Report, SubjectType
 from hongshu.notes.models import Note
@@ -220,11 +221,16 @@ def cases_queue(
     return ranked[: min(limit, QUEUE_MAX)]
 
 
+DECISIONS_SHOWN = 50
+
+
 @dataclass(frozen=True)
 class CaseDetail:
     row: CaseRow
     reports: list[Report]
     subjects: list[CaseSubject]
+    # The screening decisions on its subjects, oldest first: what matched, and how each text was normalised.
+    decisions: list[AuditEvent]
 
 
 def case_detail(*, staff: User, case_id: int) -> CaseDetail:
@@ -234,7 +240,15 @@ def case_detail(*, staff: User, case_id: int) -> CaseDetail:
         raise NotFound(code="case_not_found")
     reports = list(Report.objects.filter(case=case).select_related("reporter").order_by("id"))
     subjects = list(CaseSubject.objects.filter(case=case).order_by("id"))
-    return CaseDetail(row=_rows([case], timezone.now())[0], reports=reports, subjects=subjects)
+    keys = {case.subject, *(f"{s.subject_type}:{s.subject_id}" for s in subjects)}
+    decisions = list(
+        AuditEvent.objects.filter(kind="screening.decision", subject__in=keys).order_by("seq")[
+            :DECISIONS_SHOWN
+        ]
+    )
+    return CaseDetail(
+        row=_rows([case], timezone.now())[0], reports=reports, subjects=subjects, decisions=decisions
+    )
 
 
 def reports_of(*, member: User, limit: int = 100) -> list[Report]:
