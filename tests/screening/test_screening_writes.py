@@ -225,6 +225,8 @@ def test_sign_up_names_and_board_names_are_refused_when_they_match(
     refused = api.post("/accounts", json={"handle": "jia_weixin_88", "password": "correct horse battery"})
     assert problem(refused, 422, "screening_rejected")["errors"][0]["field"] == "handle"
     assert not User.objects.filter(handle="jia_weixin_88").exists()
+    [refusal] = _decisions("sign-up:jia_weixin_88")  # on record, though no account was made
+    assert (refusal.data["outcome"], refusal.actor_id) == ("hold", None)
     _member, client = member_api("writer")
     problem(client.post("/boards", json={"name": "加 微 信 福利"}), 422, "screening_rejected")
     assert client.post("/boards", json={"name": "Chengdu food"}).status_code == 201

@@ -128,6 +128,21 @@ def _email_taken_message() -> str:
 # --- end of email addresses ---
 
 
+def account_screen_names(*, handle: str, display_name: str = "") -> None:
+    """Screen the names a newcomer chose (hongshu.screening), before the sign-up's transaction opens so a
+    refusal stays in the event log. A name cannot wait unseen for review before the account exists: a hold
+    refuses it too (422 `screening_rejected`)."""
+    handle = _clean_handle(handle)
+    display_name = _clean_display_name(display_name)
+    verdict = screen(
+        kind="profile",
+        subject=f"sign-up:{handle.lower()}",
+        author_id=0,
+        fields={"handle": handle, "display_name": display_name if display_name != handle else ""},
+    )
+    raise_if_rejected(verdict, holds_reject=True)
+
+
 def account_create(
     *,
     handle: str,
@@ -146,14 +161,6 @@ def account_create(
         raise field_error("email", _("An email address is required to join."), code="email_required")
     user = User(handle=handle, display_name=display_name, languages=_clean_languages(languages), email=email)
     user.region = _clean_region(region)
-    # A name cannot wait unseen for review before the account exists: at sign-up, a hold refuses it too.
-    verdict = screen(
-        kind="profile",
-        subject=f"member:{user.pk}",
-        author_id=user.pk,
-        fields={"handle": handle, "display_name": display_name if display_name != handle else ""},
-    )
-    raise_if_rejected(verdict, holds_reject=True)
     _clean_password(password, user=user)
     user.set_password(password)
     if User.objects.filter(handle__iexact=handle).exists():

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hongshu.accounts.models import User
-from hongshu.accounts.services import account_create
+from hongshu.accounts.services import account_create, account_screen_names
 from hongshu.accounts.trust import invites_cap
 from hongshu.core.errors import Forbidden, InvalidInput, NotFound, ProblemError, field_error
 from hongshu.core.events import announce_on_commit
@@ -129,6 +129,7 @@ def registration_sign_up(
         invite = invite_check(code=invite_code)
     needs_review = mode == "approval" and invite is None
     clean_reason = _clean_reason(reason) if needs_review else ""
+    account_screen_names(handle=handle, display_name=display_name)
     with transaction.atomic():
         user = account_create(
             handle=handle,

@@ -203,7 +203,7 @@ def screen(
     event = audit_append(
         kind="screening.decision",
         subject=subject,
-        actor_id=author_id,
+        actor_id=author_id or None,  # 0: a newcomer not yet a member
         data={
             "content": kind,
             "outcome": outcome,
@@ -258,7 +258,7 @@ def announce_new_account_hold(*, subject: str, author_id: int, language: str) ->
     event = audit_append(
         kind="screening.decision",
         subject=subject,
-        actor_id=author_id,
+        actor_id=author_id or None,  # 0: a newcomer not yet a member
         data={"content": "note", "outcome": HOLD, "language": language, "rule": "", "new_account": True},
     )
     announce_on_commit("content_held", subject, "new_account", language, "", "", str(event.seq), "")
