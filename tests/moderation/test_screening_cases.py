@@ -63,7 +63,7 @@ def test_a_held_note_opens_a_case_and_the_decision_settles_it(
         "open",
     )
     assert case.evidence["audit_seq"]
-    listed = staff_api[1].get("/staff/cases", params={"source": "screening"}).json()
+    listed = staff_api[1].get("/staff/cases", data={"source": "screening"}).json()
     assert str(case.pk) in [c["id"] for c in listed]
     [decided] = staff_api[1].get(f"/staff/cases/{case.pk}").json()["decisions"]
     [finding] = decided["findings"]

@@ -5,10 +5,10 @@ Priority of the staff queue: `hongshu.moderation.selectors` documents the formul
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -20,6 +20,7 @@ from hongshu.core.schemas import PathId
 from hongshu.moderation import selectors, services
 from hongshu.moderation.models import Case, CaseSubject, Report
 from hongshu.moderation.selectors import CaseRow
+from hongshu.moderation.transparency import transparency_report
 
 router = Router(tags=["moderation"])
 
@@ -292,3 +293,34 @@ def case_decide(request: HttpRequest, case_id: PathId, payload: DecideIn) -> Cas
 def case_close(request: HttpRequest, case_id: PathId) -> CaseDetailOut:
     services.case_close(staff=current_member(request), case_id=case_id)
     return _case_detail(request, case_id)
+
+
+class TransparencyIn(Schema):
+    start: date | None = Field(default=None, description="first day (default: 30 days before `end`)")
+    end: date | None = Field(default=None, description="last day, inclusive (default: today)")
+
+
+@router.get(
+    "/transparency",
+    response=dict[str, Any],
+    summary="The transparency report: decisions by rule, outcome, detection and language; reports; times to "
+    "decision; screening precision (public)",
+)
+def transparency(request: HttpRequest, query: Query[TransparencyIn]) -> dict[str, Any]:
+    return transparency_report(start=query.start, end=query.end).as_dict()
+
+
+@router.get(
+    "/transparency.csv",
+    response={200: str},
+    summary="The transparency report as CSV rows (section, key, value) (public)",
+    openapi_extra={
+        "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+    },
+)
+def transparency_csv(request: HttpRequest, query: Query[TransparencyIn]) -> HttpResponse:
+    report = transparency_report(start=query.start, end=query.end)
+    response = HttpResponse(report.as_csv(), content_type="text/csv; charset=utf-8")
+    name = f"hongshu-transparency-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

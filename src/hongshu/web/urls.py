@@ -149,6 +149,7 @@ urlpatterns = [
     # reports (members) and cases (staff)
     path("report/<str:subject_type>/<id:subject_id>", moderation.report_sheet, name="report"),
     path("me/reports", moderation.my_reports, name="me-reports"),
+    path("transparency", moderation.transparency, name="transparency"),
     path("staff/cases", moderation.staff_cases, name="staff-cases"),
     path("staff/cases/<id:case_id>", moderation.staff_case, name="staff-case"),
     path("staff/cases/<id:case_id>/claim", moderation.staff_case_claim, name="staff-case-claim"),

@@ -4,12 +4,14 @@ comment and profile: it works without script and costs the pages that link to it
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hongshu.accounts.models import User
@@ -17,6 +19,7 @@ from hongshu.core.errors import Forbidden, ProblemError
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.moderation import selectors, services
 from hongshu.moderation.models import Case
+from hongshu.moderation.transparency import transparency_report
 from hongshu.web.common import member_of, page_view, with_problem_headers
 
 
@@ -136,3 +139,38 @@ def staff_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 def staff_case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     services.case_close(staff=_staff(request), case_id=case_id)
     return redirect("staff-cases")
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # a malformed date is the default period, not an error page
+
+
+def _bars(counts: dict[str, int]) -> list[tuple[str, int, int]]:
+    """(label, count, bar width in 0..100) for a horizontal bar chart drawn as SVG."""
+    top = max(counts.values(), default=0)
+    return [(label or "—", n, round(100 * n / top) if top else 0) for label, n in counts.items()]
+
+
+@page_view
+@require_http_methods(["GET"])
+def transparency(request: HttpRequest) -> HttpResponse:
+    """The public transparency report (the same numbers as GET /api/v1/transparency, and its CSV)."""
+    report = transparency_report(start=_day(request.GET.get("start")), end=_day(request.GET.get("end")))
+    language = get_language() or "en"
+    titles = {rule.code: rule.title(language) for rule in selectors.rules_active()}
+    series = [
+        (_("Decisions by rule"), _bars({titles.get(k, k): n for k, n in report.totals("rule").items()})),
+        (_("Decisions by outcome"), _bars(report.totals("decision"))),
+        (_("Decisions by detection"), _bars(report.totals("detection"))),
+        (_("Decisions by language of the content"), _bars(report.totals("language"))),
+        (_("Reports received by language"), _bars(report.reports_received)),
+    ]
+    charts = [
+        (title, bars, len(bars) * 10, len(bars) * 22) for title, bars in series
+    ]  # SVG viewBox and px heights
+    query = f"start={report.start.isoformat()}&end={report.end.isoformat()}"
+    context = {"report": report, "charts": charts, "titles": titles, "query": query}
+    return render(request, "web/moderation/transparency.html", context)
