@@ -8,6 +8,7 @@ admin keeps the event log, rule versions, the catalogue stamp and the settings' 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts import roles
 from hongshu.accounts.models import User
+from hongshu.core.errors import ProblemError
 from hongshu.core.models import InstanceSetting
 from hongshu.core.runtime import RUNTIME_SETTINGS, runtime_set
 from hongshu.screening import catalog
@@ -197,6 +199,18 @@ class InstanceSettingForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = InstanceSetting
         fields = ("key", "value")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = data.get("key") or self.instance.key
+        if key in RUNTIME_SETTINGS and "value" in data:
+            # A JSON string comes back from the form as a str subclass: plain JSON values, as the API sends.
+            value = json.loads(json.dumps(data["value"]))
+            try:
+                data["value"] = RUNTIME_SETTINGS[key].validate(value)
+            except ProblemError as problem:
+                raise forms.ValidationError(str(problem)) from problem
+        return data
 
 
 @admin.register(InstanceSetting, site=admin_site)

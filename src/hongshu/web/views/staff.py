@@ -112,6 +112,8 @@ def staff_me(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": profile,
         "role": ROLE_LABELS[role_of(member) or "triage"],
-        "languages": [(code, LANGUAGE_LABELS[code], code in profile.languages) for code in STAFF_LANGUAGES],
+        "language_choices": [
+            (code, LANGUAGE_LABELS[code], code in profile.languages) for code in STAFF_LANGUAGES
+        ],
     }
     return render(request, "web/staff/me.html", context)
