@@ -118,10 +118,10 @@ def a_case(db: None) -> Case:
 
 def test_the_maps_name_real_operations() -> None:
     api = set(_staff_api_operations())
-    assert API_TRIAGE | API_MODERATOR <= api
+    assert api >= API_TRIAGE | API_MODERATOR
     assert ("put", "/api/v1/staff/roles/{handle}") in api
     web = set(_web_staff_routes())
-    assert WEB_TRIAGE | WEB_MODERATOR <= web
+    assert web >= WEB_TRIAGE | WEB_MODERATOR
 
 
 def test_roles_rank_and_the_old_staff_count_as_admin(make_member: Callable[..., User], root: User) -> None:
@@ -132,8 +132,10 @@ def test_roles_rank_and_the_old_staff_count_as_admin(make_member: Callable[..., 
     User.objects.filter(pk=old.pk).update(is_staff=True)
     assert roles.role_of(User.objects.get(pk=old.pk)) == "admin"  # staff before the roles
     triage = roles.role_grant(actor=root, member=make_member("newhand"), role="triage")
-    assert triage.is_staff and roles.role_of(User.objects.get(pk=triage.pk)) == "triage"
-    assert roles.has_role(triage, "triage") and not roles.has_role(triage, "moderator")
+    assert triage.is_staff
+    assert roles.role_of(User.objects.get(pk=triage.pk)) == "triage"
+    assert roles.has_role(triage, "triage")
+    assert not roles.has_role(triage, "moderator")
     assert User.objects.get(pk=triage.pk).has_perm("accounts.triage_cases")
     assert not User.objects.get(pk=triage.pk).has_perm("accounts.decide_cases")
 
@@ -170,7 +172,8 @@ def test_web_authorization_matrix(route: str, people: dict[str, User], a_case: C
         if answer.status_code == 405:
             answer = client.post(url)
         if person == "visitor":
-            assert answer.status_code == 302 and "/signin/" in answer["Location"], (url, answer.status_code)
+            assert answer.status_code == 302, (url, answer.status_code)
+            assert "/signin/" in answer["Location"]
         elif _allowed(person, needed):
             assert answer.status_code != 403, (person, url)
             assert not (answer.status_code == 302 and "/signin/" in answer["Location"]), (person, url)
@@ -196,7 +199,8 @@ def test_the_admin_site_is_for_admins_only(people: dict[str, User], root: User) 
         client = Client()
         client.force_login(people[person])
         answer = client.get("/admin/")
-        assert answer.status_code == 302 and "/admin/login/" in answer["Location"], person
+        assert answer.status_code == 302, person
+        assert "/admin/login/" in answer["Location"]
         assert client.get("/admin/screening/rule/").status_code == 302
     visitor = Client().get("/admin/")
     assert visitor.status_code == 302
@@ -225,7 +229,8 @@ def test_the_admin_site_gives_a_role_through_the_audited_service(
     assert answer.status_code == 302, answer.content.decode()[:2000]
     assert roles.role_of(User.objects.get(pk=newcomer.pk)) == "moderator"
     event = AuditEvent.objects.filter(kind="staff.role", subject=f"member:{newcomer.pk}").get()
-    assert event.actor_id == people["admin"].pk and event.data["role"] == "moderator"
+    assert event.actor_id == people["admin"].pk
+    assert event.data["role"] == "moderator"
 
 
 def test_the_admin_site_changes_registration_mode_through_runtime_settings(people: dict[str, User]) -> None:
@@ -248,14 +253,16 @@ def test_role_grant_and_revoke_are_admin_only_and_audited(
         roles.role_grant(actor=people["moderator"], member=target, role="triage")
     api = api_of(people["admin"])
     granted = api.put("/api/v1/staff/roles/targethand", json={"role": "moderator"})
-    assert granted.status_code == 200 and granted.json() == {"handle": "targethand", "role": "moderator"}
+    assert granted.status_code == 200
+    assert granted.json() == {"handle": "targethand", "role": "moderator"}
     changed = api.put("/api/v1/staff/roles/targethand", json={"role": "triage"})
     assert changed.json()["role"] == "triage"
     assert roles.role_of(User.objects.get(pk=target.pk)) == "triage"
     revoked = api.delete("/api/v1/staff/roles/targethand")
     assert revoked.json() == {"handle": "targethand", "role": None}
     target.refresh_from_db()
-    assert not target.is_staff and roles.role_of(target) is None
+    assert not target.is_staff
+    assert roles.role_of(target) is None
     events = list(AuditEvent.objects.filter(kind="staff.role", subject=f"member:{target.pk}").order_by("seq"))
     assert [(e.data["action"], e.data.get("role")) for e in events] == [
         ("grant", "moderator"),
@@ -271,22 +278,27 @@ def test_staff_declare_languages_and_duty(people: dict[str, User], api_of: Calla
     before = api.get("/api/v1/staff/me").json()
     assert before == {"handle": "crew_tri", "role": "triage", "languages": [], "on_duty": False}
     after = api.patch("/api/v1/staff/me", json={"languages": ["en", "zh"], "on_duty": True}).json()
-    assert after["languages"] == ["zh", "en"] and after["on_duty"] is True
+    assert after["languages"] == ["zh", "en"]
+    assert after["on_duty"] is True
     refused = api.patch("/api/v1/staff/me", json={"languages": ["klingon"]})
-    assert refused.status_code == 422 and refused.json()["code"] == "invalid_languages"
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_languages"
     profile = StaffProfile.objects.get(user=people["triage"])
-    assert profile.languages == ["zh", "en"] and profile.on_duty
+    assert profile.languages == ["zh", "en"]
+    assert profile.on_duty
 
 
 def test_the_staff_me_page_saves_the_form(people: dict[str, User]) -> None:
     client = Client()
     client.force_login(people["moderator"])
     page = client.get("/staff/me")
-    assert page.status_code == 200 and "data-on-duty" in page.content.decode()
+    assert page.status_code == 200
+    assert "data-on-duty" in page.content.decode()
     saved = client.post("/staff/me", {"languages": ["en", "other"], "on_duty": "on"})
     assert saved.status_code == 302
     profile = StaffProfile.objects.get(user=people["moderator"])
-    assert profile.languages == ["en", "other"] and profile.on_duty
+    assert profile.languages == ["en", "other"]
+    assert profile.on_duty
     chinese = client.get("/staff/me", headers={"Accept-Language": "zh-hans"})
     assert re.search(r"[\u4e00-\u9fff]", chinese.content.decode())
 
