@@ -74,7 +74,7 @@ class StaffAuth(MemberAuth):
         return user
 
 
-# Any staff role; then the lowest role each kind of staff operation needs (the map is in docs/moderation.md).
+# Any staff role; then the lowest role each kind of staff operation needs (the map is in docs/roles.md).
 staff_auth = StaffAuth("triage")
 triage_auth = staff_auth
 moderator_auth = StaffAuth("moderator")
