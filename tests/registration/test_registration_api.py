@@ -237,4 +237,6 @@ def test_the_queue_takes_the_same_queries_however_long(
     one = queries()
     for n in range(4):
         _apply(api, handle=f"more_{n}", reason="茶")
-    assert queries() == one == 2  # the token with its member, then the queue with its applicants
+    assert (
+        queries() == one == 3
+    )  # the token with its member, the member's role, the queue with its applicants

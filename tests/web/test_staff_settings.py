@@ -37,7 +37,7 @@ def test_visitors_go_to_sign_in_and_members_are_refused(make_member: Callable[..
     member = make_member("plain")
     refused = signed_in(member).get("/staff/settings")
     assert refused.status_code == 403
-    assert "Only staff can see this page." in refused.content.decode()
+    assert "Only staff can do this." in refused.content.decode()
     assert (
         signed_in(member).post("/staff/settings", {"key": "surge_mode", "value": '"on"'}).status_code == 403
     )

@@ -9,6 +9,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from hongshu.accounts.models import ApiToken, User
+from hongshu.accounts.roles import Role, require_role
 from hongshu.core.errors import Forbidden, NotAuthenticated
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -60,13 +61,21 @@ def current_member(request: HttpRequest) -> User:
 
 
 class StaffAuth(MemberAuth):
-    """A member with `is_staff` (the admins until the moderation roles arrive); others get 403 `not_staff`."""
+    """A member holding at least `role` (hongshu.accounts.roles): others get 403 — `not_staff` for members,
+    `role_required` for staff whose role is lower."""
+
+    def __init__(self, role: Role = "triage") -> None:
+        super().__init__()
+        self.role: Role = role
 
     def __call__(self, request: HttpRequest) -> Any:
         user = super().__call__(request)
-        if not user.is_staff:
-            raise Forbidden(code="not_staff")
+        require_role(user, self.role)
         return user
 
 
-staff_auth = StaffAuth()
+# Any staff role; then the lowest role each kind of staff operation needs (the map is in docs/roles.md).
+staff_auth = StaffAuth("triage")
+triage_auth = staff_auth
+moderator_auth = StaffAuth("moderator")
+admin_auth = StaffAuth("admin")

@@ -108,3 +108,26 @@ class ApiToken(SnowflakeModel):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class StaffProfile(models.Model):
+    """What a staff member declares: the languages they read (the queues they can work) and whether they are
+    on duty now. Its Meta carries the staff permissions that the role groups hold (hongshu.accounts.roles)."""
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    # Language codes of hongshu.accounts.roles.STAFF_LANGUAGES: "zh", "en", "other".
+    languages = models.JSONField(default=list, blank=True)
+    on_duty = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        permissions: ClassVar = [
+            ("triage_cases", "Can read, list and claim moderation cases"),
+            ("decide_cases", "Can decide and close cases, held content and applications"),
+            ("manage_instance", "Can change settings, rules, lexicons, domain rules, roles; read the log"),
+        ]
+
+    def __str__(self) -> str:
+        return f"staff profile of {self.user_id}"

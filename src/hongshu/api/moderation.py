@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from hongshu.accounts.auth import current_member, member_auth, staff_auth
+from hongshu.accounts.auth import current_member, member_auth, moderator_auth, staff_auth
 from hongshu.core.models import AuditEvent
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
@@ -273,7 +273,7 @@ def case_claim(request: HttpRequest, case_id: PathId) -> CaseDetailOut:
 @router.post(
     "/staff/cases/{case_id}/decide",
     response=CaseDetailOut,
-    auth=staff_auth,
+    auth=moderator_auth,
     summary="Decide a case: upheld or dismissed; reporters are told (staff)",
 )
 def case_decide(request: HttpRequest, case_id: PathId, payload: DecideIn) -> CaseDetailOut:
@@ -288,7 +288,10 @@ def case_decide(request: HttpRequest, case_id: PathId, payload: DecideIn) -> Cas
 
 
 @router.post(
-    "/staff/cases/{case_id}/close", response=CaseDetailOut, auth=staff_auth, summary="Close a case (staff)"
+    "/staff/cases/{case_id}/close",
+    response=CaseDetailOut,
+    auth=moderator_auth,
+    summary="Close a case (staff)",
 )
 def case_close(request: HttpRequest, case_id: PathId) -> CaseDetailOut:
     services.case_close(staff=current_member(request), case_id=case_id)

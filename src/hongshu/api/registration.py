@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from hongshu.accounts.auth import current_member, member_auth, staff_auth
+from hongshu.accounts.auth import current_member, member_auth, moderator_auth
 from hongshu.core.ratelimit import client_ip
 from hongshu.core.schemas import PathId
 from hongshu.registration import registration_mode_for, selectors, services
@@ -116,7 +116,7 @@ def invite_revoke(request: HttpRequest, invite_id: PathId) -> Status[None]:
 @router.get(
     "/staff/applications",
     response=list[ApplicationOut],
-    auth=staff_auth,
+    auth=moderator_auth,
     summary="Pending applications, oldest first (staff)",
 )
 def applications(request: HttpRequest, page: Query[QueueIn]) -> list[ApplicationOut]:
@@ -126,7 +126,7 @@ def applications(request: HttpRequest, page: Query[QueueIn]) -> list[Application
 @router.post(
     "/staff/applications/{application_id}/approve",
     response=ApplicationOut,
-    auth=staff_auth,
+    auth=moderator_auth,
     summary="Approve an application: the account becomes active (staff)",
 )
 def application_approve(request: HttpRequest, application_id: PathId, payload: DecisionIn) -> ApplicationOut:
@@ -140,7 +140,7 @@ def application_approve(request: HttpRequest, application_id: PathId, payload: D
 @router.post(
     "/staff/applications/{application_id}/reject",
     response=ApplicationOut,
-    auth=staff_auth,
+    auth=moderator_auth,
     summary="Reject an application: the account stays inactive (staff)",
 )
 def application_reject(request: HttpRequest, application_id: PathId, payload: DecisionIn) -> ApplicationOut:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from hongshu.accounts.auth import current_member, staff_auth
+from hongshu.accounts.auth import admin_auth, current_member
 from hongshu.api.schemas.pages import CursorPage
 from hongshu.core.audit import audit_page, audit_verify
 from hongshu.core.models import AuditEvent
@@ -232,18 +232,18 @@ def rules_public(request: HttpRequest) -> list[PublicRuleOut]:
 # ---- staff: rules ---------------------------------------------------------------------------------------
 
 
-@router.get("/staff/rules", response=list[RuleOut], auth=staff_auth, summary="Every rule (staff)")
+@router.get("/staff/rules", response=list[RuleOut], auth=admin_auth, summary="Every rule (staff)")
 def rules_list(request: HttpRequest) -> list[RuleOut]:
     return [RuleOut.of(rule) for rule in selectors.rules_all()]
 
 
-@router.post("/staff/rules", response={201: RuleOut}, auth=staff_auth, summary="Add a rule (staff)")
+@router.post("/staff/rules", response={201: RuleOut}, auth=admin_auth, summary="Add a rule (staff)")
 def rule_create(request: HttpRequest, payload: RuleIn) -> Status[RuleOut]:
     rule = catalog.rule_create(actor=current_member(request), **payload.dict())
     return Status(201, RuleOut.of(rule))
 
 
-@router.get("/staff/rules/{code}", response=RuleOut, auth=staff_auth, summary="One rule (staff)")
+@router.get("/staff/rules/{code}", response=RuleOut, auth=admin_auth, summary="One rule (staff)")
 def rule_detail(request: HttpRequest, code: str) -> RuleOut:
     return RuleOut.of(selectors.rule_get(code=code))
 
@@ -251,7 +251,7 @@ def rule_detail(request: HttpRequest, code: str) -> RuleOut:
 @router.patch(
     "/staff/rules/{code}",
     response=RuleOut,
-    auth=staff_auth,
+    auth=admin_auth,
     summary="Edit a rule (staff): a change of its texts or severity makes a new version",
 )
 def rule_update(request: HttpRequest, code: str, payload: RulePatchIn) -> RuleOut:
@@ -262,7 +262,7 @@ def rule_update(request: HttpRequest, code: str, payload: RulePatchIn) -> RuleOu
 @router.get(
     "/staff/rules/{code}/versions",
     response=list[RuleVersionOut],
-    auth=staff_auth,
+    auth=admin_auth,
     summary="A rule's versions, newest first (staff)",
 )
 def rule_versions(request: HttpRequest, code: str) -> list[RuleVersionOut]:
@@ -273,7 +273,7 @@ def rule_versions(request: HttpRequest, code: str) -> list[RuleVersionOut]:
 
 
 @router.get(
-    "/staff/lexicon", response=TermPage, auth=staff_auth, summary="Listed terms, newest first (staff)"
+    "/staff/lexicon", response=TermPage, auth=admin_auth, summary="Listed terms, newest first (staff)"
 )
 def terms_list(request: HttpRequest, page: Query[TermsIn]) -> TermPage:
     return TermPage.of(
@@ -284,7 +284,7 @@ def terms_list(request: HttpRequest, page: Query[TermsIn]) -> TermPage:
     )
 
 
-@router.post("/staff/lexicon", response={201: TermOut}, auth=staff_auth, summary="List a term (staff)")
+@router.post("/staff/lexicon", response={201: TermOut}, auth=admin_auth, summary="List a term (staff)")
 def term_add(request: HttpRequest, payload: TermIn) -> Status[TermOut]:
     term = catalog.term_add(
         actor=current_member(request),
@@ -300,7 +300,7 @@ def term_add(request: HttpRequest, payload: TermIn) -> Status[TermOut]:
 @router.patch(
     "/staff/lexicon/{term_id}",
     response=TermOut,
-    auth=staff_auth,
+    auth=admin_auth,
     summary="Switch a term's shadow mode or action (staff)",
 )
 def term_update(request: HttpRequest, term_id: PathId, payload: TermPatchIn) -> TermOut:
@@ -311,7 +311,7 @@ def term_update(request: HttpRequest, term_id: PathId, payload: TermPatchIn) -> 
 
 
 @router.delete(
-    "/staff/lexicon/{term_id}", response={204: None}, auth=staff_auth, summary="Unlist a term (staff)"
+    "/staff/lexicon/{term_id}", response={204: None}, auth=admin_auth, summary="Unlist a term (staff)"
 )
 def term_remove(request: HttpRequest, term_id: PathId) -> Status[None]:
     catalog.term_remove(actor=current_member(request), term_id=term_id)
@@ -321,13 +321,13 @@ def term_remove(request: HttpRequest, term_id: PathId) -> Status[None]:
 # ---- staff: domains -------------------------------------------------------------------------------------
 
 
-@router.get("/staff/domains", response=list[DomainRuleOut], auth=staff_auth, summary="Domain rules (staff)")
+@router.get("/staff/domains", response=list[DomainRuleOut], auth=admin_auth, summary="Domain rules (staff)")
 def domains_list(request: HttpRequest) -> list[DomainRuleOut]:
     return [DomainRuleOut.of(row) for row in selectors.domain_rules()]
 
 
 @router.post(
-    "/staff/domains", response={201: DomainRuleOut}, auth=staff_auth, summary="Allow or deny a domain (staff)"
+    "/staff/domains", response={201: DomainRuleOut}, auth=admin_auth, summary="Allow or deny a domain (staff)"
 )
 def domain_add(request: HttpRequest, payload: DomainRuleIn) -> Status[DomainRuleOut]:
     row = catalog.domain_rule_add(
@@ -344,7 +344,7 @@ def domain_add(request: HttpRequest, payload: DomainRuleIn) -> Status[DomainRule
 @router.delete(
     "/staff/domains/{domain_rule_id}",
     response={204: None},
-    auth=staff_auth,
+    auth=admin_auth,
     summary="Remove a domain rule (staff)",
 )
 def domain_remove(request: HttpRequest, domain_rule_id: PathId) -> Status[None]:
@@ -358,7 +358,7 @@ def domain_remove(request: HttpRequest, domain_rule_id: PathId) -> Status[None]:
 @router.get(
     "/staff/audit",
     response=AuditPage,
-    auth=staff_auth,
+    auth=admin_auth,
     summary="The moderation event log, newest first (staff)",
 )
 def audit_list(request: HttpRequest, page: Query[AuditIn]) -> AuditPage:
@@ -371,7 +371,7 @@ def audit_list(request: HttpRequest, page: Query[AuditIn]) -> AuditPage:
 @router.get(
     "/staff/audit/verify",
     response=AuditVerifyOut,
-    auth=staff_auth,
+    auth=admin_auth,
     summary="Check every link of the event log's hash chain (staff)",
 )
 def audit_check(request: HttpRequest) -> AuditVerifyOut:

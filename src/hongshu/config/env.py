@@ -61,6 +61,11 @@ class HongshuSettings(BaseSettings):
         default=3600, ge=60, le=7 * 24 * 3600, description="How long a password-reset link works."
     )
     site_url: str = Field(default="http://127.0.0.1:8000", description="Public base URL of this instance.")
+    admin_path: str = Field(
+        default="admin/",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*(/[A-Za-z0-9_-]+)*/$",
+        description="Where Django's admin is served (admins only): a relative path ending in `/`.",
+    )
     media_storage: Literal["filesystem", "s3"] = Field(default="filesystem")
     media_root: Path | None = Field(default=None, description="Filesystem media root; default var/media.")
     s3_bucket: str | None = None

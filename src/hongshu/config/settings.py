@@ -31,11 +31,14 @@ _var_dir_make_private(VAR_DIR)
 DEBUG = HONGSHU.debug
 # development | test | production; production refuses what only suits a trial (the demo members).
 HONGSHU_ENVIRONMENT = HONGSHU.environment
+HONGSHU_ADMIN_PATH = HONGSHU.admin_path
 SECRET_KEY = HONGSHU.resolved_secret_key()
 ALLOWED_HOSTS = HONGSHU.allowed_hosts
 SITE_URL = HONGSHU.site_url.rstrip("/")
 
 INSTALLED_APPS = [
+    # The admin for the instance's admins, without autodiscovery: hongshu.web.admin_site is all of it.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

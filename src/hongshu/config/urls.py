@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from hongshu.api import api
 from hongshu.core.errors import NotFound
+from hongshu.web.admin_site import admin_site
 from hongshu.web.common import problem_page
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.HONGSHU_ADMIN_PATH, admin_site.urls),
     path("", include("hongshu.web.urls")),
 ]
 

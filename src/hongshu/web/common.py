@@ -13,7 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from hongshu.accounts import roles
 from hongshu.accounts.models import User
+from hongshu.accounts.roles import Role
 from hongshu.core.errors import NotAuthenticated, NotFound, ProblemError
 
 
@@ -27,6 +29,13 @@ def member_of(request: HttpRequest) -> User:
     member = viewer_of(request)
     if member is None:
         raise NotAuthenticated(_("Sign in to do that."), code="not_authenticated")
+    return member
+
+
+def require_role(request: HttpRequest, role: Role) -> User:
+    """The signed-in staff member holding at least `role` (hongshu.accounts.roles), or 401/403 as a problem."""
+    member = member_of(request)
+    roles.require_role(member, role)
     return member
 
 

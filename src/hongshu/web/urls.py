@@ -146,6 +146,7 @@ urlpatterns = [
     path("about/", about.about, name="about"),
     # staff
     path("staff/settings", staff.staff_settings, name="staff-settings"),
+    path("staff/me", staff.staff_me, name="staff-me"),
     # reports (members) and cases (staff)
     path("report/<str:subject_type>/<id:subject_id>", moderation.report_sheet, name="report"),
     path("me/reports", moderation.my_reports, name="me-reports"),

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Forbidden, ProblemError
+from hongshu.accounts.roles import Role
+from hongshu.core.errors import ProblemError
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.moderation import selectors, services
 from hongshu.moderation.models import Case
 from hongshu.moderation.transparency import transparency_report
-from hongshu.web.common import member_of, page_view, with_problem_headers
+from hongshu.web.common import member_of, page_view, require_role, with_problem_headers
 
 
 def _sheet_context(request: HttpRequest, subject: selectors.Subject, **extra: Any) -> dict[str, Any]:
@@ -71,11 +72,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "web/moderation/my_reports.html", {"rows": rows})
 
 
-def _staff(request: HttpRequest) -> User:
-    member = member_of(request)
-    if not member.is_staff:
-        raise Forbidden(code="not_staff")
-    return member
+def _staff(request: HttpRequest, role: Role = "triage") -> User:
+    return require_role(request, role)
 
 
 @login_required
@@ -124,7 +122,7 @@ def staff_case_claim(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def staff_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
     services.case_decide(
-        staff=_staff(request),
+        staff=_staff(request, "moderator"),
         case_id=case_id,
         decision=request.POST.get("decision", ""),
         ignore_until_edited=request.POST.get("ignore_until_edited") == "on",
@@ -137,7 +135,7 @@ def staff_case_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 @page_view
 @require_POST
 def staff_case_close(request: HttpRequest, case_id: int) -> HttpResponse:
-    services.case_close(staff=_staff(request), case_id=case_id)
+    services.case_close(staff=_staff(request, "moderator"), case_id=case_id)
     return redirect("staff-cases")
 
 

@@ -9,17 +9,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Forbidden, ProblemError
+from hongshu.core.errors import ProblemError
 from hongshu.registration import selectors, services
-from hongshu.web.common import member_of, page_view
+from hongshu.web.common import member_of, page_view, require_role
 from hongshu.web.forms import DecisionForm, InviteForm
 
 
 def _staff_of(request: HttpRequest) -> User:
-    member = member_of(request)
-    if not member.is_staff:
-        raise Forbidden(code="not_staff")
-    return member
+    return require_role(request, "moderator")
 
 
 @login_required

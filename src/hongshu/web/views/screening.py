@@ -15,19 +15,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hongshu.accounts.models import User
 from hongshu.core.audit import audit_page, audit_verify
-from hongshu.core.errors import Forbidden, ProblemError
+from hongshu.core.errors import ProblemError
 from hongshu.screening import catalog, selectors
 from hongshu.screening.models import Action, DomainRule, Severity
-from hongshu.web.common import member_of, page_view
+from hongshu.web.common import page_view, require_role
 
 RULE_FIELDS = ("severity", "title_en", "title_zh", "text_en", "text_zh")
 
 
 def _staff(request: HttpRequest) -> User:
-    member = member_of(request)
-    if not member.is_staff:
-        raise Forbidden(_("Only staff can see this page."), code="staff_only")
-    return member
+    return require_role(request, "admin")
 
 
 def _field_of(problem: ProblemError) -> str:

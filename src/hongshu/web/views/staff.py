@@ -14,19 +14,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from hongshu.accounts.models import User
-from hongshu.core.errors import Forbidden, ProblemError
+from hongshu.accounts.roles import (
+    ROLE_LABELS,
+    STAFF_LANGUAGES,
+    role_of,
+    staff_profile_of,
+    staff_profile_update,
+)
+from hongshu.core.errors import ProblemError
 from hongshu.core.runtime import RUNTIME_SETTINGS, posture_history, runtime_all, runtime_set
 from hongshu.members.surge import surge_overview
-from hongshu.web.common import member_of, page_view
+from hongshu.web.common import page_view, require_role
 
 HISTORY_SHOWN = 50
 
 
 def _staff(request: HttpRequest) -> User:
-    member = member_of(request)
-    if not member.is_staff:
-        raise Forbidden(_("Only staff can see this page."), code="staff_only")
-    return member
+    return require_role(request, "admin")
 
 
 def _parse(key: str, raw: str) -> Any:
@@ -85,3 +89,31 @@ def staff_settings(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "web/staff/settings.html", context, status=422 if error else 200)
+
+
+LANGUAGE_LABELS = {"zh": _("Chinese"), "en": _("English"), "other": _("Other languages")}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_view
+def staff_me(request: HttpRequest) -> HttpResponse:
+    """Any staff role: declare the languages you read and whether you are on duty."""
+    member = require_role(request, "triage")
+    if request.method == "POST":
+        staff_profile_update(
+            staff=member,
+            languages=[code for code in request.POST.getlist("languages") if code in STAFF_LANGUAGES],
+            on_duty=request.POST.get("on_duty") == "on",
+        )
+        messages.success(request, _("Saved."))
+        return redirect("staff-me")
+    profile = staff_profile_of(staff=member)
+    context = {
+        "profile": profile,
+        "role": ROLE_LABELS[role_of(member) or "triage"],
+        "language_choices": [
+            (code, LANGUAGE_LABELS[code], code in profile.languages) for code in STAFF_LANGUAGES
+        ],
+    }
+    return render(request, "web/staff/me.html", context)
