@@ -29,6 +29,7 @@ from hongshu.notes.models import Note
 from hongshu.notifications.models import Notification
 from hongshu.screening.models import Rule
 from hongshu.security.models import MemberSession
+
 PASSWORD = "correct horse battery"  # the members fixtures make (tests/conftest.py)
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def act(staff: User, subject: str, *kinds: str, after_commit: Any, **extra: Any)
 
 
 def test_remove_a_note_then_revert_it(scene: Any, api: Any, after_commit: Any) -> None:
-    (staff, staff_client), (nina, nina_client), (_ann, ann_client), note = scene
+    (_staff, staff_client), (_nina, nina_client), (_ann, ann_client), note = scene
     assert api.get("/search/notes", data={"q": "hotpot"}).json()["items"]
     response = staff_client.post(
         "/staff/actions",
@@ -74,7 +75,8 @@ def test_remove_a_note_then_revert_it(scene: Any, api: Any, after_commit: Any) -
     )
     assert response.status_code == 201
     [removed] = response.json()
-    assert removed["kind"] == "remove" and removed["effects"] == {"removed": True}
+    assert removed["kind"] == "remove"
+    assert removed["effects"] == {"removed": True}
     # Gone for visitors, members, the author, the API and search: the one policy hides deleted notes.
     assert api.get(f"/notes/{note.pk}").status_code == 404
     assert ann_client.get(f"/notes/{note.pk}").status_code == 404
@@ -86,16 +88,18 @@ def test_remove_a_note_then_revert_it(scene: Any, api: Any, after_commit: Any) -
     assert not api.get("/search/notes", data={"q": "hotpot"}).json()["items"]
     with after_commit():
         reverted = staff_client.post(f"/staff/actions/{removed['id']}/revert")
-    assert reverted.status_code == 200 and reverted.json()["state"] == "reverted"
+    assert reverted.status_code == 200
+    assert reverted.json()["state"] == "reverted"
     assert ann_client.get(f"/notes/{note.pk}").status_code == 200
     assert api.get("/search/notes", data={"q": "hotpot"}).json()["items"]
     kinds = list(AuditEvent.objects.values_list("kind", flat=True))
-    assert "action.taken" in kinds and "action.reverted" in kinds
+    assert "action.taken" in kinds
+    assert "action.reverted" in kinds
     assert audit_verify()[1] is None
 
 
 def test_remove_a_comment_and_revert(scene: Any, after_commit: Any) -> None:
-    (staff, _c), (nina, _n), (ann, _a), note = scene
+    (staff, _c), (_nina, _n), (ann, _a), note = scene
     comment = comment_create(author=ann, note_id=note.pk, body="buy now")
     before = Note.objects.get(pk=note.pk).comment_count if hasattr(note, "comment_count") else None
     [action] = act(staff, f"comment:{comment.pk}", "remove", after_commit=after_commit)
@@ -126,12 +130,16 @@ def test_suspend_refuses_sign_in_revokes_credentials_hides_content(
     assert nina_client.get("/accounts/me").status_code == 401
     assert ann_client.get(f"/notes/{note.pk}").status_code == 404
     # Sign-in: a clear refusal, saying until when, in the reader's language.
-    body = problem(api.post("/tokens", json={"handle": "nina", "password": PASSWORD}), 403, "account_suspended")
+    body = problem(
+        api.post("/tokens", json={"handle": "nina", "password": PASSWORD}), 403, "account_suspended"
+    )
     assert body["until"]
     page = browser(None, "zh-hans").post("/signin/", {"handle": "nina", "password": PASSWORD})
     assert "暂停" in page.content.decode()
     # A wrong password learns nothing.
-    problem(api.post("/tokens", json={"handle": "nina", "password": "wrong password"}), 401, "invalid_credentials")
+    problem(
+        api.post("/tokens", json={"handle": "nina", "password": "wrong password"}), 401, "invalid_credentials"
+    )
     # Revert: active again, content back.
     actions.action_revert(staff=staff, action_id=suspension.pk)
     nina.refresh_from_db()
@@ -149,7 +157,8 @@ def test_suspension_lifts_on_expiry_ban_does_not(scene: Any, after_commit: Any) 
         assert actions.suspensions_lift_expired() == 1
     nina.refresh_from_db()
     ann.refresh_from_db()
-    assert nina.is_active and not ann.is_active
+    assert nina.is_active
+    assert not ann.is_active
     assert Action.objects.get(member=nina).lifted_at is not None
     assert audit_verify()[1] is None
 
@@ -168,8 +177,10 @@ def test_overlapping_bars_keep_the_member_out_until_the_last_ends(scene: Any, af
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("en", ["We are warning you", "Spam", "version 1", "Everywhere Hongshu", "redress"]),
-     ("zh-hans", ["警告", "垃圾信息", "版本 1", "红薯", "申诉"])],
+    [
+        ("en", ["We are warning you", "Spam", "version 1", "Everywhere Hongshu", "redress"]),
+        ("zh-hans", ["警告", "垃圾信息", "第 1 版", "红薯", "申诉"]),
+    ],
 )
 def test_warning_statement_in_the_members_language(
     scene: Any, after_commit: Any, language: str, expected: list[str]
@@ -184,19 +195,26 @@ def test_warning_statement_in_the_members_language(
     html = page.content.decode()
     for text in expected:
         assert text in html, text
-    inbox = browser(nina, language).get("/inbox").content.decode() if language == "en" else ""
-    if inbox:
-        assert "/me/decisions" in inbox
+    inbox = browser(nina, language).get("/notifications/").content.decode()
+    assert 'href="/me/decisions"' in inbox
     statement = statement_of(warning, language=language)
-    for field in ("decision", "rule_title", "facts", "automated_detection", "automated_decision", "duration",
-                  "territorial_scope", "redress"):
+    for field in (
+        "decision",
+        "rule_title",
+        "facts",
+        "automated_detection",
+        "automated_decision",
+        "duration",
+        "territorial_scope",
+        "redress",
+    ):
         assert getattr(statement, field), field
     api_rows = nina_client.get("/me/decisions", headers={"Accept-Language": language}).json()
     assert api_rows[0]["id"] == str(warning.pk)
 
 
 def test_a_case_records_its_actions_and_is_decided(scene: Any, after_commit: Any) -> None:
-    (staff, staff_client), (nina, _n), (ann, ann_client), note = scene
+    (_staff, staff_client), (nina, _n), (_ann, ann_client), note = scene
     ann_client.post("/reports", json={"subject_type": "note", "subject_id": str(note.pk), "rule": "spam"})
     case = Case.objects.get()
     with after_commit():
@@ -206,7 +224,8 @@ def test_a_case_records_its_actions_and_is_decided(scene: Any, after_commit: Any
     assert response.status_code == 201
     assert [a["kind"] for a in response.json()] == ["remove", "warn"]
     case.refresh_from_db()
-    assert case.state == "decided" and case.decision == "upheld"
+    assert case.state == "decided"
+    assert case.decision == "upheld"
     assert {a.kind for a in case.actions.all()} == {"remove", "warn"}
     assert not Action.objects.filter(case=case, automated_detection=True).exists()  # reported, not screened
     listed = staff_client.get("/staff/actions", data={"case_id": str(case.pk)}).json()
@@ -220,7 +239,9 @@ def test_strikes_lower_trust_and_suspend_at_the_threshold(
     scene: Any, post_note: Callable[..., Note], after_commit: Any
 ) -> None:
     (staff, _c), (nina, _n), _ann, _note = scene
-    settings.HONGSHU = settings.HONGSHU.model_copy(update={"strikes_suspend_at": 2, "strikes_suspend_days": 5})
+    settings.HONGSHU = settings.HONGSHU.model_copy(
+        update={"strikes_suspend_at": 2, "strikes_suspend_days": 5}
+    )
     notes = [post_note(nina, title=f"n{i}") for i in range(2)]
     from hongshu.members.trust import trust_facts
 
@@ -229,7 +250,8 @@ def test_strikes_lower_trust_and_suspend_at_the_threshold(
     taken = act(staff, f"note:{notes[1].pk}", "remove", after_commit=after_commit)
     assert [a.kind for a in taken] == ["remove", "suspend"]
     automatic = taken[-1]
-    assert automatic.automated_decision and automatic.staff_id is None
+    assert automatic.automated_decision
+    assert automatic.staff_id is None
     assert automatic.until is not None
     nina.refresh_from_db()
     assert not nina.is_active
@@ -243,7 +265,7 @@ def test_strikes_lower_trust_and_suspend_at_the_threshold(
 
 
 def test_staff_routes_refuse_members_and_visitors(scene: Any, api: Any) -> None:
-    _staff, (nina, _n), (_ann, ann_client), note = scene
+    _staff, (_nina, _n), (_ann, ann_client), note = scene
     body = {"subject_type": "note", "subject_id": str(note.pk), "kinds": ["remove"], "rule": "spam"}
     assert api.post("/staff/actions", json=body).status_code == 401
     assert ann_client.post("/staff/actions", json=body).status_code == 403
@@ -252,7 +274,10 @@ def test_staff_routes_refuse_members_and_visitors(scene: Any, api: Any) -> None:
     assert ann_client.post("/staff/actions/1/revert").status_code == 403
     assert ann_client.post("/staff/cases/1/actions", json={"kinds": ["warn"]}).status_code == 403
     assert api.get("/me/decisions").status_code == 401
-    assert browser(_ann_user(ann_client)).post(f"/staff/cases/1/act", {"kinds": "warn"}).status_code in (403, 404)
+    assert browser(_ann_user(ann_client)).post("/staff/cases/1/act", {"kinds": "warn"}).status_code in (
+        403,
+        404,
+    )
     assert Note.objects.get(pk=note.pk).deleted_at is None
 
 
@@ -261,12 +286,14 @@ def _ann_user(_client: Any) -> User:
 
 
 def test_invalid_actions_are_refused(scene: Any, problem: Callable[..., Any]) -> None:
-    (staff, staff_client), (nina, _n), _ann, note = scene
+    (staff, staff_client), (nina, _n), _ann, _note = scene
     base = {"subject_type": "member", "subject_id": str(nina.pk), "rule": "spam"}
     problem(staff_client.post("/staff/actions", json={**base, "kinds": ["remove"]}), 422, "invalid_action")
     problem(staff_client.post("/staff/actions", json={**base, "kinds": ["suspend"]}), 422, "invalid_duration")
     problem(
-        staff_client.post("/staff/actions", json={**base, "kinds": ["warn"], "rule": "retired"}), 422, "unknown_rule"
+        staff_client.post("/staff/actions", json={**base, "kinds": ["warn"], "rule": "retired"}),
+        422,
+        "unknown_rule",
     )
     problem(
         staff_client.post("/staff/actions", json={**base, "subject_id": str(staff.pk), "kinds": ["warn"]}),
@@ -276,7 +303,7 @@ def test_invalid_actions_are_refused(scene: Any, problem: Callable[..., Any]) ->
 
 
 def test_staff_case_page_takes_and_reverts_actions(scene: Any, after_commit: Any) -> None:
-    (staff, _c), (nina, _n), (_ann, ann_client), note = scene
+    (staff, _c), (_nina, _n), (_ann, ann_client), note = scene
     ann_client.post("/reports", json={"subject_type": "note", "subject_id": str(note.pk), "rule": "spam"})
     case = Case.objects.get()
     client = browser(staff)

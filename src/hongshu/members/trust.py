@@ -33,9 +33,9 @@ def _counts(rows: Any) -> dict[int, int]:
 
 
 def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> dict[int, TrustFacts]:
-    """The facts `trust_level_for` reads for each of `users`, counted from the tables in three grouped
-    queries whatever their number: published notes that are not deleted, and the likes and live comments
-    others gave those notes."""
+    """The facts `trust_level_for` reads for each of `users`, counted from the tables in four grouped
+    queries whatever their number: published notes that are not deleted, the likes and live comments
+    others gave those notes, and standing strikes."""
     now = now or timezone.now()
     ids = [user.pk for user in users]
     alive = {"deleted_at__isnull": True, "status": Note.Status.PUBLISHED}
