@@ -146,6 +146,9 @@ def test_suspend_refuses_sign_in_revokes_credentials_hides_content(
     assert nina.is_active
     assert ann_client.get(f"/notes/{note.pk}").status_code == 200
     assert api.post("/tokens", json={"handle": "nina", "password": PASSWORD}).status_code == 201
+    # The revoked session and token stay revoked: the member signs in again.
+    assert web.get("/me/decisions").status_code == 302
+    assert nina_client.get("/accounts/me").status_code == 401
 
 
 def test_suspension_lifts_on_expiry_ban_does_not(scene: Any, after_commit: Any) -> None:
