@@ -134,8 +134,8 @@ def test_many_members_in_a_fixed_number_of_queries(
     _age(fan, 2)
     with count_queries() as queries:
         assert trust_recompute(user_ids=[m.pk for m in [*members, fan]]) == 6
-    # one for the members, three grouped counts, one update per changed member
-    assert len(queries) == 4 + 6
+    # one for the members, four grouped counts (notes, likes, comments, strikes), one update per changed member
+    assert len(queries) == 5 + 6
     assert set(User.objects.filter(pk__in=[m.pk for m in members]).values_list("trust_level", flat=True)) == {
         1
     }

@@ -68,6 +68,7 @@ API_TRIAGE = {
     ("get", "/api/v1/staff/held-notes"),
     ("get", "/api/v1/staff/me"),
     ("patch", "/api/v1/staff/me"),
+    ("get", "/api/v1/staff/actions"),
 }
 API_MODERATOR = {
     ("post", "/api/v1/staff/cases/{case_id}/decide"),
@@ -77,6 +78,9 @@ API_MODERATOR = {
     ("get", "/api/v1/staff/applications"),
     ("post", "/api/v1/staff/applications/{application_id}/approve"),
     ("post", "/api/v1/staff/applications/{application_id}/reject"),
+    ("post", "/api/v1/staff/cases/{case_id}/actions"),
+    ("post", "/api/v1/staff/actions"),
+    ("post", "/api/v1/staff/actions/{action_id}/revert"),
 }
 WEB_TRIAGE = {"staff/cases", "staff/cases/<id:case_id>", "staff/cases/<id:case_id>/claim", "staff/me"}
 WEB_MODERATOR = {
@@ -85,6 +89,8 @@ WEB_MODERATOR = {
     "staff/applications",
     "staff/applications/<id:application_id>/approve",
     "staff/applications/<id:application_id>/reject",
+    "staff/cases/<id:case_id>/act",
+    "staff/actions/<id:action_id>/revert",
 }
 
 

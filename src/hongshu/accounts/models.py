@@ -131,3 +131,20 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"staff profile of {self.user_id}"
+
+
+class Strike(models.Model):
+    """A strike against a member for a restriction moderation upheld (`moderation.models.Action`, by id:
+    moderation sits above accounts). It weighs the rule's severity, counts until `expires_at` (the
+    `strike_expiry_days` setting) unless its action is reverted (`removed_at`), and takes a trust level off
+    (`members.trust.strikes_count`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    action_id = models.BigIntegerField(unique=True)
+    severity = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["user", "expires_at"], name="strike_user_expiry")]

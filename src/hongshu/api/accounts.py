@@ -30,6 +30,7 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import IdStr, PathId
 from hongshu.members import services as members
 from hongshu.members.surge import signup_recorded
+from hongshu.moderation.actions import barred_sign_in_refusal
 from hongshu.registration import registration_mode_for
 from hongshu.registration import services as registration
 from hongshu.security.totp import second_factor_for_token
@@ -245,7 +246,7 @@ def create_token(request: HttpRequest, payload: CredentialsIn) -> Status[TokenOu
             # An applicant with the right password learns where their application stands; anyone else, nothing.
             refusal = registration.application_sign_in_refusal(
                 handle=payload.handle, password=payload.password
-            )
+            ) or barred_sign_in_refusal(handle=payload.handle, password=payload.password)
             if refusal is not None:
                 raise refusal from None
             sign_in_failed(ip=ip, handle=payload.handle, device=device)

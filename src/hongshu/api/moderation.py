@@ -5,6 +5,7 @@ Priority of the staff queue: `hongshu.moderation.selectors` documents the formul
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -17,9 +18,10 @@ from hongshu.accounts.auth import current_member, member_auth, moderator_auth, s
 from hongshu.core.models import AuditEvent
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.schemas import PathId
-from hongshu.moderation import selectors, services
-from hongshu.moderation.models import Case, CaseSubject, Report
+from hongshu.moderation import actions, selectors, services
+from hongshu.moderation.models import Action, Case, CaseSubject, Report
 from hongshu.moderation.selectors import CaseRow
+from hongshu.moderation.statements import statement_of
 from hongshu.moderation.transparency import transparency_report
 
 router = Router(tags=["moderation"])
@@ -327,3 +329,140 @@ def transparency_csv(request: HttpRequest, query: Query[TransparencyIn]) -> Http
     name = f"hongshu-transparency-{report.start.isoformat()}-{report.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class StatementOut(Schema):
+    """A statement of reasons (DSA Art. 17), in the language of the request."""
+
+    id: str = Field(description="the action's ID: the decision number")
+    kind: str = Field(description="remove, warn, suspend or ban")
+    subject_type: str
+    subject_id: str
+    decision: str
+    rule: str
+    rule_version: int
+    rule_title: str
+    rule_text: str
+    facts: str
+    automated_detection: str
+    automated_decision: str
+    duration: str
+    territorial_scope: str
+    redress: str = Field(description="how to seek redress")
+    until: datetime | None = Field(description="a suspension's end")
+    created_at: datetime
+    reverted_at: datetime | None
+    state: str = Field(description="in_force, lifted (a suspension that ended) or reverted")
+
+    @classmethod
+    def of(cls, action: Action) -> StatementOut:
+        return cls(**asdict(statement_of(action, language=get_language() or "en")))
+
+
+class ActionOut(StatementOut):
+    member_id: str
+    case_id: str | None
+    staff_handle: str | None
+    effects: dict[str, Any]
+
+    @classmethod
+    def of(cls, action: Action) -> ActionOut:
+        return cls(
+            **StatementOut.of(action).model_dump(),
+            member_id=str(action.member_id),
+            case_id=str(action.case_id) if action.case_id else None,
+            staff_handle=action.staff.handle if action.staff else None,
+            effects=action.effects,
+        )
+
+
+class ActIn(Schema):
+    kinds: list[Literal["remove", "warn", "suspend", "ban"]] = Field(min_length=1, max_length=4)
+    rule: str = Field(default="", max_length=48, description="an active rule's code (default: the case's)")
+    facts: str = Field(default="", max_length=actions.FACTS_MAX, description="what the member will read")
+    duration_days: int | None = Field(default=None, ge=1, le=actions.SUSPEND_DAYS_MAX)
+
+
+class ActOnIn(ActIn):
+    subject_type: Literal["note", "comment", "member"]
+    subject_id: str = Field(pattern=r"^[0-9]{1,19}$")
+
+
+class ActionsIn(Schema):
+    member_id: str | None = Field(default=None, pattern=r"^[0-9]{1,19}$")
+    case_id: str | None = Field(default=None, pattern=r"^[0-9]{1,19}$")
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+@router.get(
+    "/me/decisions",
+    response=list[StatementOut],
+    auth=member_auth,
+    summary="The statements of reasons of the decisions about you, newest first",
+)
+def my_decisions(request: HttpRequest) -> list[StatementOut]:
+    return [StatementOut.of(a) for a in actions.actions_of(member=current_member(request))]
+
+
+@router.post(
+    "/staff/cases/{case_id}/actions",
+    response={201: list[ActionOut]},
+    auth=moderator_auth,
+    summary="Act on a case's subject: the case is decided upheld when still open (staff)",
+)
+def case_act(request: HttpRequest, case_id: PathId, payload: ActIn) -> Status[list[ActionOut]]:
+    staff = current_member(request)
+    case = selectors.case_detail(staff=staff, case_id=case_id).row.case
+    taken = actions.act(
+        staff=staff,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        kinds=list(payload.kinds),
+        rule_code=payload.rule or case.rule_code,
+        facts=payload.facts,
+        duration_days=payload.duration_days,
+        case_id=case.pk,
+    )
+    return Status(201, [ActionOut.of(a) for a in taken])
+
+
+@router.post(
+    "/staff/actions",
+    response={201: list[ActionOut]},
+    auth=moderator_auth,
+    summary="Act on a note, a comment or a member without a case (staff)",
+)
+def act(request: HttpRequest, payload: ActOnIn) -> Status[list[ActionOut]]:
+    taken = actions.act(
+        staff=current_member(request),
+        subject_type=payload.subject_type,
+        subject_id=int(payload.subject_id),
+        kinds=list(payload.kinds),
+        rule_code=payload.rule,
+        facts=payload.facts,
+        duration_days=payload.duration_days,
+    )
+    return Status(201, [ActionOut.of(a) for a in taken])
+
+
+@router.get(
+    "/staff/actions", response=list[ActionOut], auth=staff_auth, summary="Actions, newest first (staff)"
+)
+def actions_list(request: HttpRequest, filters: Query[ActionsIn]) -> list[ActionOut]:
+    rows = actions.actions_list(
+        staff=current_member(request),
+        member_id=int(filters.member_id) if filters.member_id else None,
+        case_id=int(filters.case_id) if filters.case_id else None,
+        limit=filters.limit,
+    )
+    return [ActionOut.of(a) for a in rows]
+
+
+@router.post(
+    "/staff/actions/{action_id}/revert",
+    response=ActionOut,
+    auth=moderator_auth,
+    summary="Reverse an action: content back, suspension or ban lifted, strike removed (staff)",
+)
+def action_revert(request: HttpRequest, action_id: PathId) -> ActionOut:
+    return ActionOut.of(actions.action_revert(staff=current_member(request), action_id=action_id))

@@ -56,7 +56,8 @@ class NotificationOut(Schema):
     data: dict[str, str] = Field(
         default_factory=dict,
         description="facts of a notification no member caused: for report_outcome, decision (upheld or "
-        "dismissed), subject_type and rule",
+        "dismissed), subject_type and rule; for moderation_action, action (its statement of reasons: "
+        "GET /me/decisions), kind and rule",
     )
 
     @classmethod

@@ -114,6 +114,23 @@ def comment_set_held(*, comment_id: int, held: bool) -> bool:
     return True
 
 
+def comment_set_removed(*, comment_id: int, removed: bool, staff_id: int | None = None) -> bool:
+    """Moderation's removal switch: delete a comment (shown as deleted, as when its author deletes it), or
+    bring back one a moderator removed; the note's count follows. False when it was not in the state to
+    switch from."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        if comment is None or (comment.deleted_at is None) != removed:
+            return False
+        if removed:
+            Comment.objects.filter(pk=comment.pk).update(deleted_at=timezone.now(), deleted_by_id=staff_id)
+        else:
+            Comment.objects.filter(pk=comment.pk).update(deleted_at=None, deleted_by=None)
+        if not comment.held:
+            counter_add(note_id=comment.note_id, field="comments", delta=-1 if removed else 1)
+    return True
+
+
 def comment_create(*, author: User, note_id: int, body: str) -> Comment:
     """Comment on a published note `author` may read (the policy: a blocked pair gets NotFound)."""
     note = access_note(viewer=author, note_id=note_id)

@@ -194,6 +194,22 @@ class HongshuSettings(BaseSettings):
         description="Reports: summed reporter weight (each 0.2..2, a newcomer 1) at which a reported note is "
         "held pending review (comments and members are only flagged for a moderator).",
     )
+    # Moderation actions and strikes (docs/configuration.md#moderation-actions-and-strikes).
+    strike_expiry_days: int = Field(
+        default=90,
+        ge=1,
+        description="Strikes: days a strike for an upheld restriction counts against a member's trust level.",
+    )
+    strikes_suspend_at: int = Field(
+        default=3,
+        ge=0,
+        description="Strikes: unexpired strikes at which a member is suspended automatically (0: never).",
+    )
+    strikes_suspend_days: int = Field(
+        default=7,
+        ge=1,
+        description="Strikes: how many days an automatic suspension (strikes_suspend_at reached) lasts.",
+    )
     # Screening: links and spam bursts (docs/configuration.md#screening-links-and-bursts).
     screening_unknown_links_cap: int = Field(
         default=1,

@@ -56,6 +56,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("refresh-explore-pool", "discovery.refresh_pool", 300.0),
     # Spam bursts compare texts within a window (HONGSHU_SCREENING_BURST_WINDOW_MINUTES); older bands go.
     PeriodicJob("prune-burst-bands", "screening.burst_prune", 600.0),
+    # Suspensions end on their own: the member is active again once nothing else bars them.
+    PeriodicJob("lift-expired-suspensions", "moderation.lift_expired_suspensions", 300.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

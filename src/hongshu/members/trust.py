@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F
 from django.utils import timezone
 
-from hongshu.accounts.models import User
+from hongshu.accounts.models import Strike, User
 from hongshu.accounts.trust import TrustFacts, TrustThresholds, trust_level_for
 from hongshu.comments.models import Comment
 from hongshu.interactions.models import Like
@@ -20,10 +20,12 @@ from hongshu.notes.models import Note
 BATCH = 500
 
 
-def strikes_count(*, user_id: int) -> int:
-    """Standing strikes against a member. Moderation (issue 22) brings strikes; until then there are none,
-    and this is the one place that will read them."""
-    return 0
+def strikes_count(*, user_id: int, now: datetime | None = None) -> int:
+    """Standing strikes against a member: unexpired and not removed (moderation writes them,
+    `accounts.models.Strike`). The one place that reads them for trust."""
+    return Strike.objects.filter(
+        user_id=user_id, removed_at__isnull=True, expires_at__gt=now or timezone.now()
+    ).count()
 
 
 def _counts(rows: Any) -> dict[int, int]:
@@ -31,9 +33,9 @@ def _counts(rows: Any) -> dict[int, int]:
 
 
 def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> dict[int, TrustFacts]:
-    """The facts `trust_level_for` reads for each of `users`, counted from the tables in three grouped
-    queries whatever their number: published notes that are not deleted, and the likes and live comments
-    others gave those notes."""
+    """The facts `trust_level_for` reads for each of `users`, counted from the tables in four grouped
+    queries whatever their number: published notes that are not deleted, the likes and live comments
+    others gave those notes, and standing strikes."""
     now = now or timezone.now()
     ids = [user.pk for user in users]
     alive = {"deleted_at__isnull": True, "status": Note.Status.PUBLISHED}
@@ -49,6 +51,12 @@ def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> d
         .exclude(author_id=F("note__author_id"))
         .values(owner=F("note__author_id"))
     )
+    strikes = dict(
+        Strike.objects.filter(user_id__in=ids, removed_at__isnull=True, expires_at__gt=now)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
     return {
         user.pk: TrustFacts(
             age_days=max(0, (now - user.date_joined).days),
@@ -56,7 +64,7 @@ def trust_facts_many(*, users: Sequence[User], now: datetime | None = None) -> d
             notes_published=notes.get(user.pk, 0),
             likes_received=likes.get(user.pk, 0),
             comments_received=comments.get(user.pk, 0),
-            strikes=strikes_count(user_id=user.pk),
+            strikes=strikes.get(user.pk, 0),
         )
         for user in users
     }

@@ -153,3 +153,56 @@ class ReporterStanding(models.Model):
     )
     upheld = models.PositiveIntegerField(default=0)
     dismissed = models.PositiveIntegerField(default=0)
+
+
+class Action(SnowflakeModel):
+    """One restriction (or warning) staff took on one subject, with or without a case: its own statement of
+    reasons (DSA Art. 17) is this row — the data, never rendered text; `moderation.statements` renders it in
+    the reader's language. `effects` records what the action changed, so `action_revert` undoes exactly that
+    (a note its author deleted since is not brought back)."""
+
+    class Kind(models.TextChoices):
+        REMOVE = "remove"
+        WARN = "warn"
+        SUSPEND = "suspend"
+        BAN = "ban"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
+    subject_id = models.BigIntegerField()
+    # The member the statement is addressed to: the author of the note or comment, or the member.
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule_code = models.CharField(max_length=48)
+    rule_version = models.PositiveIntegerField()
+    facts = models.TextField(blank=True, default="")
+    # Art. 17(3)(c): detected by automated means (screening, a burst, the new-account hold) or not.
+    automated_detection = models.BooleanField(default=False)
+    # The decision itself: a person's, or automatic (strikes reaching `strikes_suspend_at`).
+    automated_decision = models.BooleanField(default=False)
+    until = models.DateTimeField(null=True, blank=True)  # a suspension's end; None for a ban (and the others)
+    effects = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A suspension that ran out (the periodic job lifted it): no longer in force, but not overturned.
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["member", "-id"], name="action_member_recent"),
+            models.Index(fields=["kind", "until"], name="action_kind_until"),
+        ]
+
+    @property
+    def subject(self) -> str:
+        return f"{self.subject_type}:{self.subject_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.reverted_at is None and self.lifted_at is None

@@ -6,8 +6,8 @@ from celery import shared_task
 
 from hongshu.accounts.models import User
 from hongshu.core.models import AuditEvent
-from hongshu.moderation import services
-from hongshu.moderation.models import Case, Report
+from hongshu.moderation import actions, services
+from hongshu.moderation.models import Action, Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
 
@@ -68,3 +68,23 @@ def held_note_reviewed_task(note_id: str, staff_id: str, decision: str) -> None:
     staff = User.objects.filter(pk=int(staff_id), is_staff=True).first()
     if case is not None and staff is not None:
         services.case_decide(staff=staff, case_id=case.pk, decision=decision)
+
+
+@shared_task(name="moderation.action_notify", acks_late=True, ignore_result=True)
+def action_notify_task(action_id: str) -> None:
+    """Tell a member of a decision about them (its statement is rendered in their language when read). A
+    suspended or banned member is inactive and gets no notification: the sign-in refusal tells them."""
+    action = Action.objects.filter(pk=int(action_id)).first()
+    if action is None:
+        return
+    system_notification_record(
+        kind="moderation_action",
+        recipient_id=action.member_id,
+        key=f"action:{action.pk}",
+        data={"action": str(action.pk), "kind": action.kind, "rule": action.rule_code},
+    )
+
+
+@shared_task(name="moderation.lift_expired_suspensions", ignore_result=True)
+def lift_expired_suspensions_task() -> int:
+    return actions.suspensions_lift_expired()

@@ -533,6 +533,22 @@ def note_set_held(*, note_id: int, held: bool) -> bool:
     return True
 
 
+def note_set_removed(*, note_id: int, removed: bool) -> bool:
+    """Moderation's removal switch: delete a note as its author would (gone from every surface through the
+    visibility policy, and from search), or bring back one a moderator removed. False when the note was not in
+    the state to switch from, or no longer exists."""
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(pk=note_id).first()
+        if note is None or (note.deleted_at is None) != removed:
+            return False
+        note.deleted_at = timezone.now() if removed else None
+        note.save(update_fields=["deleted_at"])
+        notes_index_later(note_ids=[note.pk])
+        if not removed:  # back: feeds and embeddings take it again (mentions are told once per note)
+            announce_on_commit("note_changed", note.pk)
+    return True
+
+
 def note_reject(*, note_id: int, staff: User) -> Note:
     """A moderator turns a held note down: it is deleted as its author would delete it (only they saw it)."""
     with transaction.atomic():

@@ -33,6 +33,8 @@ class Notification(SnowflakeModel):
         COMMENT_LIKE = "comment_like"
         # The outcome of the recipient's report (hongshu.moderation): no actor, the facts are in `data`.
         REPORT_OUTCOME = "report_outcome"
+        # A moderation decision about the recipient (a statement of reasons: data {"action", "kind", "rule"}).
+        MODERATION_ACTION = "moderation_action"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -35,6 +35,7 @@ _TARGET = {
     Kind.FOLLOW: "actor",
     Kind.FOLLOW_REQUEST: "actor",
     Kind.REPORT_OUTCOME: "system",
+    Kind.MODERATION_ACTION: "system",
 }
 
 

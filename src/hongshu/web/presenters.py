@@ -160,6 +160,12 @@ _PHRASES = {
     "follow_request": _("asked to follow you"),
 }
 # The outcome of a report the member made (no actor: the phrase is the whole line).
+_ACTION_PHRASES = {
+    "remove": _("Moderators removed something you posted. Read the reasons in your decisions."),
+    "warn": _("Moderators sent you a warning. Read the reasons in your decisions."),
+    "suspend": _("Your account was suspended. Read the reasons in your decisions."),
+    "ban": _("Your account was banned. Read the reasons in your decisions."),
+}
 _REPORT_OUTCOMES = {
     "upheld": _("We reviewed what you reported: it broke our rules. Thank you for reporting it."),
     "dismissed": _("We reviewed what you reported and found that it does not break our rules."),
@@ -203,6 +209,8 @@ def notification_of(view: NotificationView) -> NotificationItem:
         phrase=str(
             _REPORT_OUTCOMES.get(str((n.data or {}).get("decision")), "")
             if n.kind == "report_outcome"
+            else _ACTION_PHRASES.get(str((n.data or {}).get("kind")), "")
+            if n.kind == "moderation_action"
             else _PHRASES.get(n.kind, "")
         ),
         excerpt=comment.body[:80] if comment is not None and n.kind != "comment_like" else "",

@@ -150,12 +150,15 @@ urlpatterns = [
     # reports (members) and cases (staff)
     path("report/<str:subject_type>/<id:subject_id>", moderation.report_sheet, name="report"),
     path("me/reports", moderation.my_reports, name="me-reports"),
+    path("me/decisions", moderation.my_decisions, name="me-decisions"),
     path("transparency", moderation.transparency, name="transparency"),
     path("staff/cases", moderation.staff_cases, name="staff-cases"),
     path("staff/cases/<id:case_id>", moderation.staff_case, name="staff-case"),
     path("staff/cases/<id:case_id>/claim", moderation.staff_case_claim, name="staff-case-claim"),
     path("staff/cases/<id:case_id>/decide", moderation.staff_case_decide, name="staff-case-decide"),
     path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
+    path("staff/cases/<id:case_id>/act", moderation.staff_case_act, name="staff-case-act"),
+    path("staff/actions/<id:action_id>/revert", moderation.staff_action_revert, name="staff-action-revert"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),

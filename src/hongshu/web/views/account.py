@@ -24,6 +24,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Busy, ProblemError, RateLimited
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.members.surge import signup_recorded
+from hongshu.moderation.actions import barred_sign_in_refusal
 from hongshu.registration import registration_mode_for
 from hongshu.registration.services import application_sign_in_refusal, registration_sign_up
 from hongshu.web.common import as_refusal
@@ -102,9 +103,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _application_refusal(form: SignInForm) -> ProblemError | None:
-    return application_sign_in_refusal(
-        handle=form.cleaned_data["handle"], password=form.cleaned_data["password"]
-    )
+    """An applicant's, or a suspended or banned member's, refusal (only with the right password)."""
+    credentials = {"handle": form.cleaned_data["handle"], "password": form.cleaned_data["password"]}
+    return application_sign_in_refusal(**credentials) or barred_sign_in_refusal(**credentials)
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,8 +18,9 @@ from hongshu.accounts.models import User
 from hongshu.accounts.roles import Role
 from hongshu.core.errors import ProblemError
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
-from hongshu.moderation import selectors, services
-from hongshu.moderation.models import Case
+from hongshu.moderation import actions, selectors, services
+from hongshu.moderation.models import Action, Case
+from hongshu.moderation.statements import statement_of
 from hongshu.moderation.transparency import transparency_report
 from hongshu.web.common import member_of, page_view, require_role, with_problem_headers
 
@@ -72,6 +73,18 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "web/moderation/my_reports.html", {"rows": rows})
 
 
+@login_required
+@page_view
+@require_http_methods(["GET"])
+def my_decisions(request: HttpRequest) -> HttpResponse:
+    """The member's own decisions: each statement of reasons in their interface language."""
+    language = get_language() or "en"
+    rows = [
+        statement_of(action, language=language) for action in actions.actions_of(member=member_of(request))
+    ]
+    return render(request, "web/moderation/my_decisions.html", {"statements": rows})
+
+
 def _staff(request: HttpRequest, role: Role = "triage") -> User:
     return require_role(request, role)
 
@@ -105,8 +118,46 @@ def staff_cases(request: HttpRequest) -> HttpResponse:
 @page_view
 @require_http_methods(["GET"])
 def staff_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    detail = selectors.case_detail(staff=_staff(request), case_id=case_id)
-    return render(request, "web/moderation/staff_case.html", {"detail": detail, "case": detail.row.case})
+    staff = _staff(request)
+    detail = selectors.case_detail(staff=staff, case_id=case_id)
+    language = get_language() or "en"
+    context = {
+        "detail": detail,
+        "case": detail.row.case,
+        "actions": actions.actions_list(staff=staff, case_id=case_id),
+        "action_kinds": Action.Kind,
+        "rules": [(r.code, r.title(language)) for r in selectors.rules_active()],
+    }
+    return render(request, "web/moderation/staff_case.html", context)
+
+
+@login_required
+@page_view
+@require_POST
+def staff_case_act(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Take actions on the case's subject (the case is decided upheld when still open)."""
+    staff = _staff(request, "moderator")
+    case = selectors.case_detail(staff=staff, case_id=case_id).row.case
+    days = request.POST.get("duration_days", "")
+    actions.act(
+        staff=staff,
+        subject_type=case.subject_type,
+        subject_id=case.subject_id,
+        kinds=request.POST.getlist("kinds"),
+        rule_code=request.POST.get("rule", "") or case.rule_code,
+        facts=request.POST.get("facts", ""),
+        duration_days=int(days) if days.isdigit() else None,
+        case_id=case.pk,
+    )
+    return redirect("staff-case", case_id=case_id)
+
+
+@login_required
+@page_view
+@require_POST
+def staff_action_revert(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = actions.action_revert(staff=_staff(request, "moderator"), action_id=action_id)
+    return redirect("staff-case", case_id=action.case_id) if action.case_id else redirect("staff-cases")
 
 
 @login_required
