@@ -19,7 +19,7 @@ Settings of the runner itself (environment or options):
   HONGSHU_CHROMIUM                           default /usr/bin/chromium
   HONGSHU_TEST_WORKERS       --workers       pytest-xdist processes for the SQLite suite (default: 2 with
                                              4+ cores, else 1)
-  HONGSHU_SUITE_TIMEOUT                      seconds before a hung suite is stopped and failed (900)
+  HONGSHU_SUITE_TIMEOUT                      seconds before a hung suite is stopped and failed (1800)
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ LINT_PATHS = ("src", "tests", "bench", "scripts")
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/hongshu"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/1"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-SUITE_TIMEOUT = int(os.environ.get("HONGSHU_SUITE_TIMEOUT", "900"))  # seconds; a hung suite fails, not CI
+SUITE_TIMEOUT = int(os.environ.get("HONGSHU_SUITE_TIMEOUT", "1800"))  # seconds; a hung suite fails, not CI
 NO_TESTS_COLLECTED = 5
 
 
