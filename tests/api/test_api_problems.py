@@ -275,3 +275,22 @@ def test_an_unknown_language_is_still_refused(api: ApiClient) -> None:
         "/accounts", json={"handle": "lin", "password": "correct horse battery", "languages": ["xx"]}
     )
     check_problem(response, 422, "unknown_language")
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_has_no_duplicate_keys() -> None:
+    """Swagger UI reads the document with a YAML parser, which refuses a key twice in one object (an
+    `openapi_extra` response keyed "200" beside the generated 200 once broke the docs page)."""
+    import json
+
+    from django.test import Client
+
+    duplicates: list[str] = []
+
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=unique)
+    assert duplicates == []

@@ -320,7 +320,7 @@ def transparency(request: HttpRequest, query: Query[TransparencyIn]) -> dict[str
     response={200: str},
     summary="The transparency report as CSV rows (section, key, value) (public)",
     openapi_extra={
-        "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
+        "responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}
     },
 )
 def transparency_csv(request: HttpRequest, query: Query[TransparencyIn]) -> HttpResponse:
