@@ -251,6 +251,27 @@ def test_the_admin_site_changes_registration_mode_through_runtime_settings(peopl
     assert runtime_all()["registration_mode"] == "closed"
 
 
+def test_the_admin_site_answers_bad_catalogue_input_with_form_errors(people: dict[str, User]) -> None:
+    from hongshu.screening.models import DomainRule, LexiconTerm, Rule
+
+    client = Client()
+    client.force_login(people["admin"])
+    rule = Rule.objects.get(code="spam")
+    LexiconTerm.objects.update_or_create(language="en", text="cheap pills", defaults={"rule": rule})
+    term = {"language": "en", "text": "  CHEAP   pills ", "rule": rule.pk, "action": "hold"}
+    answer = client.post("/admin/screening/lexiconterm/add/", term)
+    assert answer.status_code == 200  # the form again, with what was typed
+    assert "already listed" in answer.content.decode()
+    assert "CHEAP   pills" in answer.content.decode()
+    bad = client.post(
+        "/admin/screening/domainrule/add/",
+        {"domain": "http://", "verdict": "deny", "rule": rule.pk, "action": "hold"},
+    )
+    assert bad.status_code == 200
+    assert "errornote" in bad.content.decode()
+    assert not DomainRule.objects.exists()
+
+
 def test_role_grant_and_revoke_are_admin_only_and_audited(
     people: dict[str, User], make_member: Callable[..., User], api_of: Callable[[User], Any]
 ) -> None:

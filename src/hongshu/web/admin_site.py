@@ -135,12 +135,58 @@ class RuleAdmin(AdminOnly):
         obj.pk = saved.pk
 
 
+def _as_validation_error(problem: ProblemError) -> forms.ValidationError:
+    errors = problem.extra.get("errors") or []
+    message = errors[0]["message"] if errors else str(problem.detail or problem.title)
+    return forms.ValidationError(message)
+
+
+class LexiconTermForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The catalogue's cleaning and its duplicate check before the service writes: a clear form error, not a
+    server error, for a term already listed."""
+
+    class Meta:
+        model = LexiconTerm
+        fields = ("language", "text", "rule", "action", "shadow")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance._state.adding and data.get("text") and data.get("language"):
+            try:
+                text = catalog.term_clean(data["text"])
+            except ProblemError as problem:
+                raise _as_validation_error(problem) from problem
+            if LexiconTerm.objects.filter(language=data["language"], text=text).exists():
+                raise forms.ValidationError(_("This term is already listed for this language."))
+        return data
+
+
+class DomainRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = DomainRule
+        fields = ("domain", "verdict", "rule", "action", "shadow")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("domain"):
+            try:
+                domain = catalog.domain_clean(data["domain"])
+            except ProblemError as problem:
+                raise _as_validation_error(problem) from problem
+            if DomainRule.objects.filter(domain=domain).exists():
+                raise forms.ValidationError(_("This domain already has a rule."))
+        if data.get("verdict") == DomainRule.Verdict.DENY and data.get("rule") is None:
+            raise forms.ValidationError(_("Choose the rule a denied domain breaks."))
+        return data
+
+
 @admin.register(LexiconTerm, site=admin_site)
 class LexiconTermAdmin(AdminOnly):
     list_display = ("text", "language", "rule", "action", "shadow", "created_at")
     list_filter = ("language", "action", "shadow")
     search_fields = ("text",)
     fields = ("language", "text", "rule", "action", "shadow")
+    form = LexiconTermForm
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("language", "text", "rule") if obj is not None else ()
@@ -172,6 +218,7 @@ class DomainRuleAdmin(AdminOnly):
     list_filter = ("verdict", "shadow")
     search_fields = ("domain",)
     fields = ("domain", "verdict", "rule", "action", "shadow")
+    form = DomainRuleForm
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Changed by removing and adding again (the catalogue has no update of a domain rule).
