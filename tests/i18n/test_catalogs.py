@@ -26,8 +26,13 @@ def test_committed_catalog_is_fully_translated():
 
 
 def test_compiled_catalog_matches_the_source():
-    def translations(catalog: polib._BaseFile) -> dict[str, str]:
-        return {e.msgid: e.msgstr or str(e.msgstr_plural.get(0, "")) for e in catalog if e.msgid}
+    def translations(catalog: polib._BaseFile) -> dict[tuple[str, str], str]:
+        # Keyed by context too: "From" (a change's old value) and "From" (a period's start) differ.
+        return {
+            (e.msgctxt or "", e.msgid): e.msgstr or str(e.msgstr_plural.get(0, ""))
+            for e in catalog
+            if e.msgid
+        }
 
     compiled = translations(polib.mofile(str(CATALOG.with_suffix(".mo"))))
     assert compiled == translations(polib.pofile(str(CATALOG))), "run `make messages` to recompile"
