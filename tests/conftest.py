@@ -35,6 +35,17 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language: a view or service that activates the reader's language
+    leaves it active in the thread, and the next test's messages would otherwise depend on the order."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_screening_catalogue() -> None:
     """The screening catalogue lives in the test's rolled-back transaction: forget what was compiled from it."""
     from hongshu.screening.stamp import catalog_forget
