@@ -8,12 +8,11 @@ the admin role unless it is listed below as open to triage or moderators.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from hongshu.accounts import roles
 from hongshu.accounts.models import StaffProfile, User
@@ -23,39 +22,9 @@ from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation.models import Case
 from hongshu.web.csp import POLICY
+from staff_routes import concrete, staff_api_operations, web_path, web_staff_routes
 
 pytestmark = pytest.mark.django_db
-
-METHODS = ("get", "post", "put", "patch", "delete")
-
-
-# The same enumeration as tests/moderation/test_staff_authorization.py (tests are not a package to import from).
-def _staff_api_operations() -> list[tuple[str, str]]:
-    schema = Client().get("/api/v1/openapi.json").json()
-    operations = []
-    for path, item in schema["paths"].items():
-        if path.startswith("/api/v1/staff/"):
-            operations.extend((method, path) for method in item if method in METHODS)
-    return sorted(operations)
-
-
-def _concrete(path: str, value: str) -> str:
-    return re.sub(r"\{[^}]+\}", value, path)
-
-
-def _web_staff_routes(
-    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = ""
-) -> Iterator[str]:
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _web_staff_routes(pattern.url_patterns, route)
-        elif route.lstrip("^/").startswith("staff/"):
-            yield route
-
-
-def _web_path(route: str, value: str) -> str:
-    return "/" + re.sub(r"<[^>]+>", value, route).lstrip("^").rstrip("$")
 
 
 PEOPLE = ("visitor", "member", "triage", "moderator", "admin")
@@ -123,10 +92,10 @@ def a_case(db: None) -> Case:
 
 
 def test_the_maps_name_real_operations() -> None:
-    api = set(_staff_api_operations())
+    api = set(staff_api_operations())
     assert api >= API_TRIAGE | API_MODERATOR
     assert ("put", "/api/v1/staff/roles/{handle}") in api
-    web = set(_web_staff_routes())
+    web = set(web_staff_routes())
     assert web >= WEB_TRIAGE | WEB_MODERATOR
 
 
@@ -146,9 +115,9 @@ def test_roles_rank_and_the_old_staff_count_as_admin(make_member: Callable[..., 
     assert not User.objects.get(pk=triage.pk).has_perm("accounts.decide_cases")
 
 
-@pytest.mark.parametrize(("method", "path"), _staff_api_operations())
+@pytest.mark.parametrize(("method", "path"), staff_api_operations())
 def test_api_authorization_matrix(method: str, path: str, people: dict[str, User], a_case: Case) -> None:
-    url = _concrete(path, str(a_case.pk))
+    url = concrete(path, str(a_case.pk))
     needed = _needs((method, path), API_TRIAGE, API_MODERATOR)
     body = {"data": "{}", "content_type": "application/json"} if method != "get" else {}
     for person in PEOPLE:
@@ -166,9 +135,9 @@ def test_api_authorization_matrix(method: str, path: str, people: dict[str, User
             assert answer.json()["code"] == ("not_staff" if person == "member" else "role_required")
 
 
-@pytest.mark.parametrize("route", sorted(set(_web_staff_routes())))
+@pytest.mark.parametrize("route", sorted(set(web_staff_routes())))
 def test_web_authorization_matrix(route: str, people: dict[str, User], a_case: Case) -> None:
-    url = _web_path(route, str(a_case.pk))
+    url = web_path(route, str(a_case.pk))
     needed = _needs(route, WEB_TRIAGE, WEB_MODERATOR)
     for person in PEOPLE:
         client = Client()

@@ -4,34 +4,19 @@ covered without touching this file."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from hongshu.accounts.models import User
 from hongshu.moderation.models import Case
+from staff_routes import concrete, staff_api_operations, web_path, web_staff_routes
 
 pytestmark = pytest.mark.django_db
 
-METHODS = ("get", "post", "put", "patch", "delete")
 SECRET_MARKERS = ("case-secret-marker", "note:777")
-
-
-def _staff_api_operations() -> list[tuple[str, str]]:
-    schema = Client().get("/api/v1/openapi.json").json()
-    operations = []
-    for path, item in schema["paths"].items():
-        if path.startswith("/api/v1/staff/"):
-            operations.extend((method, path) for method in item if method in METHODS)
-    return sorted(operations)
-
-
-def _concrete(path: str, value: str) -> str:
-    return re.sub(r"\{[^}]+\}", value, path)
 
 
 @pytest.fixture
@@ -43,18 +28,18 @@ def a_case(db: None) -> Case:
 
 
 def test_the_staff_api_is_enumerated() -> None:
-    operations = _staff_api_operations()
+    operations = staff_api_operations()
     paths = {path for _method, path in operations}
     assert "/api/v1/staff/cases" in paths
     assert "/api/v1/staff/cases/{case_id}/decide" in paths
     assert len(operations) >= 8
 
 
-@pytest.mark.parametrize(("method", "path"), _staff_api_operations())
+@pytest.mark.parametrize(("method", "path"), staff_api_operations())
 def test_staff_api_refuses_members_and_visitors(
     method: str, path: str, member_api: Callable[..., tuple[User, Any]], a_case: Case
 ) -> None:
-    url = _concrete(path, str(a_case.pk))
+    url = concrete(path, str(a_case.pk))
     _member, member_client = member_api("plainmember")
     body = {"data": "{}", "content_type": "application/json"} if method != "get" else {}
     member_answer = getattr(member_client.client, method)(
@@ -70,32 +55,17 @@ def test_staff_api_refuses_members_and_visitors(
     assert a_case.state == "open"
 
 
-def _web_staff_routes(
-    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = ""
-) -> Iterator[str]:
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _web_staff_routes(pattern.url_patterns, route)
-        elif route.lstrip("^/").startswith("staff/"):
-            yield route
-
-
-def _web_path(route: str, value: str) -> str:
-    return "/" + re.sub(r"<[^>]+>", value, route).lstrip("^").rstrip("$")
-
-
 def test_the_staff_pages_are_enumerated() -> None:
-    routes = set(_web_staff_routes())
+    routes = set(web_staff_routes())
     assert "staff/cases" in routes
     assert "staff/settings" in routes
 
 
-@pytest.mark.parametrize("route", sorted(set(_web_staff_routes())))
+@pytest.mark.parametrize("route", sorted(set(web_staff_routes())))
 def test_staff_pages_refuse_members_and_visitors(
     route: str, make_member: Callable[..., User], a_case: Case
 ) -> None:
-    url = _web_path(route, str(a_case.pk))
+    url = web_path(route, str(a_case.pk))
     member = Client()
     member.force_login(make_member("plainmember"))
     visitor = Client()

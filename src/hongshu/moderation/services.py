@@ -199,10 +199,12 @@ def case_hold_burst(*, case: Case, subjects: list[str]) -> int:
     """A burst of near-duplicates was found at its latest text: the earlier ones, already live, are held too
     and join the burst's one case. Returns how many were held now."""
     held = 0
+    covered = set(_case_subjects(case))  # read once: the loop only adds subjects it has just checked
     for subject in subjects:
         subject_type, subject_id = parse_subject(subject)
-        if (subject_type, subject_id) in _case_subjects(case):
+        if (subject_type, subject_id) in covered:
             continue
+        covered.add((subject_type, subject_id))
         with transaction.atomic():
             now_held = _set_held(subject_type, subject_id, held=True)
             CaseSubject.objects.get_or_create(case=case, subject_type=subject_type, subject_id=subject_id)

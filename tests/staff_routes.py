@@ -1,0 +1,44 @@
+"""Every staff operation, enumerated from what the site serves (the OpenAPI document, the URL conf), so a
+staff route added later is covered by the authorization tests without being listed by hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def staff_api_operations() -> list[tuple[str, str]]:
+    """(method, path template) of every `/api/v1/staff/…` operation."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    operations = []
+    for path, item in schema["paths"].items():
+        if path.startswith("/api/v1/staff/"):
+            operations.extend((method, path) for method in item if method in METHODS)
+    return sorted(operations)
+
+
+def concrete(path: str, value: str) -> str:
+    """An API path template with every `{parameter}` filled with `value`."""
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def web_staff_routes(
+    patterns: list[URLPattern | URLResolver] | None = None, prefix: str = ""
+) -> Iterator[str]:
+    """Every route of the URL conf under `staff/`."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from web_staff_routes(pattern.url_patterns, route)
+        elif route.lstrip("^/").startswith("staff/"):
+            yield route
+
+
+def web_path(route: str, value: str) -> str:
+    """A web route with every `<converter:name>` filled with `value`."""
+    return "/" + re.sub(r"<[^>]+>", value, route).lstrip("^").rstrip("$")
