@@ -358,6 +358,12 @@ def test_search_per_ip_for_visitors_and_per_member(api: Any, nina: Any, rate_lim
     page = Client().get("/search/?q=tea", REMOTE_ADDR="10.5.5.5")
     refused(page, limit=2, scope="ip")
     assert "try again in" in page.content.decode()
+    assert 'name="q"' in page.content.decode()
+    assert 'value="tea"' in page.content.decode()  # the refused query stays in the search box
+    zh = Client().get("/search/?q=tea", REMOTE_ADDR="10.5.5.5", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    refused(zh, limit=2, scope="ip")
+    assert 'value="tea"' in zh.content.decode()
+    assert "请" in zh.content.decode()
     assert api.get("/search/notes?q=tea", REMOTE_ADDR="10.6.6.6").status_code == 200
     rate_limits(**{"search.ip": "50 per 1 minute", "search.account": "1 per 1 minute"})
     assert nina[1].get("/search/notes?q=tea", REMOTE_ADDR="10.7.7.7").status_code == 200

@@ -359,13 +359,7 @@ class HongshuSettings(BaseSettings):
         default=0.5,
         ge=0,
         le=1,
-        description="Hot ranking: what a new account's counted search weighs (the lowest trust level until "
-        "trust levels exist: accounts younger than hot_new_account_days).",
-    )
-    hot_new_account_days: int = Field(
-        default=7,
-        ge=0,
-        description="Hot ranking: accounts younger than this many days weigh hot_new_account_weight.",
+        description="Hot ranking: what a counted search by an account of the lowest trust level weighs.",
     )
     search_embeddings: bool = Field(
         default=False,

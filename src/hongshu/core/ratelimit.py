@@ -65,7 +65,8 @@ SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", 
 # `<limit>.<scope>` -> a rate in the `limits` notation ("<count>/<period>" or "<count> per <n> <unit>").
 # Starting points are Mastodon's published limits (sign-up 5 per 30 minutes per IP, statuses 300 per 3
 # hours, follows 400 per day, media 30 per 30 minutes, 300 API calls per 5 minutes), widened per network so
-# a campus or an office behind one /24 can still join. `translation` is read from its own two settings.
+# a campus or an office behind one /24 can still join. `translation` reads its account and global rates
+# from two settings of its own (`translation_member_limit`, `translation_global_limit`).
 DEFAULT_RATES: dict[str, str] = {
     "sign_up.ip": "5 per 30 minutes",
     "sign_up.network": "15 per 30 minutes",
@@ -102,6 +103,9 @@ DEFAULT_RATES: dict[str, str] = {
     # campaign (its weight is bounded anyway); per IP for the accounts of one host.
     "report.account": "20 per 1 hour",
     "report.ip": "60 per 1 hour",
+    # Provider translations per address and network (per member and for the instance: two settings).
+    "translation.ip": "120 per 1 hour",
+    "translation.network": "600 per 1 hour",
     # Per trust level, beside the plain account rate above (docs/trust.md has the table).
     "note_create.account@0": "3 per 1 hour",
     "note_create.account@1": "10 per 1 hour",
@@ -202,17 +206,20 @@ def network_of(ip: str) -> str:
 
 def _rates(name: LimitName) -> dict[str, str]:
     hongshu = settings.HONGSHU
-    if name == "translation":  # its two settings predate this table; always on (a provider's bill)
+    prefix = f"{name}."
+    table = {
+        key.removeprefix(prefix): rate for key, rate in hongshu.rate_limits.items() if key.startswith(prefix)
+    }
+    if (
+        name == "translation"
+    ):  # account and global come from two older settings; always on (a provider's bill)
+        by_address = table if hongshu.rate_limits_enabled else {}
         return {
+            **by_address,
             "account": f"{hongshu.translation_member_limit} per 1 hour",
             "global": f"{hongshu.translation_global_limit} per 1 minute",
         }
-    if not hongshu.rate_limits_enabled:
-        return {}
-    prefix = f"{name}."
-    return {
-        key.removeprefix(prefix): rate for key, rate in hongshu.rate_limits.items() if key.startswith(prefix)
-    }
+    return table if hongshu.rate_limits_enabled else {}
 
 
 def _identity(
