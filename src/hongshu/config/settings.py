@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "hongshu.accounts.middleware.BearerTokenMiddleware",
     # Indexes the signed-in web sessions per member and ends revoked ones (hongshu.security.sessions).
     "hongshu.security.middleware.SessionIndexMiddleware",
+    # Counts every write against the `write` ceiling of the rate table (hongshu.config.write_limit).
+    "hongshu.config.write_limit.WriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

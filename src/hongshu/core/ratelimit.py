@@ -58,6 +58,7 @@ LimitName = Literal[
     "search",
     "suggest",
     "report",  # reporting a note, comment or member to the moderators (hongshu.moderation)
+    "write",  # every POST/PUT/PATCH/DELETE, beside its own limit: a ceiling for writes without one
 ]
 Scope = Literal["account", "ip", "network", "account_ip", "login", "device", "global"]
 SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", "device", "global")
@@ -103,6 +104,10 @@ DEFAULT_RATES: dict[str, str] = {
     # campaign (its weight is bounded anyway); per IP for the accounts of one host.
     "report.account": "20 per 1 hour",
     "report.ip": "60 per 1 hour",
+    # A ceiling on every write (config.write_limit), whether or not it has a limit of its own above: far
+    # above what a person does by hand, low enough that a script cannot churn boards, blocks or settings.
+    "write.account": "1000 per 1 hour",
+    "write.ip": "2000 per 1 hour",
     # Provider translations per address and network (per member and for the instance: two settings).
     "translation.ip": "120 per 1 hour",
     "translation.network": "600 per 1 hour",
