@@ -62,3 +62,14 @@ def test_the_ceiling_is_off_with_the_rate_limits(ann: Any, settings: Any) -> Non
     assert settings.HONGSHU.rate_limits_enabled is False  # the suite's default
     for i in range(5):
         assert ann[1].post("/boards", json={"name": f"b{i}"}).status_code == 201
+
+
+def test_limits_fail_open_when_their_store_is_unreachable(
+    ann: Any, rate_limits: Any, settings: Any, caplog: Any
+) -> None:
+    """Redis down: writes go through (and say so in the log) instead of failing with it."""
+    rate_limits(**{"write.account": "1 per 1 minute", "note_create.account": "1 per 1 minute"})
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"redis_url": "redis://127.0.0.1:9/0"})  # closed
+    for name in ("one", "two", "three"):
+        assert ann[1].post("/boards", json={"name": name}).status_code == 201
+    assert "rate limit write not applied" in caplog.text

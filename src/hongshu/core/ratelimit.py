@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import math
 import time
 from typing import Literal, Protocol
@@ -35,10 +36,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from hongshu.core.errors import RateLimited
+
+logger = logging.getLogger(__name__)
 
 LimitName = Literal[
     "sign_up",
@@ -171,7 +176,10 @@ class RateLimitExceeded(RateLimited):
 @functools.cache
 def _limiter(uri: str) -> MovingWindowRateLimiter:
     storage: Storage = (
-        RedisStorage(uri, key_prefix="hongshu-limits") if uri.startswith("redis") else MemoryStorage()
+        # Short timeouts: an unreachable Redis must cost a request milliseconds, not the default wait.
+        RedisStorage(uri, key_prefix="hongshu-limits", socket_connect_timeout=0.5, socket_timeout=0.5)
+        if uri.startswith("redis")
+        else MemoryStorage()
     )
     return MovingWindowRateLimiter(storage)
 
@@ -274,10 +282,24 @@ def _checks(
     return checks
 
 
+STORAGE_ERRORS = (RedisError, StorageError, OSError)
+
+
+def _storage_down(name: LimitName, error: Exception) -> None:
+    """Limits fail open: with the counters' store unreachable a request goes through (logged), rather than
+    every write of the site failing with it. Argon2's bounded hashing still caps password guessing."""
+    logger.warning("rate limit %s not applied: its store is unreachable (%s)", name, error)
+
+
 def _refuse_if_full(name: LimitName, checks: Checks) -> None:
     limiter = _current()
     for scope, item, identity in checks:
-        if not limiter.test(item, name, scope, identity):
+        try:
+            room = limiter.test(item, name, scope, identity)
+        except STORAGE_ERRORS as error:
+            _storage_down(name, error)
+            return
+        if not room:
             reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
             retry_after = max(1, math.ceil(reset_time - time.time()))
             # `account@<level>` is reported as the account scope it is.
@@ -288,8 +310,11 @@ def _refuse_if_full(name: LimitName, checks: Checks) -> None:
 
 def _count(name: LimitName, checks: Checks) -> None:
     limiter = _current()
-    for scope, item, identity in checks:
-        limiter.hit(item, name, scope, identity)
+    try:
+        for scope, item, identity in checks:
+            limiter.hit(item, name, scope, identity)
+    except STORAGE_ERRORS as error:
+        _storage_down(name, error)
 
 
 def rate_limit_check(
