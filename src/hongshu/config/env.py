@@ -42,6 +42,17 @@ class HongshuSettings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="Database URL; unset means SQLite at var/hongshu.sqlite3.",
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="A read replica's database URL: Explore, topic, nearby and search reads go there "
+        "(hongshu.core.replica). Unset: every read from DATABASE_URL.",
+    )
+    database_web_statement_timeout_ms: int = Field(
+        default=15000,
+        ge=0,
+        description="PostgreSQL statement_timeout for the web processes' connections, in milliseconds "
+        "(0: none). Jobs and commands run without one.",
+    )
     redis_url: str | None = Field(
         default=None,
         validation_alias="REDIS_URL",
