@@ -83,6 +83,20 @@ class HongshuSettings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
+    s3_region: str | None = Field(default=None, description="The bucket's region (some services need one).")
+    media_signed_url_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=604800,
+        description="S3 storage: how long the signed link a photo request is redirected to stays valid.",
+    )
+    media_accel_redirect_prefix: str | None = Field(
+        default=None,
+        pattern=r"^/([A-Za-z0-9_-]+/)+$",
+        description="Filesystem storage behind nginx: the internal location (e.g. /_media/) that maps to "
+        "the media root; photo requests are authorized here and their bytes sent by nginx "
+        "(X-Accel-Redirect). Unset: the web process streams them.",
+    )
     jobs: Literal["inline", "thread", "celery"] | None = Field(
         default=None,
         description="How background jobs run: inline (after commit, same thread; tests), thread (in-process "

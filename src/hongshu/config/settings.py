@@ -223,7 +223,14 @@ if HONGSHU.media_storage == "s3":
             "endpoint_url": HONGSHU.s3_endpoint_url,
             "access_key": HONGSHU.s3_access_key,
             "secret_key": HONGSHU.s3_secret_key,
+            "region_name": HONGSHU.s3_region,
             "default_acl": "private",
+            # Photos are served by redirecting to a signed link (web.views.media), never through Python.
+            "querystring_auth": True,
+            "querystring_expire": HONGSHU.media_signed_url_seconds,
+            # Self-hosted S3-compatible services (MinIO, Ceph, moto) answer on one host: path-style URLs.
+            "addressing_style": "path" if HONGSHU.s3_endpoint_url else None,
+            "file_overwrite": False,
         },
     }
 # Uploads above this stay on disk while they are validated instead of in memory.
