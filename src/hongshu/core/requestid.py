@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -64,7 +66,14 @@ class RequestIdMiddleware:
         given = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = given if _ACCEPTED.fullmatch(given) else request_id_new()
         request.request_id = request_id  # type: ignore[attr-defined]
-        with request_id_bound(request_id):
-            response = self.get_response(request)
+        # Bound until the response is closed (`request_finished`), not just while the middleware runs:
+        # Django logs a 4xx or 5xx ("Not Found: ...") after the middleware returned.
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+@receiver(request_finished)
+def _request_finished(**_: object) -> None:
+    _current.set(None)

@@ -1,0 +1,114 @@
+"""Each request has an id: taken from a trusted proxy's X-Request-ID, else generated; echoed in the response,
+written in every log line of the request, and carried to the jobs it enqueued (thread pool and Celery)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from pythonjsonlogger.json import JsonFormatter
+
+from hongshu.core import jobs
+from hongshu.core.requestid import RequestIdFilter, request_id_bound
+from hongshu.members.tasks import surge_check_task
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def trusted_proxy(settings: Any) -> None:
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"trusted_proxies": ["10.0.0.0/8"]})
+
+
+@pytest.fixture
+def json_logs(settings: Any) -> Iterator[io.StringIO]:
+    """The JSON log format of settings.LOGGING, written to a buffer from the root logger at DEBUG."""
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"log_format": "json"})
+    options = {k: v for k, v in django_settings.LOGGING["formatters"]["json"].items() if k != "()"}
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter(**options))
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield stream
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def lines(stream: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
+
+
+@pytest.mark.django_db
+def test_a_generated_id_is_echoed(trusted_proxy: None) -> None:
+    first = Client().get("/healthz", REMOTE_ADDR="203.0.113.5")["X-Request-ID"]
+    second = Client().get("/healthz", REMOTE_ADDR="203.0.113.5")["X-Request-ID"]
+    assert len(first) == 32
+    assert first != second
+
+
+@pytest.mark.django_db
+def test_the_header_is_believed_from_a_trusted_proxy_only(trusted_proxy: None) -> None:
+    given = "4f1c2a9e8b7d6c5b4a39281706f5e4d3"
+    proxied = Client().get("/healthz", REMOTE_ADDR="10.0.0.2", HTTP_X_REQUEST_ID=given)
+    assert proxied["X-Request-ID"] == given
+    spoofed = Client().get("/healthz", REMOTE_ADDR="203.0.113.5", HTTP_X_REQUEST_ID=given)
+    assert spoofed["X-Request-ID"] != given
+    # From a trusted proxy too, an id that could forge a log line is replaced.
+    forged = Client().get("/healthz", REMOTE_ADDR="10.0.0.2", HTTP_X_REQUEST_ID="x\n{evil} ok")
+    assert forged["X-Request-ID"] != "x\n{evil} ok"
+    assert len(forged["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_id_is_in_the_request_log_and_in_the_jobs_it_enqueued(
+    trusted_proxy: None, json_logs: io.StringIO, settings: Any, member_api: Any, ready_images: Any
+) -> None:
+    """On the thread pool (HONGSHU_JOBS=thread) the job runs in another thread, which does not inherit the
+    request's context: the id reaches it only through the job's headers."""
+    writer, api = member_api("writer")
+    photos = [{"media_id": media_id} for media_id in ready_images(writer)]
+    settings.JOBS_MODE = "thread"
+    given = "req-7d1e55b0c3a24f0f"
+    response = api.post(
+        "/notes",
+        json={"title": "Request ids", "body": "followed into the jobs", "images": photos},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_REQUEST_ID=given,
+    )
+    assert response.status_code == 201, response.content
+    assert response["X-Request-ID"] == given
+    deadline = time.monotonic() + 20
+    while not any(
+        r["message"].endswith("ended: SUCCESS") for r in lines(json_logs) if r["request_id"] == given
+    ):
+        assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
+        time.sleep(0.05)
+    records = [r for r in lines(json_logs) if r["request_id"] == given]
+    request_line = next(r for r in records if r["logger"] == "hongshu.request")
+    assert request_line["message"] == "POST /api/v1/notes 201"
+    assert request_line["route"] == "api/v1/notes"
+    assert request_line["client_ip"] == "10.0.0.2"
+    started = [r for r in records if r["logger"] == "hongshu.core.jobs" and " started" in r["message"]]
+    assert started, "no job logged the request's id"
+    assert {"time", "level", "logger", "message", "request_id"} <= set(started[0])
+    # A job enqueued outside any request carries no id ("-"), not the last request's.
+    with request_id_bound(None):
+        jobs.run_job(surge_check_task, [])
+    deadline = time.monotonic() + 20
+    while not any(
+        surge_check_task.name in r["message"] and "ended" in r["message"] for r in lines(json_logs)
+    ):
+        assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
+        time.sleep(0.05)
+    assert {r["request_id"] for r in lines(json_logs) if surge_check_task.name in r["message"]} == {"-"}
