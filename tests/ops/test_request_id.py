@@ -29,14 +29,15 @@ def trusted_proxy(settings: Any) -> None:
 
 @pytest.fixture
 def json_logs(settings: Any) -> Iterator[io.StringIO]:
-    """The JSON log format of settings.LOGGING, written to a buffer from the root logger at DEBUG."""
+    """The JSON log format of settings.LOGGING, written to a buffer from the app's loggers at DEBUG (not the
+    root's: a worker starting up configures logging again, replacing the root's handlers)."""
     settings.HONGSHU = settings.HONGSHU.model_copy(update={"log_format": "json"})
     options = {k: v for k, v in django_settings.LOGGING["formatters"]["json"].items() if k != "()"}
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter(**options))
-    root = logging.getLogger()
+    root = logging.getLogger("hongshu")
     level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
@@ -112,3 +113,30 @@ def test_the_id_is_in_the_request_log_and_in_the_jobs_it_enqueued(
         assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
         time.sleep(0.05)
     assert {r["request_id"] for r in lines(json_logs) if surge_check_task.name in r["message"]} == {"-"}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_celery_worker_logs_the_id_of_the_request_that_sent_the_job(
+    json_logs: io.StringIO, settings: Any
+) -> None:
+    """Sent through Redis to a real worker (in a thread here, whose context the sender's never reaches)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from hongshu.config.celery import app
+
+    settings.JOBS_MODE = "celery"
+    given = "celery-req-0b8f4e2a"
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+        with request_id_bound(given):
+            jobs.run_job(surge_check_task, [])
+        deadline = time.monotonic() + 30
+        while not any(
+            r["message"].endswith("ended: SUCCESS") for r in lines(json_logs) if r["request_id"] == given
+        ):
+            assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
+            time.sleep(0.05)
+    started = [r for r in lines(json_logs) if r["request_id"] == given and " started" in r["message"]]
+    assert started[0]["logger"] == "hongshu.core.jobs"
+    assert started[0]["level"] == "INFO"  # a worker's job lines are at INFO (in-process ones at DEBUG)
+    assert surge_check_task.name in started[0]["message"]
