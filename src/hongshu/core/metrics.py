@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
-disable_created_metrics()  # type: ignore[no-untyped-call] - no `_created` series beside every counter: rate() does not need them
+# No `_created` series beside every counter: rate() does not need them.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 REQUEST_SECONDS = Histogram(
     "hongshu_http_request_duration_seconds",
