@@ -134,6 +134,8 @@ def start_app(folder: Path, *, port: int, public: str) -> subprocess.Popen[bytes
         "HONGSHU_SSL_REDIRECT": "true",
         "HONGSHU_HSTS_SECONDS": "3600",
         "HONGSHU_LOG_FORMAT": "json",
+        # The "public" client is 127.0.0.3 here: only the app's own host address may scrape.
+        "HONGSHU_METRICS_NETWORKS": json.dumps([f"{APP}/32"]),
         "HONGSHU_JOBS": "thread",  # the photo is processed in the server, no Celery worker needed
         "HONGSHU_RATE_LIMITS_ENABLED": "false",
     }
@@ -274,6 +276,22 @@ def test_sign_in_upload_and_post_through_nginx(site: dict[str, Any]) -> None:
         assert sent.status_code == 301
         assert sent.headers["Location"] == f"https://{PROXY}/signin/"
         assert plain.get(f"{direct}/healthz").status_code == 200
+
+    # Metrics: refused to the public through the proxy; a local scrape of any worker counts every worker's
+    # requests (prometheus_client's multiprocess files, set up by `hongshu serve`).
+    assert client.get("/metrics").status_code == 403
+    with httpx.Client() as local:
+        scraped = local.get(f"{direct}/metrics").text
+    sign_ins = re.search(
+        r'hongshu_http_responses_total\{method="POST",route="signin/",status="302"\} (\S+)', scraped
+    )
+    assert sign_ins, scraped[:3000]
+    assert float(sign_ins[1]) == 1
+    uploads = re.search(
+        r'hongshu_http_responses_total\{method="POST",route="api/v1/media",status="201"\} (\S+)', scraped
+    )
+    assert uploads
+    assert float(uploads[1]) == 1
     # The app logged the client nginx saw (not the address the client wrote), under nginx's request id.
     lines = [r for r in app_log(site["log"]) if r.get("request_id") == request_id]
     request_line = next(r for r in lines if r["logger"] == "hongshu.request")
