@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from celery.signals import task_postrun
 from django.conf import settings as django_settings
+from django.db import connections
 from django.test import Client
 from pythonjsonlogger.json import JsonFormatter
 
@@ -46,6 +49,24 @@ def json_logs(settings: Any) -> Iterator[io.StringIO]:
     root.setLevel(level)
 
 
+@pytest.fixture
+def thread_jobs(settings: Any) -> Iterator[None]:
+    """Jobs on the in-process pool; afterwards each pool thread closes its database connection, so the test
+    database can be dropped at the end of the run."""
+    settings.JOBS_MODE = "thread"
+    yield
+    pool = jobs._thread_pool()
+    workers = pool._max_workers
+    barrier = threading.Barrier(workers)
+
+    def close() -> None:
+        barrier.wait(timeout=10)  # one task per thread: none takes two while another thread takes none
+        connections.close_all()
+
+    for done in [pool.submit(close) for _ in range(workers)]:
+        done.result(timeout=20)
+
+
 def lines(stream: io.StringIO) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
 
@@ -73,13 +94,12 @@ def test_the_header_is_believed_from_a_trusted_proxy_only(trusted_proxy: None) -
 
 @pytest.mark.django_db(transaction=True)
 def test_the_id_is_in_the_request_log_and_in_the_jobs_it_enqueued(
-    trusted_proxy: None, json_logs: io.StringIO, settings: Any, member_api: Any, ready_images: Any
+    trusted_proxy: None, json_logs: io.StringIO, member_api: Any, ready_images: Any, thread_jobs: None
 ) -> None:
     """On the thread pool (HONGSHU_JOBS=thread) the job runs in another thread, which does not inherit the
     request's context: the id reaches it only through the job's headers."""
     writer, api = member_api("writer")
     photos = [{"media_id": media_id} for media_id in ready_images(writer)]
-    settings.JOBS_MODE = "thread"
     given = "req-7d1e55b0c3a24f0f"
     response = api.post(
         "/notes",
@@ -127,15 +147,23 @@ def test_a_celery_worker_logs_the_id_of_the_request_that_sent_the_job(
 
     settings.JOBS_MODE = "celery"
     given = "celery-req-0b8f4e2a"
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
-        with request_id_bound(given):
-            jobs.run_job(surge_check_task, [])
-        deadline = time.monotonic() + 30
-        while not any(
-            r["message"].endswith("ended: SUCCESS") for r in lines(json_logs) if r["request_id"] == given
-        ):
-            assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
-            time.sleep(0.05)
+
+    def close_connections(**_: Any) -> None:  # in the worker's thread, which ends with the test
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+            with request_id_bound(given):
+                jobs.run_job(surge_check_task, [])
+            deadline = time.monotonic() + 30
+            while not any(
+                r["message"].endswith("ended: SUCCESS") for r in lines(json_logs) if r["request_id"] == given
+            ):
+                assert time.monotonic() < deadline, json_logs.getvalue()[-3000:]
+                time.sleep(0.05)
+    finally:
+        task_postrun.disconnect(close_connections)
     started = [r for r in lines(json_logs) if r["request_id"] == given and " started" in r["message"]]
     assert started[0]["logger"] == "hongshu.core.jobs"
     assert started[0]["level"] == "INFO"  # a worker's job lines are at INFO (in-process ones at DEBUG)
