@@ -44,6 +44,17 @@ class HongshuSettings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="Database URL; unset means SQLite at var/hongshu.sqlite3.",
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="A read replica's database URL: Explore, topic, nearby and search reads go there "
+        "(hongshu.core.replica). Unset: every read from DATABASE_URL.",
+    )
+    database_web_statement_timeout_ms: int = Field(
+        default=15000,
+        ge=0,
+        description="PostgreSQL statement_timeout for the web processes' connections, in milliseconds "
+        "(0: none). Jobs and commands run without one.",
+    )
     redis_url: str | None = Field(
         default=None,
         validation_alias="REDIS_URL",
@@ -109,6 +120,20 @@ class HongshuSettings(BaseSettings):
     s3_endpoint_url: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
+    s3_region: str | None = Field(default=None, description="The bucket's region (some services need one).")
+    media_signed_url_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=604800,
+        description="S3 storage: how long the signed link a photo request is redirected to stays valid.",
+    )
+    media_accel_redirect_prefix: str | None = Field(
+        default=None,
+        pattern=r"^/([A-Za-z0-9_-]+/)+$",
+        description="Filesystem storage behind nginx: the internal location (e.g. /_media/) that maps to "
+        "the media root; photo requests are authorized here and their bytes sent by nginx "
+        "(X-Accel-Redirect). Unset: the web process streams them.",
+    )
     jobs: Literal["inline", "thread", "celery"] | None = Field(
         default=None,
         description="How background jobs run: inline (after commit, same thread; tests), thread (in-process "
@@ -396,13 +421,7 @@ class HongshuSettings(BaseSettings):
         default=0.5,
         ge=0,
         le=1,
-        description="Hot ranking: what a new account's counted search weighs (the lowest trust level until "
-        "trust levels exist: accounts younger than hot_new_account_days).",
-    )
-    hot_new_account_days: int = Field(
-        default=7,
-        ge=0,
-        description="Hot ranking: accounts younger than this many days weigh hot_new_account_weight.",
+        description="Hot ranking: what a counted search by an account of the lowest trust level weighs.",
     )
     search_embeddings: bool = Field(
         default=False,

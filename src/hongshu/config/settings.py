@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "hongshu.accounts.middleware.BearerTokenMiddleware",
     # Indexes the signed-in web sessions per member and ends revoked ones (hongshu.security.sessions).
     "hongshu.security.middleware.SessionIndexMiddleware",
+    # Counts every write against the `write` ceiling of the rate table (hongshu.config.write_limit).
+    "hongshu.config.write_limit.WriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -115,9 +118,23 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, Any]:
-    if HONGSHU.database_url:
-        db: dict[str, Any] = dict(dj_database_url.parse(HONGSHU.database_url, conn_max_age=60))
+def _session_options() -> str:
+    """Settings every PostgreSQL connection of ours starts with (libpq `options`). `jit` off: at our query
+    sizes PostgreSQL spent more compiling than running (0.8 s on one following page, docs/benchmarks.md).
+    A web process (hongshu.config.wsgi marks it) also gets `statement_timeout`, so one runaway query cannot
+    hold a worker and its connection; jobs and commands do not (a rebuild may rightly take minutes).
+    Behind PgBouncer, list `options` in its `ignore_startup_parameters` and set both on the role instead."""
+    options = ["-c jit=off"]
+    timeout = HONGSHU.database_web_statement_timeout_ms
+    if os.environ.get("HONGSHU_PROCESS") == "web" and timeout > 0:
+        options.append(f"-c statement_timeout={timeout}")
+    return " ".join(options)
+
+
+def _database(url: str | None = None) -> dict[str, Any]:
+    url = url or HONGSHU.database_url
+    if url:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "hongshu.sqlite3")}
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -139,11 +156,15 @@ def _database() -> dict[str, Any]:
         # running them (docs/benchmarks.md#prepared-statements-on-postgresql). Statements whose best plan
         # depends on the values opt out (search.backends, where a generic plan would read every match of a
         # common word).
-        db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+        db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2, "options": _session_options()}
     return db
 
 
 DATABASES = {"default": _database()}
+if HONGSHU.database_replica_url:
+    # Feed and search reads (hongshu.core.replica); the tests read it as the primary itself.
+    DATABASES["replica"] = {**_database(HONGSHU.database_replica_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["hongshu.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if HONGSHU.redis_url:
@@ -209,7 +230,14 @@ if HONGSHU.media_storage == "s3":
             "endpoint_url": HONGSHU.s3_endpoint_url,
             "access_key": HONGSHU.s3_access_key,
             "secret_key": HONGSHU.s3_secret_key,
+            "region_name": HONGSHU.s3_region,
             "default_acl": "private",
+            # Photos are served by redirecting to a signed link (web.views.media), never through Python.
+            "querystring_auth": True,
+            "querystring_expire": HONGSHU.media_signed_url_seconds,
+            # Self-hosted S3-compatible services (MinIO, Ceph, moto) answer on one host: path-style URLs.
+            "addressing_style": "path" if HONGSHU.s3_endpoint_url else None,
+            "file_overwrite": False,
         },
     }
 # Uploads above this stay on disk while they are validated instead of in memory.

@@ -35,6 +35,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import field_error
 from hongshu.core.ids import id_at
 from hongshu.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from hongshu.core.replica import reads_from_replica
 from hongshu.discovery.models import NotInterested, PoolEntry, PoolTopic
 from hongshu.discovery.ranking import (
     INTEREST_TOPICS,
@@ -341,6 +342,7 @@ def _parse(cursor: str | None) -> tuple[str, int] | None:
     return match.group(1), int(match.group(2))
 
 
+@reads_from_replica
 def feed_explore(
     *, viewer: Viewer, cursor: str | None, language: str, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:

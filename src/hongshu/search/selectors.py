@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
+from hongshu.core.replica import reads_from_replica
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.interactions.selectors import (
     COUNT_FIELDS,
@@ -84,6 +85,7 @@ def _member(viewer: Viewer) -> User | None:
     return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
 
 
+@reads_from_replica
 def search_note_ids(
     *,
     viewer: Viewer,
@@ -120,6 +122,7 @@ def search_note_ids(
     )
 
 
+@reads_from_replica
 def search_notes(
     *,
     viewer: Viewer,
@@ -354,6 +357,7 @@ def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
     return members_visible_to(viewer).filter(pk__in_ids=ids)
 
 
+@reads_from_replica
 def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:
     """Members by handle, display name, Chinese name, or the pinyin (full or initials) of either name.
 
@@ -371,6 +375,7 @@ def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int =
     return SearchPage(items=items, next_offset=window.next_offset)
 
 
+@reads_from_replica
 def search_topics(*, query: str, limit: int = 20, offset: int = 0) -> SearchPage[Topic]:
     """Topics by name or pinyin that some note everyone may see carries; among equal matches the topic of
     more such notes first. The same for every viewer: a topic named only on drafts, "only me",

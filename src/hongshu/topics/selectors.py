@@ -27,6 +27,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import NotFound, field_error
 from hongshu.core.ids import EPOCH_MS, id_at, parse_id
 from hongshu.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from hongshu.core.replica import reads_from_replica
 from hongshu.interactions.selectors import count_annotations
 from hongshu.notes.models import Note, NoteTopic, Topic
 from hongshu.notes.querysets import NoteQuerySet
@@ -126,6 +127,7 @@ def _page(queryset: NoteQuerySet, *, sort: Sort, cursor: str | None, limit: int)
     return paginate_by_id(notes_hydrated(queryset), cursor=cursor, limit=limit)
 
 
+@reads_from_replica
 def topic_notes(
     *, viewer: Viewer, topic: Topic, sort: Sort = "hot", cursor: str | None, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:
@@ -147,6 +149,7 @@ def region_of(*, viewer: Viewer, asked: str | None) -> str:
     return region
 
 
+@reads_from_replica
 def nearby_notes(
     *, viewer: Viewer, region: str, sort: Sort = "latest", cursor: str | None, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:
