@@ -47,11 +47,11 @@ def free_port(host: str) -> int:
 
 
 def documented_site() -> str:
-    """The first ```nginx block of docs/operations.md: the site this test runs."""
+    """The ```nginx block of docs/operations.md with the whole site (its `upstream`): what this test runs."""
     text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
-    match = re.search(r"```nginx\n(.*?)```", text, re.S)
-    assert match, "docs/operations.md has no nginx block"
-    return match[1]
+    sites = [block for block in re.findall(r"```nginx\n(.*?)```", text, re.S) if "upstream hongshu" in block]
+    assert len(sites) == 1, "docs/operations.md should show one whole nginx site"
+    return sites[0]
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
@@ -78,7 +78,7 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def start_nginx(folder: Path, *, listen: int, upstream: int) -> subprocess.Popen[bytes]:
+def start_nginx(folder: Path, *, listen: int, upstream: int, media: Path) -> subprocess.Popen[bytes]:
     cert, key = self_signed(folder)
     site = (
         documented_site()
@@ -86,7 +86,9 @@ def start_nginx(folder: Path, *, listen: int, upstream: int) -> subprocess.Popen
         .replace("listen 443 ssl;", f"listen {PROXY}:{listen} ssl;")
         .replace("/etc/ssl/hongshu/fullchain.pem", str(cert))
         .replace("/etc/ssl/hongshu/privkey.pem", str(key))
+        .replace("alias /var/lib/hongshu/media/;", f"alias {media}/;")
     )
+    assert str(media) in site
     (folder / "site.conf").write_text(site)
     temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
@@ -99,6 +101,7 @@ pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 events {{ worker_connections 64; }}
 http {{
+    include /etc/nginx/mime.types;  # as Debian's own nginx.conf does
     access_log {folder}/access.log;
     client_body_temp_path {temp["body"]};
     proxy_temp_path {temp["proxy"]};
@@ -137,6 +140,7 @@ def start_app(folder: Path, *, port: int, public: str) -> subprocess.Popen[bytes
         # The "public" client is 127.0.0.3 here: only the app's own host address may scrape.
         "HONGSHU_METRICS_NETWORKS": json.dumps([f"{APP}/32"]),
         "HONGSHU_JOBS": "thread",  # the photo is processed in the server, no Celery worker needed
+        "HONGSHU_MEDIA_ACCEL_REDIRECT_PREFIX": "/_media/",
         "HONGSHU_RATE_LIMITS_ENABLED": "false",
     }
     hongshu = str(Path(sys.executable).with_name("hongshu"))
@@ -165,7 +169,7 @@ def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
     app_port, proxy_port = free_port(APP), free_port(PROXY)
     public = f"https://{PROXY}:{proxy_port}"
     app = start_app(tmp_path, port=app_port, public=public)
-    nginx = start_nginx(tmp_path, listen=proxy_port, upstream=app_port)
+    nginx = start_nginx(tmp_path, listen=proxy_port, upstream=app_port, media=tmp_path / "var" / "media")
     client = httpx.Client(
         base_url=public,
         transport=httpx.HTTPTransport(verify=False, local_address=CLIENT),
@@ -184,7 +188,13 @@ def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
                 pass
             assert time.monotonic() < deadline, (tmp_path / "app.log").read_text()[-3000:]
             time.sleep(0.5)
-        yield {"client": client, "public": public, "log": tmp_path / "app.log", "app_port": app_port}
+        yield {
+            "client": client,
+            "public": public,
+            "log": tmp_path / "app.log",
+            "app_port": app_port,
+            "folder": tmp_path,
+        }
     finally:
         client.close()
         stop(nginx)
@@ -264,9 +274,25 @@ def test_sign_in_upload_and_post_through_nginx(site: dict[str, Any]) -> None:
     note_page = client.get(posted.headers["Location"])
     assert note_page.status_code == 200
     assert "Through the proxy" in note_page.text
-    photo = client.get(next(iter(media["urls"].values())))
+    photo_url = next(iter(media["urls"].values()))
+    photo = client.get(photo_url)
     assert photo.status_code == 200
     assert photo.headers["Content-Type"] == "image/webp"
+    assert photo.content[:4] == b"RIFF"
+    assert photo.content[8:12] == b"WEBP"
+    # nginx sent the file itself: asked as nginx asks (from its address, over "https"), the app answers with
+    # an empty body and X-Accel-Redirect, which nginx follows to its internal location.
+    as_proxy = httpx.Client(transport=httpx.HTTPTransport(local_address=PROXY_OUT), cookies=client.cookies)
+    with as_proxy:
+        handed = as_proxy.get(
+            f"http://{APP}:{site['app_port']}{photo_url}",
+            headers={"Host": PROXY, "X-Forwarded-Proto": "https", "X-Forwarded-For": CLIENT},
+        )
+    assert handed.status_code == 200, handed.text[:500]
+    assert handed.headers["X-Accel-Redirect"].startswith("/_media/")
+    assert handed.content == b""
+    # The internal location is not reachable from outside.
+    assert client.get("/_media/").status_code == 404
 
     # Straight to the app (not through the proxy), plain HTTP is sent to HTTPS, whatever the client claims;
     # a probe by address is answered where it is.
