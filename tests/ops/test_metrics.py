@@ -126,22 +126,26 @@ def test_the_allowed_networks_are_a_setting(settings: Any) -> None:
 
 @pytest.mark.redis
 def test_celery_queue_depth_and_oldest_age(settings: Any) -> None:
-    """Jobs sent to Redis with no worker running wait in the queue: depth and age are read from the broker."""
+    """Jobs sent to Redis with no worker on their queue wait there: depth and age are read from the broker.
+    A queue of this test's own (added to the routes the metrics read), so no other test's worker takes them."""
     import redis
 
-    from hongshu.core.jobs import run_job
     from hongshu.members.tasks import surge_check_task
 
+    queue = "ops-metrics-test"
+    settings.CELERY_TASK_ROUTES = {**settings.CELERY_TASK_ROUTES, "ops.test": {"queue": queue}}
     settings.JOBS_MODE = "celery"
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete("celery")
+    broker.delete(queue)
     try:
-        run_job(surge_check_task, [])
+        empty = scrape()
+        assert value(empty, "hongshu_job_queue_oldest_age_seconds", queue=queue) == 0
+        surge_check_task.apply_async(queue=queue)
         time.sleep(1.1)
-        run_job(surge_check_task, [])
+        surge_check_task.apply_async(queue=queue)
         text = scrape()
-        assert value(text, "hongshu_job_queue_depth", queue="celery") == 2
+        assert value(text, "hongshu_job_queue_depth", queue=queue) == 2
         assert value(text, "hongshu_job_queue_depth", queue="fanout") == 0
-        assert 1.0 <= value(text, "hongshu_job_queue_oldest_age_seconds", queue="celery") < 30
+        assert 1.0 <= value(text, "hongshu_job_queue_oldest_age_seconds", queue=queue) < 30
     finally:
-        broker.delete("celery")
+        broker.delete(queue)
