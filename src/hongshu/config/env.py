@@ -7,11 +7,13 @@ from one `HongshuSettings` instance so there is a single place to read what an o
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +78,41 @@ class HongshuSettings(BaseSettings):
         default="admin/",
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*(/[A-Za-z0-9_-]+)*/$",
         description="Where Django's admin is served (admins only): a relative path ending in `/`.",
+    )
+    # Behind a proxy (docs/operations.md#behind-a-proxy).
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Networks (CIDR, JSON list) of the proxies in front of this instance, whose X-Forwarded-For, "
+        "X-Forwarded-Proto and X-Request-ID are believed; empty: none (the peer is the client).",
+    )
+    ssl_redirect: bool = Field(
+        default=False, description="Redirect plain-HTTP requests to HTTPS (Django's SECURE_SSL_REDIRECT)."
+    )
+    hsts_seconds: int = Field(
+        default=0, ge=0, description="Strict-Transport-Security max-age in seconds; 0 sends no header."
+    )
+    hsts_include_subdomains: bool = Field(default=False, description="HSTS covers every subdomain too.")
+    hsts_preload: bool = Field(default=False, description="HSTS asks to be in the browsers' preload lists.")
+    # Health, metrics, logs (docs/operations.md#health-metrics-and-logs).
+    metrics_networks: list[str] = Field(
+        default=["127.0.0.0/8", "::1/128"],
+        description="Networks (CIDR, JSON list) whose clients may read /metrics without a token.",
+    )
+    metrics_token: str | None = Field(
+        default=None, description="Bearer token that opens /metrics from any network; unset: networks only."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text or as one JSON object per line, with the request id."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Lowest level logged."
+    )
+    sentry_dsn: str | None = Field(
+        default=None,
+        description="Send errors to Sentry (or a compatible service) at this DSN; needs `hongshu[sentry]`.",
+    )
+    sentry_traces_sample_rate: float = Field(
+        default=0.0, ge=0, le=1, description="Share of requests traced for Sentry's performance view."
     )
     media_storage: Literal["filesystem", "s3"] = Field(default="filesystem")
     media_root: Path | None = Field(default=None, description="Filesystem media root; default var/media.")
@@ -462,6 +499,17 @@ class HongshuSettings(BaseSettings):
                 ) from error
         return {**DEFAULT_RATES, **value}
 
+    @field_validator("trusted_proxies", "metrics_networks", mode="after")
+    @classmethod
+    def _networks_valid(cls, value: list[str]) -> list[str]:
+        networks = []
+        for cidr in value:
+            try:
+                networks.append(str(ipaddress.ip_network(cidr.strip(), strict=False)))
+            except ValueError as error:
+                raise ValueError(f"{cidr!r} is not a network like 10.0.0.0/8 or an address") from error
+        return networks
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> HongshuSettings:
         if self.environment != "production":
@@ -476,6 +524,12 @@ class HongshuSettings(BaseSettings):
         if problems:
             raise UnsafeSettingsError("Refusing to start in production: " + "; ".join(problems))
         return self
+
+    @property
+    def site_origin(self) -> str:
+        """`scheme://host[:port]` of `site_url`, as browsers send it in `Origin`."""
+        parts = urlsplit(self.site_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def jobs_mode(self) -> str:

@@ -68,10 +68,17 @@ INSTALLED_APPS = [
     "hongshu.feeds",
     "hongshu.moderation",
     "hongshu.web",
+    "hongshu.ops",  # no models: health, metrics, Sentry (started when its app is ready)
 ]
 
 MIDDLEWARE = [
-    # Outermost, so every response gets the policy: static files, redirects, CSRF failures, error pages.
+    # Forwarding headers from anyone but a trusted proxy are dropped before anything reads them.
+    "hongshu.core.proxies.TrustedProxyHeadersMiddleware",
+    "hongshu.core.requestid.RequestIdMiddleware",
+    "hongshu.ops.middleware.MetricsMiddleware",
+    # /healthz, /readyz and /metrics, answered before host checks, sessions and HTTPS redirects.
+    "hongshu.ops.middleware.OpsEndpointsMiddleware",
+    # Outermost of the pages, so every response gets the policy: static files, redirects, CSRF failures, error pages.
     "hongshu.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -247,6 +254,17 @@ if HONGSHU.environment == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Behind a proxy (docs/operations.md#behind-a-proxy). Forms posted from the public address pass Django's
+# origin check even when the proxy is on another host or port.
+CSRF_TRUSTED_ORIGINS = [HONGSHU.site_origin]
+if HONGSHU.trusted_proxies:
+    # Believed only from the trusted proxies: core.proxies drops the header from any other peer.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HONGSHU.ssl_redirect
+SECURE_HSTS_SECONDS = HONGSHU.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HONGSHU.hsts_include_subdomains
+SECURE_HSTS_PRELOAD = HONGSHU.hsts_preload
+
 # Mail (hongshu.accounts.mail): Django's email framework, the backend and its options from one URL.
 # `locmem://` is accepted as a name for Django's in-memory backend (dj-email-url calls it `memory://`).
 _EMAIL = dj_email_url.parse(
@@ -276,14 +294,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (the request id of each job's request included), not Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Fan-out has its own queue, so a burst of notes to push never delays mail or notifications (`hongshu worker`
 # consumes both queues unless given -Q).
 CELERY_TASK_ROUTES = {"feeds.fanout_note": {"queue": "fanout"}}
 
+# Every line carries the request id of the request or job it comes from (core.requestid); `log_format` json
+# writes one JSON object per line for log collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "filters": {"request_id": {"()": "hongshu.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": HONGSHU.log_format,
+        }
+    },
+    "root": {"handlers": ["console"], "level": HONGSHU.log_level},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
