@@ -353,8 +353,12 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
             followee_id__in=LargeAuthor.objects.values("author_id"),
         ).values_list("followee_id", flat=True)
     )
+    # `discoverable_for`, not `listed_for`: a limited note comes to its author's followers, but not through
+    # a followed topic to anyone else (it is `listed_for` for every note of a followed author).
     policy: NoteQuerySet = (
-        Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED).filter(_followed_now(viewer))
+        Note.objects.discoverable_for(viewer)
+        .filter(status=Note.Status.PUBLISHED)
+        .filter(_followed_now(viewer))
     )
     want = limit + 1
     fetch = want * 2

@@ -1,4 +1,4 @@
-"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.listed_for`).
+"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.discoverable_for`).
 
 Every selector runs a fixed number of queries whatever the page size. Notes: the backend returns a bounded
 candidate set (ids and their tokens), ranked without regard to the viewer (and cached briefly); the policy
