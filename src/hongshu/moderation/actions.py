@@ -95,10 +95,11 @@ def _author_of(subject_type: str, subject_id: int) -> int:
     return int(author)
 
 
-def _bar(member: User) -> dict[str, Any]:
+def _bar(member: User, action: Action) -> dict[str, Any]:
     """Deactivate the member and sign them out everywhere; what changed, for the revert."""
-    # Deactivated by us when active now, or when inactive only because of another of our actions.
-    ours = member.is_active or _barring_in_force(member.pk)
+    # Deactivated by us when active now, or when inactive only because of another of our actions (not this
+    # one: its row exists already).
+    ours = member.is_active or _barring_in_force(member.pk, exclude_id=action.pk)
     member_set_active(member=member, active=False)
     sessions, tokens = sign_out_everywhere(user=member)
     return {"deactivated": ours, "sessions": sessions, "tokens": tokens}
@@ -120,7 +121,7 @@ def _apply(action: Action, *, staff_id: int | None) -> dict[str, Any]:
             return {"removed": note_set_removed(note_id=action.subject_id, removed=True)}
         return {"removed": comment_set_removed(comment_id=action.subject_id, removed=True, staff_id=staff_id)}
     if action.kind in BARRING:
-        return _bar(User.objects.get(pk=action.member_id))
+        return _bar(User.objects.get(pk=action.member_id), action)
     return _apply_switch(action)
 
 
