@@ -4,7 +4,8 @@ A limited note (or every note of a limited member) stays readable by its link, o
 the following feed of the author's followers, but the discovery surfaces — Explore, the newest notes, search,
 topic and Nearby feeds, typing suggestions and topic search (public topic counts), hot topics — stop offering
 it to anyone who does not follow the author, through the policy's discovery part
-(`NoteQuerySet.discoverable_for`). A sensitive note's photos are blurred until tapped; the API says
+(`NoteQuerySet.discoverable_for`); a limited member is left out of member search and suggestions the same
+way (`social.querysets.members_discoverable_for`). A sensitive note's photos are blurred until tapped; the API says
 `sensitive`. A profile removal clears the display name, bio and avatar; its revert restores them. Each is
 reversible and has its statement of reasons in both languages.
 """
@@ -194,6 +195,12 @@ def test_limit_a_member_covers_their_notes_to_come(scene: Any, api: Any, after_c
         offered = discovery_api(client)
         assert not {note.pk, later.pk} & set().union(*offered.values()), offered
     assert topics_offered(api) == set()
+    # Member search and suggestions offer a limited member only to their followers (and themselves).
+    for client, offered in ((api, False), (bob[1], False), (ann[1], True), (nina[1], True)):
+        found = {m["handle"] for m in client.get("/search/members", data={"q": "nina"}).json()["items"]}
+        suggested = {s["value"] for s in client.get("/search/suggest", data={"q": "nin"}).json()}
+        assert ("nina" in found, "nina" in suggested) == (offered, offered)
+    assert browser(None).get("/@nina").status_code == 200  # the profile itself stays reachable
     assert {note.pk, later.pk} <= _ids(ann[1].get("/search/notes", data={"q": WORD}))
     assert {note.pk, later.pk} <= _ids(ann[1].get("/feeds/following"))
     assert_still_readable(later, api=api, ann=ann, bob=bob, visitor=browser(None))
@@ -201,6 +208,7 @@ def test_limit_a_member_covers_their_notes_to_come(scene: Any, api: Any, after_c
         actions.action_revert(staff=staff, action_id=limit.pk)
     assert {note.pk, later.pk} <= _ids(bob[1].get("/search/notes", data={"q": WORD}))
     assert topics_offered(api) == {TOPIC}
+    assert "nina" in {m["handle"] for m in api.get("/search/members", data={"q": "nina"}).json()["items"]}
 
 
 def test_two_limits_hold_until_both_are_reverted(scene: Any, api: Any, after_commit: Any) -> None:

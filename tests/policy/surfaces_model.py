@@ -75,6 +75,17 @@ class Model:
             if m not in self.inactive and (viewer is None or not self.blocked(viewer, m))
         }
 
+    def members_offered(self, viewer: Viewer) -> set[int]:
+        """`members_visible` minus limited members, except to themselves and their accepted followers: member
+        search and typing suggestions."""
+        limited = {subject for kind, subject, _action in self.limits if kind == "member"}
+        seer = self.effective(viewer)
+        return {
+            m
+            for m in self.members_visible(viewer)
+            if m not in limited or m == seer or (seer is not None and self.follows_accepted(seer, m))
+        }
+
     # ---- the note policy ------------------------------------------------------------------------------
 
     def can_read(self, viewer: Viewer, note_id: int) -> bool:

@@ -13,7 +13,8 @@ each surface must show exactly what `surfaces_model.Model` allows:
 - the API's note read (200 / 404) and the note's photo, /media/<id>/<width>.webp (200 / 404);
 - the feeds: the API's notes listing, the web's Explore and following pages;
 - note search through the API, with the compiled fast path on and off (`HONGSHU_COMPILED_QUERIES`);
-- topic search, typing suggestions (API and the web's dropdown), member search, mention suggestions;
+- topic search, typing suggestions (API and the web's dropdown), member search (a limited member only for
+  their followers), mention suggestions;
 - the comments of each note (API), the comment notifications of each member (API);
 - each member's profile as each viewer sees it (API): 404 or not, their notes, their follower counts.
 
@@ -420,7 +421,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     def check_suggestions(self, label: str, viewer: Viewer, client: Client) -> None:
         """The typing suggestions (API): topics and members in one answer."""
         m = self.model
-        topics, members = m.topics(), m.members_visible(viewer)
+        topics, members = m.topics(), m.members_offered(viewer)
         suggested = self._json(client, "/api/v1/search/suggest", q=PREFIX, limit=20)
         assert {s["value"] for s in suggested if s["kind"] == "topic"} == topics, (
             f"API suggest: topics, {label}"
@@ -433,7 +434,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         found = self._json(client, "/api/v1/search/topics", q=PREFIX)["items"]
         assert {t["name"] for t in found} == self.model.topics(), f"topic search, {label}"
         found = self._json(client, "/api/v1/search/members", q=PREFIX)["items"]
-        members = self.model.members_visible(viewer)
+        members = self.model.members_offered(viewer)
         assert self._members([a["handle"] for a in found]) == members, f"member search, {label}"
 
     def check_note_search(self, label: str, viewer: Viewer, client: Client, *, compiled: bool) -> None:
@@ -526,9 +527,9 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         # The dropdown holds 8 suggestions, and popular queries come first: once enough members have searched
         # "mem", that query takes a place and a member may not fit. No one hidden, ever; all when there is room
         # (the API check above asks for 20 and expects every visible member).
-        assert members <= m.members_visible(viewer), f"search dropdown: members, {label}"
+        assert members <= m.members_offered(viewer), f"search dropdown: members, {label}"
         if page.count('role="option"') < SUGGEST_PAGE:
-            assert members == m.members_visible(viewer), f"search dropdown: members, {label}"
+            assert members == m.members_offered(viewer), f"search dropdown: members, {label}"
         if self.signed_in(viewer, client):
             assert viewer is not None
             accounts = self._json(client, "/compose/mentions", q=PREFIX)["accounts"]

@@ -39,7 +39,7 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.querysets import members_visible_to
+from hongshu.social.querysets import members_discoverable_for
 from hongshu.textlib import chinese
 
 T = TypeVar("T")
@@ -350,8 +350,9 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
-    # The account policy: blocks are mutual invisibility, in search as everywhere.
-    return members_visible_to(viewer).filter(pk__in_ids=ids)
+    # The account policy: blocks are mutual invisibility, in search as everywhere; a limited member is
+    # offered only to their followers (the policy's discovery part).
+    return members_discoverable_for(viewer).filter(pk__in_ids=ids)
 
 
 def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:
