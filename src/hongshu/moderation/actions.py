@@ -61,13 +61,6 @@ RESTRICTIONS = (
     Action.Kind.REMOVE_PROFILE,
 )
 BARRING = (Action.Kind.SUSPEND, Action.Kind.BAN)
-# The subjects each kind applies to (the others apply to all three).
-SUBJECTS = {
-    Action.Kind.REMOVE: (SubjectType.NOTE, SubjectType.COMMENT),
-    Action.Kind.LIMIT: (SubjectType.NOTE, SubjectType.MEMBER),
-    Action.Kind.SENSITIVE: (SubjectType.NOTE,),
-    Action.Kind.REMOVE_PROFILE: (SubjectType.MEMBER,),
-}
 # Switches another action of the same kind on the same subject may hold on too (reverting one keeps it).
 SWITCHES = (Action.Kind.LIMIT, Action.Kind.SENSITIVE)
 
@@ -224,7 +217,7 @@ def _check(
         raise field_error("kinds", _("Choose at least one action."), code="invalid_action")
     if Action.Kind.REMOVE in kinds and subject_type == SubjectType.MEMBER:
         raise field_error("kinds", _("Only notes and comments can be removed."), code="invalid_action")
-    if Action.Kind.LIMIT in kinds and subject_type not in SUBJECTS[Action.Kind.LIMIT]:
+    if Action.Kind.LIMIT in kinds and subject_type == SubjectType.COMMENT:
         raise field_error("kinds", _("Only notes and members can be limited."), code="invalid_action")
     if Action.Kind.SENSITIVE in kinds and subject_type != SubjectType.NOTE:
         raise field_error("kinds", _("Only notes can be marked sensitive."), code="invalid_action")
