@@ -166,8 +166,11 @@ class Action(SnowflakeModel):
         WARN = "warn"
         SUSPEND = "suspend"
         BAN = "ban"
+        LIMIT = "limit"  # a note (or all of a member's) kept out of discovery for non-followers
+        SENSITIVE = "sensitive"  # a note's photos blurred until tapped
+        REMOVE_PROFILE = "remove_profile"  # a member's display name, bio and avatar cleared
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
     subject_id = models.BigIntegerField()
     # The member the statement is addressed to: the author of the note or comment, or the member.
