@@ -6,7 +6,7 @@ from celery import shared_task
 
 from hongshu.accounts.models import User
 from hongshu.core.models import AuditEvent
-from hongshu.moderation import actions, services
+from hongshu.moderation import actions, leases, services
 from hongshu.moderation.models import Action, Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
@@ -88,3 +88,15 @@ def action_notify_task(action_id: str) -> None:
 @shared_task(name="moderation.lift_expired_suspensions", ignore_result=True)
 def lift_expired_suspensions_task() -> int:
     return actions.suspensions_lift_expired()
+
+
+@shared_task(name="moderation.leases_expire", ignore_result=True)
+def leases_expire_task() -> int:
+    """Claims whose lease ran out go back to their queues (each expiry is in the event log)."""
+    return leases.leases_expire()
+
+
+@shared_task(name="moderation.case_priorities_age", ignore_result=True)
+def case_priorities_age_task() -> int:
+    """The age term of the queues' stored priorities (moderation.leases.case_priorities_age)."""
+    return leases.case_priorities_age()
