@@ -152,6 +152,21 @@ def test_queues_list_counts_oldest_age_and_what_is_shared(
     assert english.pk != chinese.pk
 
 
+def test_counting_stops_at_the_cap_and_says_there_are_more(
+    crew: Callable[..., tuple[User, Any]], open_case: Callable[..., Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    english, api = crew("enmod", "moderator", ["en"])
+    for _ in range(4):
+        open_case("en")
+    monkeypatch.setattr(queues, "COUNT_CAP", 3)
+    en = api.get("/staff/queues").json()[0]
+    assert (en["queue"], en["waiting"], en["more"]) == ("en", 3, True)
+    assert "<dd data-waiting>3+</dd>" in web(english).get("/staff/queues").content.decode()
+    monkeypatch.setattr(queues, "COUNT_CAP", 4)
+    en = api.get("/staff/queues").json()[0]
+    assert (en["waiting"], en["more"]) == (4, False)
+
+
 def test_a_queue_lists_its_cases_by_priority_with_a_cursor(
     crew: Callable[..., tuple[User, Any]],
     open_case: Callable[..., Case],
@@ -434,7 +449,7 @@ def test_the_queue_pages_read_in_both_languages(
     case = open_case("en", "hello there")
     for language, words in (
         ("en", ("Queues", "Waiting", "Claim the next case")),
-        ("zh-hans", ("队列", "等待")),
+        ("zh-hans", ("队列", "等待中")),
     ):
         client = web(staff, language)
         overview = client.get("/staff/queues")

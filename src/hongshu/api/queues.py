@@ -30,8 +30,11 @@ class QueueOut(Schema):
     languages: list[str] = Field(
         description="the language queues it stands for (shared: those nobody on duty reads)"
     )
-    waiting: int = Field(description="active cases nobody holds a live claim on")
+    waiting: int = Field(
+        description="active cases nobody holds a live claim on (at least this many when `more`)"
+    )
     claimed: int = Field(description="cases claimed under a lease that has not run out")
+    more: bool = Field(description="counting stopped at 10,000 cases of one language: there are more")
     oldest_at: datetime | None = Field(description="when its oldest active case opened")
     oldest_age_hours: float | None
     shared: bool = Field(description="a language queue nobody on duty reads: its cases are in shared too")
@@ -44,6 +47,7 @@ class QueueOut(Schema):
             languages=summary.languages,
             waiting=summary.waiting,
             claimed=summary.claimed,
+            more=summary.more,
             oldest_at=summary.oldest_at,
             oldest_age_hours=summary.oldest_age_hours,
             shared=summary.shared,

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -116,8 +116,9 @@ class QueueSummary:
     queue: str
     label: str
     languages: list[str]  # the language queues it stands for
-    waiting: int  # active cases nobody holds a live claim on
+    waiting: int  # active cases nobody holds a live claim on (at least, when `more`)
     claimed: int
+    more: bool  # counting stopped at COUNT_CAP cases in one of its language queues: there are more
     oldest_at: datetime | None  # the oldest active case's opening
     shared: bool  # a language queue nobody on duty reads (its cases are in the shared queue too)
 
@@ -132,18 +133,27 @@ class QueueSummary:
         return round(max((timezone.now() - self.oldest_at).total_seconds(), 0) / 3600, 2)
 
 
+# Counting a backlog costs a scan of its index entries: past this many a console learns "more than 10,000"
+# and the age of the oldest case, which is what decides what to do (docs/benchmarks.md#moderation-queues).
+COUNT_CAP = 10_000
+
+
+def _language_totals(language: str) -> tuple[int, datetime | None]:
+    """(active cases, up to COUNT_CAP + 1; the oldest one's opening): index-only scans of `case_queue_age`."""
+    active = Case.objects.filter(queue=language, state__in=Case.ACTIVE_STATES)
+    count = active.order_by().values("created_at")[: COUNT_CAP + 1].count()
+    oldest = active.order_by("created_at").values_list("created_at", flat=True).first()
+    return count, oldest
+
+
 def queue_summaries(*, staff: User) -> list[QueueSummary]:
-    """The staff member's queues with their counts and the age of their oldest case: two queries (an
-    index-only scan of `case_queue_age`, and the few live claims) plus the duty roster."""
+    """The staff member's queues with their counts (capped at COUNT_CAP per language) and the age of their
+    oldest case: two index-only scans per language, the live claims, and the duty roster."""
     visible = queues_visible(staff=staff)
     now = timezone.now()
-    totals = {
-        row["queue"]: (row["n"], row["oldest"])
-        for row in Case.objects.filter(state__in=Case.ACTIVE_STATES)
-        .values("queue")
-        .annotate(n=Count("created_at"), oldest=Min("created_at"))
-        .order_by()
-    }
+    shared = shared_languages()
+    needed = {code for queue in visible for code in (shared if queue == SHARED else [queue])}
+    totals = {code: _language_totals(code) for code in LANGUAGES if code in needed}
     held = {
         row["queue"]: row["n"]
         for row in Case.objects.filter(state=Case.State.CLAIMED)
@@ -152,20 +162,20 @@ def queue_summaries(*, staff: User) -> list[QueueSummary]:
         .annotate(n=Count("id"))
         .order_by()
     }
-    shared = shared_languages()
     summaries = []
     for queue in visible:
         languages = shared if queue == SHARED else [queue]
-        total = sum(totals.get(code, (0, None))[0] for code in languages)
+        counts = [min(totals[code][0], COUNT_CAP) for code in languages]
         claimed = sum(held.get(code, 0) for code in languages)
-        oldest = [totals[code][1] for code in languages if code in totals]
+        oldest = [at for code in languages if (at := totals[code][1]) is not None]
         summaries.append(
             QueueSummary(
                 queue=queue,
                 label=str(QUEUE_LABELS[queue]),
                 languages=languages,
-                waiting=max(total - claimed, 0),
+                waiting=max(sum(counts) - claimed, 0),
                 claimed=claimed,
+                more=any(totals[code][0] > COUNT_CAP for code in languages),
                 oldest_at=min(oldest) if oldest else None,
                 shared=queue != SHARED and queue in shared,
             )

@@ -57,6 +57,8 @@ def staff_queue(request: HttpRequest, queue: str) -> HttpResponse:
         "rank": roles.RANK[roles.role_of(staff) or "triage"],
         "empty": request.GET.get("empty") == "1",
         "here": request.get_full_path(),
+        # Each row links four case routes: one reversed prefix instead of 200 reversals a page.
+        "cases": reverse("staff-cases"),
     }
     return render(request, "web/moderation/queue.html", context)
 
