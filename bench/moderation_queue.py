@@ -6,7 +6,7 @@ cases (bulk_create: 45 % Chinese, 40 % English, 15 % other languages, severities
 opened over the last 7 days, ranked with `moderation.leases.rank_columns`) unless that many are already
 there, then VACUUM ANALYZE. Then, in one process through Django's test client (the whole middleware stack, no
 network), it times `--repeat` requests of each: the web queue overview `/staff/queues`, the web queue page
-`/staff/queues/en` (50 cases), the API page `/api/v1/staff/queues/en/cases`, the shared queue page (with the
+`/staff/queues/en` (25 cases), the API page `/api/v1/staff/queues/en/cases`, the shared queue page (with the
 dictionary gloss of each case, cached after the first request), two baselines (`/staff/me`, the older
 `/staff/cases` list) and `POST /api/v1/staff/queues/en/claim-next`
 (each request claims another case). It prints the queries of one request, the median and p95 wall time and the median CPU time of
@@ -174,15 +174,15 @@ def main() -> None:
         ),
         timed("web /staff/queues (overview)", args.repeat, lambda: page.get("/staff/queues").status_code),
         timed(
-            "web /staff/queues/en (50 cases)", args.repeat, lambda: page.get("/staff/queues/en").status_code
+            "web /staff/queues/en (25 cases)", args.repeat, lambda: page.get("/staff/queues/en").status_code
         ),
         timed(
-            "API GET /staff/queues/en/cases",
+            "API GET /staff/queues/en/cases (50 cases)",
             args.repeat,
             lambda: api.get("/api/v1/staff/queues/en/cases", headers=bearer).status_code,
         ),
         timed(
-            "web /staff/queues/shared (50 cases + gloss)",
+            "web /staff/queues/shared (25 cases + gloss)",
             args.repeat,
             lambda: admin_page.get("/staff/queues/shared").status_code,
         ),

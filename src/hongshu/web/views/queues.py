@@ -17,6 +17,8 @@ from hongshu.language.translation.service import target_for
 from hongshu.moderation import leases, queues
 from hongshu.web.common import page_view, require_role
 
+PAGE = 25  # cases a page shows: a phone's few screens; "More cases" continues (the API's default is 50)
+
 
 def _back(request: HttpRequest) -> HttpResponse:
     """Back to the page the form was on (a queue), else the queues."""
@@ -47,6 +49,7 @@ def staff_queue(request: HttpRequest, queue: str) -> HttpResponse:
     page = queues.queue_cases(
         staff=staff,
         queue=queue,
+        limit=PAGE,
         cursor=request.GET.get("cursor", "")[:64],
         target=target_for(get_language()),
     )
