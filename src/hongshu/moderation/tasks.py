@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from celery import shared_task
 
 from hongshu.accounts.models import User
+from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation import actions, leases, services
 from hongshu.moderation.models import Action, Case, Report
@@ -67,7 +70,9 @@ def held_note_reviewed_task(note_id: str, staff_id: str, decision: str) -> None:
     ).first()
     staff = User.objects.filter(pk=int(staff_id), is_staff=True).first()
     if case is not None and staff is not None:
-        services.case_decide(staff=staff, case_id=case.pk, decision=decision)
+        # A case escalated above the reviewer's role stays open for that role (moderation.leases).
+        with contextlib.suppress(Forbidden):
+            services.case_decide(staff=staff, case_id=case.pk, decision=decision)
 
 
 @shared_task(name="moderation.action_notify", acks_late=True, ignore_result=True)
