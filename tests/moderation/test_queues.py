@@ -442,6 +442,19 @@ def test_the_shared_queue_shows_a_labelled_gloss_beside_the_original(
     assert "我喜欢学习中文" in page
 
 
+def test_the_shared_queue_glosses_into_the_readers_language(
+    crew: Callable[..., tuple[User, Any]], open_case: Callable[..., Case]
+) -> None:
+    _chinese, api = crew("zhmod", "moderator", ["zh"])  # nobody on duty reads English
+    case = open_case("en", "I like green tea")
+    items = api.get("/staff/queues/shared/cases", headers={"Accept-Language": "zh-hans"}).json()["items"]
+    assert [i["id"] for i in items] == [str(case.pk)]
+    shown = items[0]["translation"]
+    assert (shown["kind"], shown["target"]) == ("gloss", "zh-Hans")
+    assert shown["label"].startswith("词典释义")
+    assert re.search(r"[\u4e00-\u9fff]", shown["text"]), shown
+
+
 def test_the_queue_pages_read_in_both_languages(
     crew: Callable[..., tuple[User, Any]], open_case: Callable[..., Case]
 ) -> None:
