@@ -4,9 +4,11 @@ shared queue's labelled translation."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -453,6 +455,43 @@ def test_the_shared_queue_glosses_into_the_readers_language(
     assert (shown["kind"], shown["target"]) == ("gloss", "zh-Hans")
     assert shown["label"].startswith("词典释义")
     assert re.search(r"[\u4e00-\u9fff]", shown["text"]), shown
+
+
+def _standins() -> Any:
+    """tests/language/standins.py: local stand-ins for the translation providers' HTTP APIs."""
+    path = Path(__file__).resolve().parents[1] / "language" / "standins.py"
+    spec = importlib.util.spec_from_file_location("queue_standins", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_with_a_provider_the_shared_queue_shows_a_labelled_machine_translation(
+    crew: Callable[..., tuple[User, Any]], open_case: Callable[..., Case], settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    _english, api = crew("enmod", "moderator", ["en"])
+    case = open_case("zh-Hans", "好看")
+    standins = _standins()
+    cache.clear()
+    with standins.stand_in("libretranslate", standins.dictionary_reply) as server:
+        settings.HONGSHU = settings.HONGSHU.model_copy(
+            update={"translation_provider": "libretranslate", "translation_url": server.url}
+        )
+        [item] = api.get("/staff/queues/shared/cases").json()["items"]
+        assert item["id"] == str(case.pk)
+        assert item["translation"]["kind"] == "translation"
+        assert item["translation"]["label"] == "Machine translation (libretranslate)"
+        assert item["translation"]["text"] == standins.dictionary_reply(item["excerpt"])  # what it answered
+        server.mode = "500"  # a failing provider: said so, never a gloss in its place
+        cache.clear()
+        [failed] = api.get("/staff/queues/shared/cases").json()["items"]
+        assert failed["translation"]["kind"] == "unavailable"
+        assert failed["translation"]["text"] == ""
+        assert failed["translation"]["label"] == "No translation available now"
 
 
 def test_the_queue_pages_read_in_both_languages(
