@@ -256,6 +256,14 @@ class HongshuSettings(BaseSettings):
         description="Reports: summed reporter weight (each 0.2..2, a newcomer 1) at which a reported note is "
         "held pending review (comments and members are only flagged for a moderator).",
     )
+    # Moderation queues (docs/configuration.md#moderation-queues).
+    case_lease_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="Queues: minutes a claim on a case holds; past it the case goes back to its queue and any "
+        "staff member who may work it can take it over.",
+    )
     # Moderation actions and strikes (docs/configuration.md#moderation-actions-and-strikes).
     strike_expiry_days: int = Field(
         default=90,
