@@ -1,0 +1,278 @@
+"""The moderator console's API (issue 25 items 9 and 10): a case's context (content, translation, the member's
+history, strikes and earlier decisions), bulk mode and the surge dashboard — the same selectors and services
+as the staff pages, so the console and scripts are two clients of one implementation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from hongshu.accounts.auth import current_member, moderator_auth, triage_auth
+from hongshu.api.moderation import ActionOut
+from hongshu.core.schemas import PathId
+from hongshu.language.translation.service import target_for
+from hongshu.moderation import actions, bulk, console, dashboard
+
+router = Router(tags=["moderation"])
+
+
+class GlossTokenOut(Schema):
+    original: str
+    pinyin: str | None
+    meaning: str | None
+
+
+class TranslationOut(Schema):
+    kind: Literal["translation", "gloss"] = Field(
+        description="a machine translation, or the dictionary gloss (no provider configured): not a translation"
+    )
+    provider: str
+    source: str
+    target: str
+    title: str
+    text: str
+    title_gloss: list[GlossTokenOut]
+    gloss: list[GlossTokenOut]
+
+
+class ContentOut(Schema):
+    subject_type: str
+    subject_id: str
+    state: str = Field(
+        description="published, held, draft, removed, active or inactive (a member), missing (gone)"
+    )
+    title: str = Field(description="a note's title, a member's display name")
+    body: str = Field(description="a note's or comment's text, a member's bio")
+    language: str
+    member_id: str | None
+    note_id: str | None = Field(description="a comment's note")
+    media_ids: list[str] = Field(description="a note's photos: GET /staff/cases/{id}/media/{media_id} (web)")
+    pending: dict[str, str] = Field(description="a member's held display name or bio")
+
+
+class StrikeOut(Schema):
+    action_id: str
+    severity: int
+    created_at: datetime
+    expires_at: datetime
+    removed_at: datetime | None
+    active: bool = Field(description="unexpired and not removed: it counts against the trust level")
+
+
+class HistoryOut(Schema):
+    member_id: str
+    handle: str
+    account_age_days: int
+    trust_level: int
+    notes_count: int = Field(description="published notes not deleted")
+    active_strikes: int
+    strikes: list[StrikeOut]
+    earlier_actions: list[ActionOut] = Field(description="decisions about the member outside this case")
+
+
+class CaseContextOut(Schema):
+    case_id: str
+    content: ContentOut
+    history: HistoryOut | None
+    translation: TranslationOut | None
+    translation_error: str = Field(description="why the asked-for translation failed; blank otherwise")
+    previous_case_id: str | None = Field(description="the case before it in the queue")
+    next_case_id: str | None
+
+
+class ContextIn(Schema):
+    translate: bool = Field(default=False, description="also translate the content into the UI language")
+
+
+def _str(value: int | None) -> str | None:
+    return str(value) if value is not None else None
+
+
+@router.get(
+    "/staff/cases/{case_id}/context",
+    response=CaseContextOut,
+    auth=triage_auth,
+    summary="A case's content, translation, the member's history, strikes and earlier decisions (staff)",
+)
+def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn]) -> CaseContextOut:
+    target = target_for(get_language()) if query.translate else None
+    view = console.case_console(staff=current_member(request), case_id=case_id, translate_to=target)
+    content, history, result = view.content, view.history, view.translation
+    return CaseContextOut(
+        case_id=str(case_id),
+        content=ContentOut(
+            subject_type=content.subject_type,
+            subject_id=str(content.subject_id),
+            state=content.state,
+            title=content.title,
+            body=content.body,
+            language=content.language,
+            member_id=_str(content.member_id),
+            note_id=_str(content.note_id),
+            media_ids=[str(m) for m in content.media_ids],
+            pending=content.pending,
+        ),
+        history=HistoryOut(
+            member_id=str(history.member.pk),
+            handle=history.member.handle,
+            account_age_days=history.age_days,
+            trust_level=history.trust_level,
+            notes_count=history.notes_count,
+            active_strikes=history.active_strikes,
+            strikes=[
+                StrikeOut(
+                    action_id=str(row.strike.action_id),
+                    severity=row.strike.severity,
+                    created_at=row.strike.created_at,
+                    expires_at=row.strike.expires_at,
+                    removed_at=row.strike.removed_at,
+                    active=row.active,
+                )
+                for row in history.strikes
+            ],
+            earlier_actions=[ActionOut.of(a) for a in history.actions],
+        )
+        if history is not None
+        else None,
+        translation=TranslationOut(
+            kind="gloss" if result.kind == "gloss" else "translation",
+            provider=result.provider,
+            source=result.source,
+            target=result.target,
+            title=result.title,
+            text=result.text,
+            title_gloss=[
+                GlossTokenOut(original=t.original, pinyin=t.pinyin, meaning=t.meaning)
+                for t in result.title_gloss
+            ],
+            gloss=[
+                GlossTokenOut(original=t.original, pinyin=t.pinyin, meaning=t.meaning) for t in result.gloss
+            ],
+        )
+        if result is not None
+        else None,
+        translation_error=view.translation_error,
+        previous_case_id=_str(view.previous_id),
+        next_case_id=_str(view.next_id),
+    )
+
+
+class BulkIn(Schema):
+    case_ids: list[str] = Field(min_length=1, max_length=bulk.BULK_MAX)
+    operation: Literal["claim", "uphold", "dismiss", "close", "act"]
+    kinds: list[Literal["remove", "warn", "suspend", "ban"]] = Field(
+        default_factory=list, max_length=4, description="for act: the actions to take on each case's subject"
+    )
+    rule: str = Field(default="", max_length=48, description="for act: an active rule (default: each case's)")
+    facts: str = Field(default="", max_length=actions.FACTS_MAX, description="for act: what members read")
+    duration_days: int | None = Field(default=None, ge=1, le=actions.SUSPEND_DAYS_MAX)
+    note: str = Field(default="", max_length=4000, description="for uphold and dismiss")
+    ignore_until_edited: bool = False
+
+
+class BulkItemOut(Schema):
+    case_id: str
+    ok: bool
+    status: int = Field(description="what the single operation would have answered: 200, or 403/404/409/422")
+    code: str = Field(description='"ok", or the refusal\'s stable code (e.g. case_claimed_by_other)')
+    detail: str
+    state: str = Field(description="the case's state afterwards")
+    action_ids: list[str]
+
+
+class BulkOut(Schema):
+    done: int
+    refused: int
+    results: list[BulkItemOut]
+
+
+@router.post(
+    "/staff/cases/bulk",
+    response=BulkOut,
+    auth=moderator_auth,
+    summary="Apply one decision to several cases; each is its own operation, with a result per case (staff)",
+)
+def cases_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
+    results = bulk.cases_bulk(
+        staff=current_member(request),
+        case_ids=[int(v) for v in payload.case_ids if v.isdigit() and len(v) <= 19],
+        operation=payload.operation,
+        kinds=list(payload.kinds),
+        rule_code=payload.rule,
+        facts=payload.facts,
+        duration_days=payload.duration_days,
+        note=payload.note,
+        ignore_until_edited=payload.ignore_until_edited,
+    )
+    items = [
+        BulkItemOut(
+            case_id=str(r.case_id),
+            ok=r.ok,
+            status=r.status,
+            code=r.code,
+            detail=r.detail,
+            state=r.state,
+            action_ids=[str(a) for a in r.action_ids],
+        )
+        for r in results
+    ]
+    done = sum(1 for r in results if r.ok)
+    return BulkOut(done=done, refused=len(results) - done, results=items)
+
+
+class SignupHourOut(Schema):
+    hour: datetime = Field(description="the start of the UTC hour")
+    signups: int
+
+
+class LanguageLoadOut(Schema):
+    language: Literal["zh", "en", "other"]
+    backlog: int = Field(description="open and claimed cases in this language")
+    on_duty: int = Field(description="staff on duty who read it")
+    decisions: int = Field(description="cases staff decided in the rate window")
+    rate_per_hour: float = Field(description="decisions / rate_hours")
+    hours_to_clear: float | None = Field(
+        description="backlog / rate_per_hour; 0 with no backlog; null when nothing was decided in the window"
+    )
+
+
+class DashboardOut(Schema):
+    at: datetime
+    signup_hours: int
+    rate_hours: int
+    signups_total: int
+    signups: list[SignupHourOut]
+    languages: list[LanguageLoadOut]
+
+
+@router.get(
+    "/staff/dashboard",
+    response=DashboardOut,
+    auth=triage_auth,
+    summary="The surge dashboard: sign-ups per hour, backlog, staff on duty and time to clear per language",
+)
+def surge_dashboard(request: HttpRequest) -> DashboardOut:
+    board = dashboard.surge_dashboard(staff=current_member(request))
+    return DashboardOut(
+        at=board.at,
+        signup_hours=board.signup_hours,
+        rate_hours=board.rate_hours,
+        signups_total=board.signups_total,
+        signups=[SignupHourOut(hour=h, signups=n) for h, n in board.signups],
+        languages=[
+            LanguageLoadOut(
+                language=load.language,  # type: ignore[arg-type]
+                backlog=load.backlog,
+                on_duty=load.on_duty,
+                decisions=load.decisions,
+                rate_per_hour=load.rate_per_hour,
+                hours_to_clear=load.hours_to_clear,
+            )
+            for load in board.languages
+        ],
+    )
