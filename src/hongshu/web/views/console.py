@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils import formats
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hongshu.core.errors import NotFound, ProblemError
 from hongshu.moderation import bulk, console, dashboard, selectors
-from hongshu.moderation.models import Action, Case
+from hongshu.moderation.models import Action
 from hongshu.web.common import page_view, problem_page, require_role
 
 CHART_HEIGHT = 100  # the SVG viewBox height of the columns
@@ -115,10 +117,10 @@ def _columns(values: list[int]) -> tuple[int, list[tuple[int, int, int]]]:
     return top, columns
 
 
-def _bars(pairs: list[tuple[str, float]]) -> list[tuple[str, float, int]]:
-    """(label, value, bar width in 0..100) for a horizontal bar chart, as /transparency draws them."""
-    top = max((v for _label, v in pairs), default=0)
-    return [(label, v, round(100 * v / top) if top else 0) for label, v in pairs]
+def _bars(rows: list[tuple[str, float, str]]) -> list[tuple[str, str, int]]:
+    """(label, value as shown, bar width in 0..100) for a horizontal bar chart, as /transparency draws them."""
+    top = max((v for _label, v, _text in rows), default=0)
+    return [(label, text, round(100 * v / top) if top else 0) for label, v, text in rows]
 
 
 @login_required
@@ -132,21 +134,54 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         (hour, n, x, y, height) for (hour, n), (x, y, height) in zip(board.signups, columns, strict=True)
     ]
     loads = board.languages
+    names = {"zh": _("Chinese"), "en": _("English"), "other": _("Other languages")}
     # A backlog nobody is clearing is drawn at the longest bar, and labelled so.
     finite = [load.hours_to_clear for load in loads if load.hours_to_clear is not None]
     longest = max(finite, default=0.0) or 1.0
-    clear = _bars(
-        [
-            (load.language, load.hours_to_clear if load.hours_to_clear is not None else longest)
-            for load in loads
-        ]
-    )
-    charts = {
-        "backlog": _bars([(load.language, float(load.backlog)) for load in loads]),
-        "on_duty": _bars([(load.language, float(load.on_duty)) for load in loads]),
-        "rate": _bars([(load.language, load.rate_per_hour) for load in loads]),
-        "clear": [(bar, load) for bar, load in zip(clear, loads, strict=True)],
-    }
+
+    def clear_text(hours: float | None) -> str:
+        if hours == 0:
+            return str(pgettext_lazy("a backlog", "clear"))
+        if hours is None:
+            return str(_("not at this rate"))
+        return str(_("%(h)s h") % {"h": formats.number_format(hours, 1)})
+
+    charts = [
+        (
+            "backlog",
+            _("Open cases per language"),
+            _bars([(str(names[x.language]), float(x.backlog), str(x.backlog)) for x in loads]),
+        ),
+        (
+            "on-duty",
+            _("Staff on duty per language"),
+            _bars([(str(names[x.language]), float(x.on_duty), str(x.on_duty)) for x in loads]),
+        ),
+        (
+            "rate",
+            _("Decisions per hour per language"),
+            _bars(
+                [
+                    (str(names[x.language]), x.rate_per_hour, formats.number_format(x.rate_per_hour, 2))
+                    for x in loads
+                ]
+            ),
+        ),
+        (
+            "clear",
+            _("Projected time to clear each backlog"),
+            _bars(
+                [
+                    (
+                        str(names[x.language]),
+                        x.hours_to_clear if x.hours_to_clear is not None else longest,
+                        clear_text(x.hours_to_clear),
+                    )
+                    for x in loads
+                ]
+            ),
+        ),
+    ]
     context = {
         "board": board,
         "signups": signups,
@@ -154,6 +189,6 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "signups_width": len(signups) * 10,
         "chart_height": CHART_HEIGHT,
         "charts": charts,
-        "open_states": Case.ACTIVE_STATES,
+        "names": names,
     }
     return render(request, "web/moderation/staff_dashboard.html", context)
