@@ -92,11 +92,14 @@ def scene(
 
 
 def test_the_case_page_shows_history_strikes_decisions_weights_and_the_gloss(
-    scene: dict[str, Any], crew: dict[str, User]
+    scene: dict[str, Any], crew: dict[str, User], django_assert_num_queries: Any
 ) -> None:
     case, wen = scene["case"], scene["wen"]
     client = _signed_in(crew["triage"])
-    page = client.get(f"/staff/cases/{case.pk}")
+    client.get(f"/staff/cases/{case.pk}")
+    # Whatever the number of reports, strikes and earlier decisions: each list is one query.
+    with django_assert_num_queries(20):
+        page = client.get(f"/staff/cases/{case.pk}")
     assert page.status_code == 200
     html = page.content.decode()
     assert "免费赚钱" in html
@@ -231,15 +234,22 @@ def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
     )
 
 
+QUERIES_REVIEW = 14
+
+
 def test_bulk_on_the_web_shows_each_case_then_acts_on_each(
-    rules: Any, crew: dict[str, User], make_member: Any, post_note: Any
+    rules: Any, crew: dict[str, User], make_member: Any, post_note: Any, django_assert_num_queries: Any
 ) -> None:
     cases = _cases(rules, crew, make_member, post_note)
     client = _signed_in(crew["mod"])
     listing = client.get("/staff/cases").content.decode()
     assert f'name="case" value="{cases["a"].pk}"' in listing
     chosen = [cases["a"].pk, cases["d"].pk, cases["staff"].pk]
-    preview = client.get("/staff/cases/bulk", {"case": chosen, "operation": "act"})
+    client.get("/staff/cases/bulk", {"case": chosen[:1]})
+    with django_assert_num_queries(QUERIES_REVIEW):  # the same for one case as for three
+        client.get("/staff/cases/bulk", {"case": chosen[:1]})
+    with django_assert_num_queries(QUERIES_REVIEW):
+        preview = client.get("/staff/cases/bulk", {"case": chosen, "operation": "act"})
     assert preview.status_code == 200
     html = preview.content.decode()
     for key in ("a", "d"):
@@ -360,7 +370,7 @@ def test_the_dashboard_numbers_are_the_hand_computed_ones(surge: datetime, crew:
 
 
 def test_the_dashboard_api_and_page(
-    surge: datetime, crew: dict[str, User], api: Any, make_member: Any
+    surge: datetime, crew: dict[str, User], api: Any, make_member: Any, django_assert_num_queries: Any
 ) -> None:
     # Served at the real "now": the per-language numbers do not depend on it once the seeded times are
     # shifted to it; sign-ups are counted over whole hours, so only their total is checked here.
@@ -381,7 +391,10 @@ def test_the_dashboard_api_and_page(
     assert loads["en"]["on_duty"] == 2
     assert loads["other"]["hours_to_clear"] is None
     assert len(body["signups"]) == 48
-    page = _signed_in(crew["triage"]).get("/staff/dashboard")
+    client = _signed_in(crew["triage"])
+    client.get("/staff/dashboard")
+    with django_assert_num_queries(10):  # one grouped query per number, whatever the backlog
+        page = client.get("/staff/dashboard")
     assert page.status_code == 200
     html = page.content.decode()
     assert (

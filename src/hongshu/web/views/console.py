@@ -15,7 +15,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hongshu.core.errors import NotFound, ProblemError
+from hongshu.core.errors import ProblemError
 from hongshu.moderation import bulk, console, dashboard, selectors
 from hongshu.moderation.models import Action
 from hongshu.web.common import page_view, problem_page, require_role
@@ -51,20 +51,7 @@ def _ids(values: list[str]) -> list[int]:
 
 def _bulk_context(staff: Any, data: Any) -> dict[str, Any]:
     ids = _ids(data.getlist("case"))[: bulk.BULK_MAX]
-    items: list[dict[str, Any]] = []
-    for case_id in ids:
-        try:
-            detail = selectors.case_detail(staff=staff, case_id=case_id)
-        except NotFound:  # a vanished case is listed as such, not an error page
-            items.append({"id": case_id, "missing": True})
-            continue
-        content = console.case_content(case=detail.row.case)
-        history = (
-            console.member_history(member_id=content.member_id, case_id=case_id)
-            if content.member_id is not None
-            else None
-        )
-        items.append({"id": case_id, "detail": detail, "content": content, "history": history})
+    items = console.cases_review(staff=staff, case_ids=ids)
     language = get_language() or "en"
     return {
         "items": items,
