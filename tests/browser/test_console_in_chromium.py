@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from devices import PHONE
+from devices import DESKTOP, PHONE
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hongshu.accounts import roles
@@ -81,7 +81,11 @@ def test_a_moderator_goes_from_the_dashboard_to_a_case_and_dismisses_it_with_d(
     page.get_by_role("link", name="All cases").click()
     page.wait_for_url("**/staff/cases")
     assert page.evaluate(FITS)
-    page.locator(f"tr[data-case='{case_id}'] a[data-case-link]").click()
+    # j highlights the first case of the list, o opens it.
+    assert page.locator(f"tr[data-case='{case_id}'][data-case-row]").count() == 1
+    page.keyboard.press("j")
+    page.locator("tr.is-current[data-case-row]").wait_for()
+    page.keyboard.press("o")
     page.wait_for_url(f"**/staff/cases/{case_id}")
     assert page.get_by_text("免费赚钱").is_visible()
     watched.load_every_image()  # the photo, through the staff route
@@ -100,4 +104,28 @@ def test_a_moderator_goes_from_the_dashboard_to_a_case_and_dismisses_it_with_d(
     page.locator("[data-case-state]", has_text="dismissed").wait_for()
     assert "decided" in page.locator("[data-case-state]").inner_text()
     assert page.url.endswith(f"/staff/cases/{case_id}")
+    assert not watched.problems, watched.problems
+
+
+def test_the_case_page_and_dashboard_in_chinese_on_a_desk(
+    site: dict[str, Any], chromium: Any, watch: Any, artifacts: Path
+) -> None:
+    url, case_id = site["url"], site["case"]
+    watched = watch(chromium.new_context(**DESKTOP, locale="zh-CN"))
+    page = watched.page
+    page.goto(f"{url}/signin/?next=/staff/cases/{case_id}")
+    page.fill("#id_handle", "meiling")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.auth__form button[type=submit]")
+    page.wait_for_url(f"**/staff/cases/{case_id}")
+    assert page.get_by_text("@wen 的记录").is_visible()
+    assert page.get_by_role("button", name="不成立").is_visible()
+    # On a desk the content and the case sit side by side.
+    content = page.locator(".console__main").bounding_box()
+    side = page.locator(".console__side").bounding_box()
+    assert side["x"] > content["x"] + content["width"] - 1
+    page.screenshot(path=str(artifacts / "console-case-desk-zh.png"), full_page=True)
+    page.goto(f"{url}/staff/dashboard")
+    assert page.get_by_role("heading", name="激增看板").is_visible()
+    assert page.locator("[data-loads] tr[data-language=zh] [data-backlog]").inner_text() == "1"
     assert not watched.problems, watched.problems
