@@ -197,7 +197,7 @@ def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
     rules: Any, crew: dict[str, User], make_member: Any, post_note: Any, api: Any
 ) -> None:
     cases = _cases(rules, crew, make_member, post_note)
-    ids = [str(cases[k].pk) for k in ("a", "b", "c", "d")] + ["12345"]
+    ids = [str(cases[k].pk) for k in ("a", "b", "c", "d")] + ["12345", "9999999999999999999"]
     before = AuditEvent.objects.filter(kind="case.state").count()
     answer = _bearer(api, crew["mod"]).post(
         "/staff/cases/bulk", json={"case_ids": ids, "operation": "dismiss", "note": "not spam"}
@@ -205,7 +205,7 @@ def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
     assert answer.status_code == 200, answer.content
     body = answer.json()
     results = {r["case_id"]: r for r in body["results"]}
-    assert (body["done"], body["refused"]) == (2, 3)
+    assert (body["done"], body["refused"]) == (2, 4)
     for key in ("a", "d"):
         assert results[str(cases[key].pk)]["ok"]
         assert results[str(cases[key].pk)]["state"] == "decided"
@@ -215,6 +215,7 @@ def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
     assert results[str(cases["b"].pk)]["status"] == 403
     assert results[str(cases["c"].pk)]["code"] == "case_decided"
     assert results["12345"]["code"] == "case_not_found"
+    assert results["9999999999999999999"]["code"] == "case_not_found"  # past the 64-bit range
     assert Case.objects.get(pk=cases["b"].pk).state == "claimed"
     # One event-log entry per decided case, by the moderator, and the log still verifies.
     logged = AuditEvent.objects.filter(kind="case.state", actor_id=crew["mod"].pk)

@@ -5,7 +5,7 @@ as the staff pages, so the console and scripts are two clients of one implementa
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
@@ -163,7 +163,9 @@ def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn])
 
 
 class BulkIn(Schema):
-    case_ids: list[str] = Field(min_length=1, max_length=bulk.BULK_MAX)
+    case_ids: list[Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]] = Field(
+        min_length=1, max_length=bulk.BULK_MAX, description="the cases' IDs"
+    )
     operation: Literal["claim", "uphold", "dismiss", "close", "act"]
     kinds: list[Literal["remove", "warn", "suspend", "ban"]] = Field(
         default_factory=list, max_length=4, description="for act: the actions to take on each case's subject"
@@ -200,7 +202,7 @@ class BulkOut(Schema):
 def cases_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
     results = bulk.cases_bulk(
         staff=current_member(request),
-        case_ids=[int(v) for v in payload.case_ids if v.isdigit() and len(v) <= 19],
+        case_ids=[int(v) for v in payload.case_ids],
         operation=payload.operation,
         kinds=list(payload.kinds),
         rule_code=payload.rule,

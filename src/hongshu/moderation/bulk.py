@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.accounts.roles import has_role, require_role
 from hongshu.core.errors import Forbidden, InvalidInput, ProblemError
+from hongshu.core.ids import MAX_ID
 from hongshu.moderation import actions, services
 from hongshu.moderation.models import Case
 
@@ -56,7 +57,7 @@ def _one(
     note: str,
     ignore_until_edited: bool,
 ) -> BulkItem:
-    case = Case.objects.filter(pk=case_id).first()
+    case = Case.objects.filter(pk=case_id).first() if 0 < case_id <= MAX_ID else None
     if case is None:
         return BulkItem(case_id, False, 404, "case_not_found", str(_("There is no case with this ID.")), "")
     if _claimed_by_other(case, staff) and not has_role(staff, "admin"):

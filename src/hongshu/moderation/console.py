@@ -19,6 +19,7 @@ from hongshu.accounts.models import Strike, User
 from hongshu.accounts.roles import require_role
 from hongshu.comments.models import Comment
 from hongshu.core.errors import NotFound
+from hongshu.core.ids import MAX_ID
 from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.service import ContentTranslation, staff_content_translate
 from hongshu.media.models import MediaAsset
@@ -298,7 +299,7 @@ def cases_review(*, staff: User, case_ids: list[int]) -> list[ReviewItem]:
     standing: a fixed number of queries whatever the number of cases. Triage and up (acting needs more)."""
     require_role(staff, "triage")
     ids = list(dict.fromkeys(case_ids))
-    cases = Case.objects.in_bulk(ids)
+    cases = Case.objects.in_bulk([i for i in ids if 0 < i <= MAX_ID])
     contents = _contents(list(cases.values()))
     reports: dict[int, list[Report]] = {}
     for report in Report.objects.filter(case_id__in=cases).order_by("id"):

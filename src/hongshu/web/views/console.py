@@ -46,7 +46,7 @@ def staff_case_media(request: HttpRequest, case_id: int, media_id: int) -> HttpR
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit() and len(v) <= 19]
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 19]
 
 
 def _bulk_context(staff: Any, data: Any) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def staff_cases_bulk(request: HttpRequest) -> HttpResponse:
         kinds=request.POST.getlist("kinds"),
         rule_code=request.POST.get("rule", ""),
         facts=request.POST.get("facts", ""),
-        duration_days=int(days) if days.isdigit() and len(days) < 6 else None,
+        duration_days=int(days) if days.isascii() and days.isdigit() and len(days) < 6 else None,
         note=request.POST.get("note", ""),
         ignore_until_edited=request.POST.get("ignore_until_edited") == "on",
     )
