@@ -21,6 +21,7 @@ from hongshu.core.models import AuditEvent
 from hongshu.moderation import actions, dashboard, services
 from hongshu.moderation.models import Action, Case, ReporterStanding
 from hongshu.notes.models import Note
+from language.standins import EN_BODY, EN_TITLE, ZH_BODY, ZH_TITLE, dictionary_reply, stand_in
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,27 @@ def test_the_case_page_shows_history_strikes_decisions_weights_and_the_gloss(
     chinese = client.get(f"/staff/cases/{case.pk}").content.decode()
     assert "@wen 的记录" in chinese
     assert "40 天" in chinese
+
+
+def test_with_a_provider_the_toggle_shows_a_machine_translation_labelled_so(
+    scene: dict[str, Any], crew: dict[str, User], settings: Any
+) -> None:
+    Note.objects.filter(pk=scene["note"].pk).update(title=ZH_TITLE, body=ZH_BODY)
+    client = _signed_in(crew["triage"])
+    with stand_in("openai", dictionary_reply) as server:
+        settings.HONGSHU = settings.HONGSHU.model_copy(
+            update={"translation_provider": "openai", "translation_url": server.url}
+        )
+        server.mode = "500"
+        failed = client.get(f"/staff/cases/{scene['case'].pk}?translate=1").content.decode()
+        assert "The translation is not available right now." in failed
+        assert ZH_BODY in failed  # the original stays
+        server.mode = "ok"
+        html = client.get(f"/staff/cases/{scene['case'].pk}?translate=1").content.decode()
+    assert "Translated by machine (openai)" in html
+    assert EN_TITLE in html
+    assert EN_BODY in html
+    assert "Dictionary gloss" not in html
 
 
 def test_the_case_context_api_gives_the_same_history(
