@@ -16,6 +16,7 @@ from django.utils import timezone
 from hongshu.accounts import roles
 from hongshu.accounts.models import StaffProfile, Strike, User
 from hongshu.accounts.services import token_issue
+from hongshu.comments.services import comment_create
 from hongshu.core.audit import audit_verify
 from hongshu.core.models import AuditEvent
 from hongshu.moderation import actions, dashboard, services
@@ -167,6 +168,49 @@ def test_the_case_context_api_gives_the_same_history(
     assert body["translation"]["kind"] == "gloss"
     assert any(token["original"] == "免费" for token in body["translation"]["title_gloss"])
     assert Client().get(f"/api/v1/staff/cases/{case.pk}/context").status_code == 401
+
+
+def test_a_comment_case_and_a_member_case_show_their_content(
+    rules: Any, crew: dict[str, User], make_member: Callable[..., User], post_note: Any, api: Any
+) -> None:
+    writer, troll = make_member("writer"), make_member("troll")
+    note = post_note(writer, title="my trip")
+    comment = comment_create(author=troll, note_id=note.pk, body="you are an idiot")
+    services.report_create(
+        reporter=writer, subject_type="comment", subject_id=comment.pk, rule_code="harassment"
+    )
+    User.objects.filter(pk=troll.pk).update(
+        display_name="Troll", bio="hello", pending_profile={"bio": "buy followers at spam.example"}
+    )
+    member_case = services.case_open(
+        subject=f"member:{troll.pk}",
+        source="screening",
+        language="en",
+        rule_code="spam",
+        rule_version=1,
+        severity=2,
+        evidence={},
+    )
+    comment_case = Case.objects.get(subject_type="comment", subject_id=comment.pk)
+    client = _bearer(api, crew["triage"])
+    said = client.get(f"/staff/cases/{comment_case.pk}/context").json()
+    assert said["content"]["body"] == "you are an idiot"
+    assert said["content"]["note_id"] == str(note.pk)
+    assert said["history"]["handle"] == "troll"
+    profile = client.get(f"/staff/cases/{member_case.pk}/context").json()
+    assert profile["content"]["state"] == "active"
+    assert profile["content"]["title"] == "Troll"
+    assert profile["content"]["pending"] == {"bio": "buy followers at spam.example"}
+    page = _signed_in(crew["triage"]).get(f"/staff/cases/{member_case.pk}").content.decode()
+    assert "Held by screening, not shown to others:" in page
+    assert "buy followers at spam.example" in page
+    gone = Case.objects.create(subject_type="note", subject_id=4242, source="report")
+    missing = client.get(f"/staff/cases/{gone.pk}/context").json()
+    assert missing["content"]["state"] == "missing"
+    assert missing["history"] is None
+    assert (
+        "It no longer exists." in _signed_in(crew["triage"]).get(f"/staff/cases/{gone.pk}").content.decode()
+    )
 
 
 def test_a_case_photo_is_served_to_staff_only(

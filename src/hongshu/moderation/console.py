@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from hongshu.accounts.models import Strike, User
 from hongshu.accounts.roles import require_role
@@ -28,6 +29,15 @@ from hongshu.moderation.selectors import CaseDetail, case_detail, cases_queue
 from hongshu.notes.models import Note, NoteImage
 
 HISTORY_SHOWN = 50
+CONTENT_STATES = {
+    "published": pgettext_lazy("content state", "published"),
+    "held": pgettext_lazy("content state", "held for review"),
+    "draft": pgettext_lazy("content state", "draft"),
+    "removed": pgettext_lazy("content state", "removed"),
+    "active": pgettext_lazy("content state", "active"),
+    "inactive": pgettext_lazy("content state", "inactive"),
+    "missing": pgettext_lazy("content state", "gone"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,10 @@ class CaseContent:
     @property
     def exists(self) -> bool:
         return self.state != "missing"
+
+    @property
+    def state_label(self) -> str:
+        return str(CONTENT_STATES.get(self.state, self.state))
 
 
 @dataclass(frozen=True)
