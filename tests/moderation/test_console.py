@@ -288,6 +288,13 @@ def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
     assert AuditEvent.objects.filter(kind="case.state").count() == before + 2
     assert {e.data["case"] for e in logged} == {str(cases["a"].pk), str(cases["d"].pk)}
     assert audit_verify()[1] is None
+    # An unknown action refuses the whole request before any case is touched.
+    unknown = api.post(
+        "/staff/cases/bulk",
+        json={"case_ids": [str(cases["staff"].pk)], "operation": "act", "kinds": ["explode"]},
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["code"] == "invalid_action"
     # Triage may not; nor may a member or a visitor.
     refused = _bearer(api, crew["triage"]).post(
         "/staff/cases/bulk", json={"case_ids": [str(cases["staff"].pk)], "operation": "dismiss"}

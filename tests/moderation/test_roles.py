@@ -45,7 +45,7 @@ API_TRIAGE = {
     ("get", "/api/v1/staff/me"),
     ("patch", "/api/v1/staff/me"),
     ("get", "/api/v1/staff/actions"),
-} | {op for op, role in CONSOLE_API_ROLES.items() if role == "triage"}
+}
 API_MODERATOR = {
     ("post", "/api/v1/staff/cases/{case_id}/decide"),
     ("post", "/api/v1/staff/cases/{case_id}/close"),
@@ -57,10 +57,8 @@ API_MODERATOR = {
     ("post", "/api/v1/staff/cases/{case_id}/actions"),
     ("post", "/api/v1/staff/actions"),
     ("post", "/api/v1/staff/actions/{action_id}/revert"),
-} | {op for op, role in CONSOLE_API_ROLES.items() if role == "moderator"}
-WEB_TRIAGE = {"staff/cases", "staff/cases/<id:case_id>", "staff/cases/<id:case_id>/claim", "staff/me"} | {
-    route for route, role in CONSOLE_WEB_ROLES.items() if role == "triage"
 }
+WEB_TRIAGE = {"staff/cases", "staff/cases/<id:case_id>", "staff/cases/<id:case_id>/claim", "staff/me"}
 WEB_MODERATOR = {
     "staff/cases/<id:case_id>/decide",
     "staff/cases/<id:case_id>/close",
@@ -69,7 +67,12 @@ WEB_MODERATOR = {
     "staff/applications/<id:application_id>/reject",
     "staff/cases/<id:case_id>/act",
     "staff/actions/<id:action_id>/revert",
-} | {route for route, role in CONSOLE_WEB_ROLES.items() if role == "moderator"}
+}
+
+API_TRIAGE |= {op for op, role in CONSOLE_API_ROLES.items() if role == "triage"}
+API_MODERATOR |= {op for op, role in CONSOLE_API_ROLES.items() if role == "moderator"}
+WEB_TRIAGE |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "triage"}
+WEB_MODERATOR |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "moderator"}
 
 
 def _needs(operation: Any, triage: set[Any], moderator: set[Any]) -> roles.Role:

@@ -167,8 +167,10 @@ class BulkIn(Schema):
         min_length=1, max_length=bulk.BULK_MAX, description="the cases' IDs"
     )
     operation: Literal["claim", "uphold", "dismiss", "close", "act"]
-    kinds: list[Literal["remove", "warn", "suspend", "ban"]] = Field(
-        default_factory=list, max_length=4, description="for act: the actions to take on each case's subject"
+    kinds: list[Annotated[str, Field(max_length=16)]] = Field(
+        default_factory=list,
+        max_length=8,
+        description="for act: the actions to take on each case's subject, as POST /staff/actions takes them",
     )
     rule: str = Field(default="", max_length=48, description="for act: an active rule (default: each case's)")
     facts: str = Field(default="", max_length=actions.FACTS_MAX, description="for act: what members read")

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
 from hongshu.accounts.roles import has_role, require_role
-from hongshu.core.errors import Forbidden, InvalidInput, ProblemError
+from hongshu.core.errors import Forbidden, InvalidInput, ProblemError, field_error
 from hongshu.core.ids import MAX_ID
 from hongshu.moderation import actions, services
-from hongshu.moderation.models import Case
+from hongshu.moderation.models import Action, Case
 
 BULK_MAX = 50
 Operation = Literal["claim", "uphold", "dismiss", "close", "act"]
@@ -125,6 +125,8 @@ def cases_bulk(
         raise InvalidInput(
             _("Choose between 1 and %(max)d cases.") % {"max": BULK_MAX}, code="invalid_selection"
         )
+    if operation == "act" and (not kinds or any(kind not in Action.Kind.values for kind in kinds)):
+        raise field_error("kinds", _("Choose at least one action."), code="invalid_action")
     chosen: Operation = operation
     return [
         _one(
