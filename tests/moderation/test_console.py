@@ -119,6 +119,7 @@ def test_the_case_page_shows_history_strikes_decisions_weights_and_the_gloss(
     assert "weight 1.00" in html
     assert "2 reports, summed weight 2.60" in html
     assert "scam bait" in html
+    assert "data-case-rule>Scams and fraud · scam v1<" in html
     assert "Dictionary gloss, not a translation" not in html  # only when asked
     shown = client.get(f"/staff/cases/{case.pk}?translate=1").content.decode()
     assert "Dictionary gloss, not a translation" in shown

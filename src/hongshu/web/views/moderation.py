@@ -127,6 +127,7 @@ def staff_case(request: HttpRequest, case_id: int) -> HttpResponse:
         staff=staff, case_id=case_id, translate_to=target_for(language) if translate else None
     )
     detail = view.detail
+    rules = [(r.code, r.title(language)) for r in selectors.rules_active()]
     context = {
         "view": view,
         "translate": translate,
@@ -135,7 +136,8 @@ def staff_case(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": detail.row.case,
         "actions": actions.actions_list(staff=staff, case_id=case_id),
         "action_kinds": Action.Kind,
-        "rules": [(r.code, r.title(language)) for r in selectors.rules_active()],
+        "rules": rules,
+        "rule_title": dict(rules).get(detail.row.case.rule_code, ""),
     }
     return render(request, "web/moderation/staff_case.html", context)
 
