@@ -49,6 +49,7 @@ def web_path(route: str, value: str) -> str:
 CONSOLE_API_ROLES: dict[tuple[str, str], str] = {
     ("get", "/api/v1/staff/cases/{case_id}/context"): "triage",
     ("get", "/api/v1/staff/dashboard"): "triage",
+    ("get", "/api/v1/staff/cases/bulk"): "moderator",
     ("post", "/api/v1/staff/cases/bulk"): "moderator",
 }
 CONSOLE_WEB_ROLES: dict[str, str] = {

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from hongshu.accounts.auth import current_member, moderator_auth, triage_auth
-from hongshu.api.moderation import ActionOut
+from hongshu.api.moderation import ActionOut, CaseOut, StaffReportOut
 from hongshu.core.schemas import PathId
 from hongshu.language.translation.service import target_for
 from hongshu.moderation import actions, bulk, console, dashboard
@@ -105,18 +105,7 @@ def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn])
     content, history, result = view.content, view.history, view.translation
     return CaseContextOut(
         case_id=str(case_id),
-        content=ContentOut(
-            subject_type=content.subject_type,
-            subject_id=str(content.subject_id),
-            state=content.state,
-            title=content.title,
-            body=content.body,
-            language=content.language,
-            member_id=_str(content.member_id),
-            note_id=_str(content.note_id),
-            media_ids=[str(m) for m in content.media_ids],
-            pending=content.pending,
-        ),
+        content=_content_out(content),
         history=HistoryOut(
             member_id=str(history.member.pk),
             handle=history.member.handle,
@@ -177,6 +166,80 @@ class BulkIn(Schema):
     duration_days: int | None = Field(default=None, ge=1, le=actions.SUSPEND_DAYS_MAX)
     note: str = Field(default="", max_length=4000, description="for uphold and dismiss")
     ignore_until_edited: bool = False
+
+
+class ReviewIn(Schema):
+    case_id: list[Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]] = Field(
+        min_length=1, max_length=bulk.BULK_MAX, description="the cases to review (repeat the parameter)"
+    )
+
+
+class MemberSummaryOut(Schema):
+    member_id: str
+    handle: str
+    account_age_days: int
+    trust_level: int
+    notes_count: int
+    active_strikes: int
+    decisions: int = Field(description="actions about the member, all cases")
+
+
+class ReviewItemOut(Schema):
+    case_id: str
+    found: bool
+    case: CaseOut | None
+    content: ContentOut | None
+    reports: list[StaffReportOut]
+    member: MemberSummaryOut | None
+
+
+def _content_out(content: console.CaseContent) -> ContentOut:
+    return ContentOut(
+        subject_type=content.subject_type,
+        subject_id=str(content.subject_id),
+        state=content.state,
+        title=content.title,
+        body=content.body,
+        language=content.language,
+        member_id=_str(content.member_id),
+        note_id=_str(content.note_id),
+        media_ids=[str(m) for m in content.media_ids],
+        pending=content.pending,
+    )
+
+
+@router.get(
+    "/staff/cases/bulk",
+    response=list[ReviewItemOut],
+    auth=moderator_auth,
+    summary="Review cases before a bulk decision: each with its content, reports and the member's standing (staff)",
+)
+def cases_review(request: HttpRequest, query: Query[ReviewIn]) -> list[ReviewItemOut]:
+    items = console.cases_review(staff=current_member(request), case_ids=[int(v) for v in query.case_id])
+    out = []
+    for item in items:
+        member = item.member
+        out.append(
+            ReviewItemOut(
+                case_id=str(item.case_id),
+                found=item.case is not None,
+                case=CaseOut.of(item.row) if item.row is not None else None,
+                content=_content_out(item.content) if item.content is not None else None,
+                reports=[StaffReportOut.of(r) for r in item.reports],
+                member=MemberSummaryOut(
+                    member_id=str(member.member.pk),
+                    handle=member.member.handle,
+                    account_age_days=member.age_days,
+                    trust_level=member.trust_level,
+                    notes_count=member.notes_count,
+                    active_strikes=member.active_strikes,
+                    decisions=member.decisions,
+                )
+                if member is not None
+                else None,
+            )
+        )
+    return out
 
 
 class BulkItemOut(Schema):

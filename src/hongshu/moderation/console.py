@@ -25,7 +25,7 @@ from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.service import ContentTranslation, staff_content_translate
 from hongshu.media.models import MediaAsset
 from hongshu.moderation.models import Action, Case, CaseSubject, Report, SubjectType
-from hongshu.moderation.selectors import CaseDetail, case_detail, cases_queue
+from hongshu.moderation.selectors import CaseDetail, CaseRow, _rows, case_detail, cases_queue
 from hongshu.notes.models import Note, NoteImage
 
 HISTORY_SHOWN = 50
@@ -268,6 +268,7 @@ class ReviewItem:
 
     case_id: int
     case: Case | None  # None: no such case
+    row: CaseRow | None = None  # its priority and reach, as the queue ranks it
     content: CaseContent | None = None
     reports: list[Report] = field(default_factory=list)
     member: MemberSummary | None = None
@@ -313,7 +314,8 @@ def cases_review(*, staff: User, case_ids: list[int]) -> list[ReviewItem]:
     standing: a fixed number of queries whatever the number of cases. Triage and up (acting needs more)."""
     require_role(staff, "triage")
     ids = list(dict.fromkeys(case_ids))
-    cases = Case.objects.in_bulk([i for i in ids if 0 < i <= MAX_ID])
+    cases = Case.objects.select_related("claimed_by").in_bulk([i for i in ids if 0 < i <= MAX_ID])
+    rows = {row.case.pk: row for row in _rows(list(cases.values()), timezone.now())}
     contents = _contents(list(cases.values()))
     reports: dict[int, list[Report]] = {}
     for report in Report.objects.filter(case_id__in=cases).order_by("id"):
@@ -328,7 +330,7 @@ def cases_review(*, staff: User, case_ids: list[int]) -> list[ReviewItem]:
             continue
         content = contents[case_id]
         member = summaries.get(content.member_id) if content.member_id is not None else None
-        items.append(ReviewItem(case_id, case, content, reports.get(case_id, []), member))
+        items.append(ReviewItem(case_id, case, rows[case_id], content, reports.get(case_id, []), member))
     return items
 
 
