@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from hongshu.accounts.auth import current_member, moderator_auth, triage_auth
+from hongshu.api.language import GlossTokenOut
 from hongshu.api.moderation import ActionOut, CaseOut, StaffReportOut
 from hongshu.core.schemas import PathId
 from hongshu.language.translation.service import target_for
@@ -21,13 +22,7 @@ from hongshu.moderation import actions, bulk, console, dashboard
 router = Router(tags=["moderation"])
 
 
-class GlossTokenOut(Schema):
-    original: str
-    pinyin: str | None
-    meaning: str | None
-
-
-class TranslationOut(Schema):
+class CaseTranslationOut(Schema):
     kind: Literal["translation", "gloss"] = Field(
         description="a machine translation, or the dictionary gloss (no provider configured): not a translation"
     )
@@ -40,7 +35,7 @@ class TranslationOut(Schema):
     gloss: list[GlossTokenOut]
 
 
-class ContentOut(Schema):
+class CaseContentOut(Schema):
     subject_type: str
     subject_id: str
     state: str = Field(
@@ -55,7 +50,7 @@ class ContentOut(Schema):
     pending: dict[str, str] = Field(description="a member's held display name or bio")
 
 
-class StrikeOut(Schema):
+class MemberStrikeOut(Schema):
     action_id: str
     severity: int
     created_at: datetime
@@ -64,28 +59,28 @@ class StrikeOut(Schema):
     active: bool = Field(description="unexpired and not removed: it counts against the trust level")
 
 
-class HistoryOut(Schema):
+class MemberHistoryOut(Schema):
     member_id: str
     handle: str
     account_age_days: int
     trust_level: int
     notes_count: int = Field(description="published notes not deleted")
     active_strikes: int
-    strikes: list[StrikeOut]
+    strikes: list[MemberStrikeOut]
     earlier_actions: list[ActionOut] = Field(description="decisions about the member outside this case")
 
 
 class CaseContextOut(Schema):
     case_id: str
-    content: ContentOut
-    history: HistoryOut | None
-    translation: TranslationOut | None
+    content: CaseContentOut
+    history: MemberHistoryOut | None
+    translation: CaseTranslationOut | None
     translation_error: str = Field(description="why the asked-for translation failed; blank otherwise")
     previous_case_id: str | None = Field(description="the case before it in the queue")
     next_case_id: str | None
 
 
-class ContextIn(Schema):
+class CaseContextIn(Schema):
     translate: bool = Field(default=False, description="also translate the content into the UI language")
 
 
@@ -99,14 +94,14 @@ def _str(value: int | None) -> str | None:
     auth=triage_auth,
     summary="A case's content, translation, the member's history, strikes and earlier decisions (staff)",
 )
-def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn]) -> CaseContextOut:
+def case_context(request: HttpRequest, case_id: PathId, query: Query[CaseContextIn]) -> CaseContextOut:
     target = target_for(get_language()) if query.translate else None
     view = console.case_console(staff=current_member(request), case_id=case_id, translate_to=target)
     content, history, result = view.content, view.history, view.translation
     return CaseContextOut(
         case_id=str(case_id),
         content=_content_out(content),
-        history=HistoryOut(
+        history=MemberHistoryOut(
             member_id=str(history.member.pk),
             handle=history.member.handle,
             account_age_days=history.age_days,
@@ -114,7 +109,7 @@ def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn])
             notes_count=history.notes_count,
             active_strikes=history.active_strikes,
             strikes=[
-                StrikeOut(
+                MemberStrikeOut(
                     action_id=str(row.strike.action_id),
                     severity=row.strike.severity,
                     created_at=row.strike.created_at,
@@ -128,7 +123,7 @@ def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn])
         )
         if history is not None
         else None,
-        translation=TranslationOut(
+        translation=CaseTranslationOut(
             kind="gloss" if result.kind == "gloss" else "translation",
             provider=result.provider,
             source=result.source,
@@ -151,7 +146,7 @@ def case_context(request: HttpRequest, case_id: PathId, query: Query[ContextIn])
     )
 
 
-class BulkIn(Schema):
+class CasesBulkIn(Schema):
     case_ids: list[Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]] = Field(
         min_length=1, max_length=bulk.BULK_MAX, description="the cases' IDs"
     )
@@ -168,7 +163,7 @@ class BulkIn(Schema):
     ignore_until_edited: bool = False
 
 
-class ReviewIn(Schema):
+class CasesReviewIn(Schema):
     case_id: list[Annotated[str, Field(pattern=r"^[0-9]{1,19}$")]] = Field(
         min_length=1, max_length=bulk.BULK_MAX, description="the cases to review (repeat the parameter)"
     )
@@ -184,17 +179,17 @@ class MemberSummaryOut(Schema):
     decisions: int = Field(description="actions about the member, all cases")
 
 
-class ReviewItemOut(Schema):
+class CasesReviewItemOut(Schema):
     case_id: str
     found: bool
     case: CaseOut | None
-    content: ContentOut | None
+    content: CaseContentOut | None
     reports: list[StaffReportOut]
     member: MemberSummaryOut | None
 
 
-def _content_out(content: console.CaseContent) -> ContentOut:
-    return ContentOut(
+def _content_out(content: console.CaseContent) -> CaseContentOut:
+    return CaseContentOut(
         subject_type=content.subject_type,
         subject_id=str(content.subject_id),
         state=content.state,
@@ -210,17 +205,17 @@ def _content_out(content: console.CaseContent) -> ContentOut:
 
 @router.get(
     "/staff/cases/bulk",
-    response=list[ReviewItemOut],
+    response=list[CasesReviewItemOut],
     auth=moderator_auth,
     summary="Review cases before a bulk decision: each with its content, reports and the member's standing (staff)",
 )
-def cases_review(request: HttpRequest, query: Query[ReviewIn]) -> list[ReviewItemOut]:
+def cases_review(request: HttpRequest, query: Query[CasesReviewIn]) -> list[CasesReviewItemOut]:
     items = console.cases_review(staff=current_member(request), case_ids=[int(v) for v in query.case_id])
     out = []
     for item in items:
         member = item.member
         out.append(
-            ReviewItemOut(
+            CasesReviewItemOut(
                 case_id=str(item.case_id),
                 found=item.case is not None,
                 case=CaseOut.of(item.row) if item.row is not None else None,
@@ -242,7 +237,7 @@ def cases_review(request: HttpRequest, query: Query[ReviewIn]) -> list[ReviewIte
     return out
 
 
-class BulkItemOut(Schema):
+class CasesBulkItemOut(Schema):
     case_id: str
     ok: bool
     status: int = Field(description="what the single operation would have answered: 200, or 403/404/409/422")
@@ -252,19 +247,19 @@ class BulkItemOut(Schema):
     action_ids: list[str]
 
 
-class BulkOut(Schema):
+class CasesBulkOut(Schema):
     done: int
     refused: int
-    results: list[BulkItemOut]
+    results: list[CasesBulkItemOut]
 
 
 @router.post(
     "/staff/cases/bulk",
-    response=BulkOut,
+    response=CasesBulkOut,
     auth=moderator_auth,
     summary="Apply one decision to several cases; each is its own operation, with a result per case (staff)",
 )
-def cases_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
+def cases_bulk(request: HttpRequest, payload: CasesBulkIn) -> CasesBulkOut:
     results = bulk.cases_bulk(
         staff=current_member(request),
         case_ids=[int(v) for v in payload.case_ids],
@@ -277,7 +272,7 @@ def cases_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
         ignore_until_edited=payload.ignore_until_edited,
     )
     items = [
-        BulkItemOut(
+        CasesBulkItemOut(
             case_id=str(r.case_id),
             ok=r.ok,
             status=r.status,
@@ -289,15 +284,15 @@ def cases_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
         for r in results
     ]
     done = sum(1 for r in results if r.ok)
-    return BulkOut(done=done, refused=len(results) - done, results=items)
+    return CasesBulkOut(done=done, refused=len(results) - done, results=items)
 
 
-class SignupHourOut(Schema):
+class SurgeSignupHourOut(Schema):
     hour: datetime = Field(description="the start of the UTC hour")
     signups: int
 
 
-class LanguageLoadOut(Schema):
+class SurgeLanguageLoadOut(Schema):
     language: Literal["zh", "en", "other"]
     backlog: int = Field(description="open and claimed cases in this language")
     on_duty: int = Field(description="staff on duty who read it")
@@ -308,31 +303,31 @@ class LanguageLoadOut(Schema):
     )
 
 
-class DashboardOut(Schema):
+class SurgeDashboardOut(Schema):
     at: datetime
     signup_hours: int
     rate_hours: int
     signups_total: int
-    signups: list[SignupHourOut]
-    languages: list[LanguageLoadOut]
+    signups: list[SurgeSignupHourOut]
+    languages: list[SurgeLanguageLoadOut]
 
 
 @router.get(
     "/staff/dashboard",
-    response=DashboardOut,
+    response=SurgeDashboardOut,
     auth=triage_auth,
     summary="The surge dashboard: sign-ups per hour, backlog, staff on duty and time to clear per language",
 )
-def surge_dashboard(request: HttpRequest) -> DashboardOut:
+def surge_dashboard(request: HttpRequest) -> SurgeDashboardOut:
     board = dashboard.surge_dashboard(staff=current_member(request))
-    return DashboardOut(
+    return SurgeDashboardOut(
         at=board.at,
         signup_hours=board.signup_hours,
         rate_hours=board.rate_hours,
         signups_total=board.signups_total,
-        signups=[SignupHourOut(hour=h, signups=n) for h, n in board.signups],
+        signups=[SurgeSignupHourOut(hour=h, signups=n) for h, n in board.signups],
         languages=[
-            LanguageLoadOut(
+            SurgeLanguageLoadOut(
                 language=load.language,  # type: ignore[arg-type]
                 backlog=load.backlog,
                 on_duty=load.on_duty,
