@@ -22,7 +22,14 @@ from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation.models import Case
 from hongshu.web.csp import POLICY
-from staff_routes import concrete, staff_api_operations, web_path, web_staff_routes
+from staff_routes import (
+    CONSOLE_API_ROLES,
+    CONSOLE_WEB_ROLES,
+    concrete,
+    staff_api_operations,
+    web_path,
+    web_staff_routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +83,11 @@ WEB_MODERATOR = {
     "staff/cases/<id:case_id>/act",
     "staff/actions/<id:action_id>/revert",
 }
+
+API_TRIAGE |= {op for op, role in CONSOLE_API_ROLES.items() if role == "triage"}
+API_MODERATOR |= {op for op, role in CONSOLE_API_ROLES.items() if role == "moderator"}
+WEB_TRIAGE |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "triage"}
+WEB_MODERATOR |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "moderator"}
 
 
 def _needs(operation: Any, triage: set[Any], moderator: set[Any]) -> roles.Role:

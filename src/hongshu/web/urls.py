@@ -7,6 +7,7 @@ from hongshu.web.views import (
     account,
     comments,
     compose,
+    console,
     email,
     feeds,
     graph,
@@ -196,4 +197,8 @@ urlpatterns = [
     path("me/security/sessions/<id:session_id>/revoke", security.session_revoke, name="me-session-revoke"),
     path("me/security/tokens/<id:token_id>/revoke", security.token_revoke_view, name="me-token-revoke"),
     path("me/security/sign-out-everywhere", security.sign_out_everywhere, name="me-sign-out-everywhere"),
+    # the moderator console: a case's photos, bulk mode, the surge dashboard
+    path("staff/cases/bulk", console.staff_cases_bulk, name="staff-cases-bulk"),
+    path("staff/cases/<id:case_id>/media/<id:media_id>", console.staff_case_media, name="staff-case-media"),
+    path("staff/dashboard", console.staff_dashboard, name="staff-dashboard"),
 ]
