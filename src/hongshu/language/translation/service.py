@@ -264,4 +264,5 @@ def staff_content_translate(
         source=_source_of(language, f"{title}\n{body}"),
         target=target,
         member=staff,
+        ip=None,  # staff are counted per member and by the instance's budget, not per address
     )
