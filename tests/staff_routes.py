@@ -42,3 +42,12 @@ def web_staff_routes(
 def web_path(route: str, value: str) -> str:
     """A web route with every `<converter:name>` filled with `value`."""
     return "/" + re.sub(r"<[^>]+>", value, route).lstrip("^").rstrip("$")
+
+
+# The lowest role of staff operations added by feature (tests/moderation/test_roles.py merges these into its
+# maps; anything not listed there or here needs admin).
+APPEALS_API_MODERATOR = {
+    ("get", "/api/v1/staff/appeals"),
+    ("post", "/api/v1/staff/appeals/{appeal_id}/decide"),
+}
+APPEALS_WEB_MODERATOR = {"staff/appeals", "staff/appeals/<id:appeal_id>/decide"}

@@ -22,7 +22,14 @@ from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation.models import Case
 from hongshu.web.csp import POLICY
-from staff_routes import concrete, staff_api_operations, web_path, web_staff_routes
+from staff_routes import (
+    APPEALS_API_MODERATOR,
+    APPEALS_WEB_MODERATOR,
+    concrete,
+    staff_api_operations,
+    web_path,
+    web_staff_routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +68,9 @@ WEB_MODERATOR = {
     "staff/cases/<id:case_id>/act",
     "staff/actions/<id:action_id>/revert",
 }
+
+API_MODERATOR |= APPEALS_API_MODERATOR
+WEB_MODERATOR |= APPEALS_WEB_MODERATOR
 
 
 def _needs(operation: Any, triage: set[Any], moderator: set[Any]) -> roles.Role:

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from hongshu.moderation.appeals import appeal_deadline
 from hongshu.moderation.models import Action
 from hongshu.screening.models import Rule, RuleVersion
 
@@ -106,11 +107,13 @@ def statement_of(action: Action, *, language: str) -> Statement:
             territorial_scope=str(_("Everywhere Hongshu is available.")),
             redress=str(
                 _(
-                    "If you think this decision is wrong, reply to the moderators by writing to the staff of "
-                    "this Hongshu instance within six months, quoting the decision's number. An appeal form is "
-                    "coming. You may also use an out-of-court dispute settlement body or go to court."
+                    "If you think this decision is wrong, appeal it until %(deadline)s with the Appeal button "
+                    "on your decisions page (or at %(path)s if you cannot sign in): a moderator other than the "
+                    "one who decided will review it. You may also use an out-of-court dispute settlement body "
+                    "or go to court."
                 )
-            ),
+            )
+            % {"deadline": date_format(appeal_deadline(action), "DATE_FORMAT"), "path": "/appeal"},
             until=action.until,
             created_at=action.created_at,
             reverted_at=action.reverted_at,

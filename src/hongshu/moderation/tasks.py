@@ -7,7 +7,7 @@ from celery import shared_task
 from hongshu.accounts.models import User
 from hongshu.core.models import AuditEvent
 from hongshu.moderation import actions, services
-from hongshu.moderation.models import Action, Case, Report
+from hongshu.moderation.models import Action, Appeal, Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
 
@@ -88,3 +88,28 @@ def action_notify_task(action_id: str) -> None:
 @shared_task(name="moderation.lift_expired_suspensions", ignore_result=True)
 def lift_expired_suspensions_task() -> int:
     return actions.suspensions_lift_expired()
+
+
+@shared_task(name="moderation.appeal_notify", acks_late=True, ignore_result=True)
+def appeal_notify_task(appeal_id: str) -> None:
+    """Tell a member how their appeal was decided (in their language when they read it). A member still
+    suspended or banned gets none: the appeal page shows them the outcome."""
+    appeal = (
+        Appeal.objects.filter(pk=int(appeal_id))
+        .exclude(state=Appeal.State.OPEN)
+        .select_related("action")
+        .first()
+    )
+    if appeal is None:
+        return
+    system_notification_record(
+        kind="appeal_decided",
+        recipient_id=appeal.member_id,
+        key=f"appeal:{appeal.pk}",
+        data={
+            "appeal": str(appeal.pk),
+            "action": str(appeal.action_id),
+            "kind": appeal.action.kind,
+            "outcome": appeal.state,
+        },
+    )

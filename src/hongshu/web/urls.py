@@ -5,6 +5,7 @@ from django.urls import path
 from hongshu.web.views import (
     about,
     account,
+    appeals,
     comments,
     compose,
     email,
@@ -159,6 +160,13 @@ urlpatterns = [
     path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
     path("staff/cases/<id:case_id>/act", moderation.staff_case_act, name="staff-case-act"),
     path("staff/actions/<id:action_id>/revert", moderation.staff_action_revert, name="staff-action-revert"),
+    # appeals: a member's from their decisions, a barred member's at /appeal, the moderators' queue
+    path("me/decisions/<id:action_id>/appeal", appeals.appeal_file, name="me-decision-appeal"),
+    path("appeal", appeals.appeal_barred, name="appeal-barred"),
+    path("appeal/decisions", appeals.appeal_barred_decisions, name="appeal-barred-decisions"),
+    path("appeal/decisions/<id:action_id>", appeals.appeal_barred_file, name="appeal-barred-file"),
+    path("staff/appeals", appeals.staff_appeals, name="staff-appeals"),
+    path("staff/appeals/<id:appeal_id>/decide", appeals.staff_appeal_decide, name="staff-appeal-decide"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),
