@@ -441,3 +441,43 @@ def test_the_transparency_report_counts_appeals(scene: Any, api: Any, after_comm
     assert (
         api.get("/transparency", data={"start": last_year, "end": last_year}).json()["appeals"]["filed"] == 0
     )
+
+
+def test_a_banned_member_appeals_through_the_api_with_handle_and_password(
+    scene: Any, api: Any, problem: Callable[..., Any], after_commit: Any, rate_limits: Callable[..., None]
+) -> None:
+    crew, (nina, nina_client), _ann, _note = scene
+    [ban] = act(crew["mia"][0], f"member:{nina.pk}", "ban", after_commit=after_commit)
+    problem(nina_client.get("/me/appeals"), 401, "invalid_token")  # the token was revoked
+    problem(api.post("/tokens", json={"handle": "nina", "password": PASSWORD}), 403, "account_banned")
+    creds = {"handle": "nina", "password": PASSWORD}
+    [row] = api.post("/appeal/decisions", json=creds).json()
+    assert row["statement"]["id"] == str(ban.pk)
+    assert row["statement"]["kind"] == "ban"
+    assert row["appealable"] is True
+    assert row["appeal"] is None
+    problem(api.post("/appeal/decisions", json={**creds, "password": "nope"}), 401, "invalid_credentials")
+    problem(
+        api.post("/appeal/decisions", json={"handle": "ann", "password": PASSWORD}),
+        401,
+        "invalid_credentials",
+    )
+    problem(
+        api.post(f"/appeal/decisions/{ban.pk}", json={**creds, "password": "nope", "text": "hi"}),
+        401,
+        "invalid_credentials",
+    )
+    filed = api.post(f"/appeal/decisions/{ban.pk}", json={**creds, "text": "I was hacked."})
+    assert filed.status_code == 201
+    assert filed.json()["state"] == "open"
+    [row] = api.post("/appeal/decisions", json=creds).json()
+    assert row["appeal"]["id"] == filed.json()["id"]
+    assert row["appealable"] is False
+    # Guessing backs off as at sign-in (its limits, turned on here).
+    rate_limits(**{"sign_in_failure.account_ip": "3 per 15 minutes"})
+    answers = [api.post("/appeal/decisions", json={**creds, "password": f"guess {i}"}) for i in range(6)]
+    assert [a.status_code for a in answers[:3]] == [401, 401, 401]
+    problem(answers[-1], 429, "rate_limited")
+    # The right password waits too: the budget is the handle's on this address, as at sign-in.
+    problem(api.post("/appeal/decisions", json=creds), 429, "rate_limited")
+    assert Appeal.objects.get().member_id == nina.pk

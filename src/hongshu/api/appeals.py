@@ -9,11 +9,16 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from hongshu.accounts.auth import current_member, member_auth, moderator_auth
+from hongshu.accounts.devices import sign_in_allow, sign_in_failed
+from hongshu.accounts.models import User
 from hongshu.api.moderation import StatementOut
+from hongshu.core.errors import NotAuthenticated
+from hongshu.core.ratelimit import client_ip
 from hongshu.core.schemas import PathId
 from hongshu.moderation import appeals
 from hongshu.moderation.models import Appeal
@@ -135,3 +140,69 @@ def staff_appeal_decide(request: HttpRequest, appeal_id: PathId, payload: Appeal
     staff = current_member(request)
     appeals.appeal_decide(staff=staff, appeal_id=appeal_id, outcome=payload.outcome, note=payload.note)
     return StaffAppealOut.of_row(appeals.appeal_row(staff=staff, appeal_id=appeal_id))
+
+
+# A suspended or banned member cannot sign in or hold a token: they prove who they are with their handle and
+# password in each request, rate-limited as sign-in (docs/appeals.md). POST, so the password is in no URL.
+
+
+class BarredIn(Schema):
+    handle: str = Field(max_length=64)
+    password: str = Field(max_length=256)
+
+
+class BarredAppealIn(BarredIn, AppealIn):
+    pass
+
+
+class BarredDecisionOut(Schema):
+    statement: StatementOut
+    appeal: AppealOut | None = Field(description="its appeal, if one was filed")
+    appealable: bool = Field(description="whether it can be appealed now")
+    appeal_deadline: datetime
+
+
+def _barred(request: HttpRequest, payload: BarredIn) -> User:
+    ip, handle = client_ip(request), payload.handle.strip().lstrip("@")
+    sign_in_allow(ip=ip, handle=handle, device=None)
+    member = appeals.barred_member_verify(handle=handle, password=payload.password)
+    if member is None:
+        sign_in_failed(ip=ip, handle=handle, device=None)
+        raise NotAuthenticated(
+            _("The handle or password is not correct, or this account is not suspended or banned."),
+            code="invalid_credentials",
+        )
+    return member
+
+
+@router.post(
+    "/appeal/decisions",
+    response=list[BarredDecisionOut],
+    auth=None,
+    summary="A suspended or banned member's decisions and appeals, by handle and password (no sign-in)",
+)
+def barred_decisions(request: HttpRequest, payload: BarredIn) -> list[BarredDecisionOut]:
+    member = _barred(request, payload)
+    return [
+        BarredDecisionOut(
+            statement=StatementOut.of(d.action),
+            appeal=AppealOut.of(d.appeal) if d.appeal else None,
+            appealable=d.appealable,
+            appeal_deadline=d.deadline,
+        )
+        for d in appeals.decisions_with_appeals(member=member)
+    ]
+
+
+@router.post(
+    "/appeal/decisions/{action_id}",
+    response={201: AppealOut},
+    auth=None,
+    summary="Appeal a decision as a suspended or banned member, by handle and password (no sign-in)",
+)
+def barred_appeal_file(request: HttpRequest, action_id: PathId, payload: BarredAppealIn) -> Status[AppealOut]:
+    member = _barred(request, payload)
+    appeal = appeals.appeal_file(
+        member=member, action_id=action_id, text=payload.text, language=get_language() or "en"
+    )
+    return Status(201, AppealOut.of(appeal))
