@@ -129,6 +129,9 @@ def test_a_suspended_member_appeals_and_another_moderator_overturns(
     page.locator("[data-appeal-state=overturned]").wait_for()
     assert page.get_by_text(words["overturned"]).first.is_visible()
     _fits(page)
+    page.goto(f"{url}/transparency")
+    assert page.locator("[data-appeals-overturned]").inner_text() == "1"
+    _fits(page)
     problems = [p for p in member.problems if "422" not in p]  # the refusal of the too long text itself
     assert not problems, problems
     assert not moderator.problems, moderator.problems
