@@ -481,3 +481,32 @@ def test_a_banned_member_appeals_through_the_api_with_handle_and_password(
     # The right password waits too: the budget is the handle's on this address, as at sign-in.
     problem(api.post("/appeal/decisions", json=creds), 429, "rate_limited")
     assert Appeal.objects.get().member_id == nina.pk
+
+
+def test_the_queue_and_the_decisions_page_cost_the_same_queries_for_one_appeal_or_many(
+    scene: Any, post_note: Callable[..., Note], after_commit: Any, count_queries: Any
+) -> None:
+    crew, (nina, _n), _ann, note = scene
+    mia, _m = crew["mia"]
+    _otto, otto_client = crew["otto"]
+    settings.HONGSHU = settings.HONGSHU.model_copy(update={"strikes_suspend_at": 0})
+    notes = [note] + [post_note(nina, title=f"note {i}") for i in range(4)]
+    removals = [act(mia, f"note:{n.pk}", "remove", after_commit=after_commit)[0] for n in notes]
+    nina_web = browser(nina)
+    counts = []
+    for n, removal in enumerate(removals, start=1):
+        appeals.appeal_file(member=nina, action_id=removal.pk, text=f"appeal {n}")
+        if n not in {1, 5}:
+            continue
+        otto_client.get("/staff/appeals")  # warm: the token's last use is written at most once a while
+        with count_queries() as api_queries:
+            assert len(otto_client.get("/staff/appeals").json()) == n
+        with count_queries() as page_queries:
+            assert browser(crew["otto"][0]).get("/staff/appeals").status_code == 200
+        with count_queries() as mine_queries:
+            assert nina_web.get("/me/decisions").status_code == 200
+        counts.append((len(api_queries), len(page_queries), len(mine_queries)))
+    assert counts[0] == counts[1], counts
+    # The API: the token, the role, the appeals with their decisions and people, the notes, the rule versions.
+    assert counts[0][0] == 5, counts
+    assert counts[0][2] == 7, counts

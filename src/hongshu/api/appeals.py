@@ -4,6 +4,7 @@ and the design (who may decide, what an overturn reverses, how a barred member a
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal
 
@@ -22,6 +23,7 @@ from hongshu.core.ratelimit import client_ip
 from hongshu.core.schemas import PathId
 from hongshu.moderation import appeals
 from hongshu.moderation.models import Appeal
+from hongshu.moderation.statements import Versions, rule_versions_of, statement_of
 
 router = Router(tags=["moderation"])
 
@@ -70,7 +72,7 @@ class StaffAppealOut(AppealOut):
     content: ContentOut | None = Field(description="what the decision was about (a removed note too)")
 
     @classmethod
-    def of_row(cls, row: appeals.AppealRow) -> StaffAppealOut:
+    def of_row(cls, row: appeals.AppealRow, versions: Versions | None = None) -> StaffAppealOut:
         appeal = row.appeal
         content = row.content
         return cls(
@@ -80,7 +82,9 @@ class StaffAppealOut(AppealOut):
             language=appeal.language,
             decided_by=appeal.decided_by.handle if appeal.decided_by else None,
             action_staff=appeal.action.staff.handle if appeal.action.staff else None,
-            statement=StatementOut.of(appeal.action),
+            statement=StatementOut(
+                **asdict(statement_of(appeal.action, language=get_language() or "en", versions=versions))
+            ),
             content=ContentOut(label=content.label, body=content.body, path=content.path)
             if content
             else None,
@@ -126,7 +130,8 @@ def my_appeals(request: HttpRequest) -> list[AppealOut]:
 )
 def staff_appeals(request: HttpRequest, filters: Query[AppealsIn]) -> list[StaffAppealOut]:
     rows = appeals.appeals_queue(staff=current_member(request), state=filters.state, limit=filters.limit)
-    return [StaffAppealOut.of_row(row) for row in rows]
+    versions = rule_versions_of([row.appeal.action for row in rows])
+    return [StaffAppealOut.of_row(row, versions) for row in rows]
 
 
 @router.post(
@@ -183,14 +188,17 @@ def _barred(request: HttpRequest, payload: BarredIn) -> User:
 )
 def barred_decisions(request: HttpRequest, payload: BarredIn) -> list[BarredDecisionOut]:
     member = _barred(request, payload)
+    decided = appeals.decisions_with_appeals(member=member)
+    versions = rule_versions_of([d.action for d in decided])
+    language = get_language() or "en"
     return [
         BarredDecisionOut(
-            statement=StatementOut.of(d.action),
+            statement=StatementOut(**asdict(statement_of(d.action, language=language, versions=versions))),
             appeal=AppealOut.of(d.appeal) if d.appeal else None,
             appealable=d.appealable,
             appeal_deadline=d.deadline,
         )
-        for d in appeals.decisions_with_appeals(member=member)
+        for d in decided
     ]
 
 

@@ -25,7 +25,7 @@ from hongshu.core.ratelimit import client_ip
 from hongshu.moderation import appeals
 from hongshu.moderation.actions import barring_of
 from hongshu.moderation.models import Appeal
-from hongshu.moderation.statements import Statement, statement_of
+from hongshu.moderation.statements import Statement, rule_versions_of, statement_of
 from hongshu.web.common import member_of, page_view, require_role, with_problem_headers
 
 SESSION_KEY = "appeal_member"
@@ -54,9 +54,11 @@ def _decisions_page(
 ) -> HttpResponse:
     language = get_language() or "en"
     url = "appeal-barred-file" if barred else "me-decision-appeal"
+    decided = appeals.decisions_with_appeals(member=member)
+    versions = rule_versions_of([d.action for d in decided])
     rows = [
         DecisionRow(
-            s=statement_of(d.action, language=language),
+            s=statement_of(d.action, language=language, versions=versions),
             appeal=d.appeal,
             appealable=d.appealable or d.action.pk == failed_id,
             deadline=d.deadline,
@@ -64,7 +66,7 @@ def _decisions_page(
             typed=typed if d.action.pk == failed_id else "",
             error=error if d.action.pk == failed_id else None,
         )
-        for d in appeals.decisions_with_appeals(member=member)
+        for d in decided
     ]
     response = render(
         request,
@@ -169,10 +171,9 @@ def _staff_page(
     state = request.GET.get("state", "open")
     state = state if state in Appeal.State.values else "open"
     language = get_language() or "en"
-    rows = [
-        (row, statement_of(row.appeal.action, language=language))
-        for row in appeals.appeals_queue(staff=staff, state=state)
-    ]
+    queue = appeals.appeals_queue(staff=staff, state=state)
+    versions = rule_versions_of([row.appeal.action for row in queue])
+    rows = [(row, statement_of(row.appeal.action, language=language, versions=versions)) for row in queue]
     context = {
         "rows": rows,
         "state": state,
