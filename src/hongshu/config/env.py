@@ -280,6 +280,14 @@ class HongshuSettings(BaseSettings):
         ge=1,
         description="Strikes: how many days an automatic suspension (strikes_suspend_at reached) lasts.",
     )
+    # Appeals (docs/configuration.md#appeals).
+    appeal_window_days: int = Field(
+        default=183,
+        ge=1,
+        le=3650,
+        description="Appeals: days after a decision during which its member may appeal it (DSA Art. 20 asks "
+        "for at least six months).",
+    )
     # Screening: links and spam bursts (docs/configuration.md#screening-links-and-bursts).
     screening_unknown_links_cap: int = Field(
         default=1,

@@ -5,6 +5,7 @@ from django.urls import path
 from hongshu.web.views import (
     about,
     account,
+    appeals,
     comments,
     compose,
     console,
@@ -169,6 +170,13 @@ urlpatterns = [
     ),
     path("staff/cases/<id:case_id>/release", queues.staff_case_release, name="staff-case-release"),
     path("staff/cases/<id:case_id>/escalate", queues.staff_case_escalate, name="staff-case-escalate"),
+    # appeals: a member's from their decisions, a barred member's at /appeal, the moderators' queue
+    path("me/decisions/<id:action_id>/appeal", appeals.appeal_file, name="me-decision-appeal"),
+    path("appeal", appeals.appeal_barred, name="appeal-barred"),
+    path("appeal/decisions", appeals.appeal_barred_decisions, name="appeal-barred-decisions"),
+    path("appeal/decisions/<id:action_id>", appeals.appeal_barred_file, name="appeal-barred-file"),
+    path("staff/appeals", appeals.staff_appeals, name="staff-appeals"),
+    path("staff/appeals/<id:appeal_id>/decide", appeals.staff_appeal_decide, name="staff-appeal-decide"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),
