@@ -139,7 +139,8 @@ def job_run(
         retryable = tuple(getattr(task, "autoretry_for", ()) or TRANSIENT_ERRORS)
         task(*job.args)
     except Exception as exc:  # noqa: BLE001 - every failure is either retried or kept as a dead letter
-        close_old_connections()  # a connection the error broke is replaced before the bookkeeping
+        if not connection.in_atomic_block:  # (tests run inside one)
+            close_old_connections()  # a connection the error broke is replaced before the bookkeeping
         if not isinstance(exc, retryable) or job.attempts >= max_attempts:
             _dead(job, exc)
             return "dead"
@@ -173,6 +174,7 @@ class JobWorker:
         self.poll_seconds = poll_seconds if poll_seconds is not None else settings.JOBS_POLL_SECONDS
         self.max_attempts, self.retry_base, self.retry_max = max_attempts, retry_base, retry_max
         self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
         self.name = f"{socket.gethostname()}:{os.getpid()}"
 
     def run_once(self) -> str | None:
@@ -192,25 +194,31 @@ class JobWorker:
         return outcomes
 
     def run_forever(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                outcome = self.run_once()
-            except DatabaseError:
-                logger.exception("the job queue is unreachable; trying again")
-                outcome = None
-            finally:
-                close_old_connections()
-            if outcome is None:
-                _wake.wait(self.poll_seconds)
-                _wake.clear()
+        try:
+            while not self.stopped.is_set():
+                try:
+                    outcome = self.run_once()
+                except DatabaseError:
+                    logger.exception("the job queue is unreachable; trying again")
+                    outcome = None
+                finally:
+                    close_old_connections()
+                if outcome is None:
+                    _wake.wait(self.poll_seconds)
+                    _wake.clear()
+        finally:
+            connection.close()  # this thread's own connection
 
     def start(self) -> JobWorker:
-        threading.Thread(target=self.run_forever, name="hongshu-jobs", daemon=True).start()
+        self.thread = threading.Thread(target=self.run_forever, name="hongshu-jobs", daemon=True)
+        self.thread.start()
         return self
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
         self.stopped.set()
         _wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
 
 
 def jobs_worker_start() -> JobWorker | None:
