@@ -191,9 +191,7 @@ def test_an_unknown_task_is_a_dead_letter(database_jobs: None) -> None:
     assert FailedJob.objects.get().task == "nowhere.nothing"
 
 
-def test_jobs_retry_all_and_its_arguments(
-    database_jobs: None, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_jobs_retry_all_and_its_arguments(database_jobs: None, capsys: pytest.CaptureFixture[str]) -> None:
     for _ in range(2):
         job_enqueue(task="media.process", args=["x"])
     JobWorker().run_until_empty()
