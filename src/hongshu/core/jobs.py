@@ -2,7 +2,7 @@
 
 `enqueue_on_commit(task, *args)` round-trips the arguments through JSON at once, so a payload that a worker
 could not receive fails where it is written, in every mode (`settings.JOBS_MODE`):
-- `inline` runs the task right after commit in the same thread (tests, the demo loader);
+- `inline` runs the task right after commit in the same thread, once (tests, the demo loader);
 - `database` writes a row of `core.Job` in the caller's transaction, so the job commits (or rolls back) with
   the write that asked for it and survives a restart; worker threads of the web processes (or
   `hongshu jobs work`) claim and run it (hongshu.core.jobqueue). The embedded default;
@@ -21,6 +21,7 @@ import json
 import logging
 import time
 import traceback
+from datetime import timedelta
 from typing import Any
 
 import redis.exceptions
@@ -86,7 +87,9 @@ JOB_QUEUES: dict[str, str] = {
     "moderation.held_note_reviewed": "default",
     "moderation.lift_expired_suspensions": "default",
     "screening.burst_prune": "default",
+    "core.prune_job_effects": "default",
 }
+JOB_EFFECT_DAYS = 30  # how long an effect key is kept (core.models.JobEffect)
 ENQUEUED_AT_HEADER = "hongshu_enqueued_at"  # set on every Celery message, read by jobs_queue_stats()
 
 
@@ -172,6 +175,28 @@ def dead_letter_record(
         logger.exception("could not record the dead letter of %s%r", task, args)
 
 
+def effect_done(key: str) -> bool:
+    """Whether the effect `key` already happened (a job's earlier delivery sent the mail)."""
+    from hongshu.core.models import JobEffect
+
+    return JobEffect.objects.filter(key=key).exists()
+
+
+def effect_record(key: str) -> None:
+    """Note that the effect `key` happened, right after it did. A crash between the two still repeats it:
+    the window shrinks from the whole job to that instant."""
+    from hongshu.core.models import JobEffect
+
+    JobEffect.objects.get_or_create(key=key, defaults={"at": timezone.now()})
+
+
+def job_effects_prune() -> int:
+    from hongshu.core.models import JobEffect
+
+    cutoff = timezone.now() - timedelta(days=JOB_EFFECT_DAYS)
+    return JobEffect.objects.filter(at__lt=cutoff).delete()[0]
+
+
 def run_job(task: Task[Any, Any], args: list[Any]) -> None:
     """Hand `task(*args)` to the configured backend now (callers outside a transaction: the scheduler)."""
     mode = settings.JOBS_MODE
@@ -182,7 +207,9 @@ def run_job(task: Task[Any, Any], args: list[Any]) -> None:
 
         job_enqueue(task=task.name, args=args, unique=not args)
     else:
-        task.apply(args=tuple(args), throw=True)
+        # Called directly, not through `apply`: an error reaches the caller as raised, never as Celery's
+        # eager `Retry`, and is not retried (the test suites want to see it at once).
+        task(*args)
 
 
 def enqueue_on_commit(task: Task[Any, Any], *args: Any) -> None:

@@ -130,3 +130,12 @@ class FailedJob(models.Model):
     traceback = models.TextField(blank=True)  # its last lines
     attempts = models.PositiveIntegerField()
     failed_at = models.DateTimeField(db_index=True)
+
+
+class JobEffect(models.Model):
+    """An effect a job must not repeat, such as a mail sent, recorded right after it happened under a key the
+    job's arguments fix (core.jobs.effect_done / effect_record): a job delivered twice (a worker killed before
+    acknowledging it, a retry) finds the key and skips. Pruned after `JOB_EFFECT_DAYS` (core.tasks)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    at = models.DateTimeField(db_index=True)
