@@ -122,3 +122,31 @@ def test_hongshu_worker_consumes_every_queue(monkeypatch: pytest.MonkeyPatch, se
     every, media = seen
     assert every[every.index("-Q") + 1].split(",") == [f"blue-{queue}" for queue in QUEUES]
     assert media[-4:-2] == ["-Q", "media"] or "media" in media
+
+
+def test_the_last_failed_run_on_a_worker_leaves_a_dead_letter(db: None) -> None:
+    """What a Celery worker calls once a task gave up (`on_failure`), with the request of its last retry."""
+    from hongshu.search.tasks import index_member_task
+
+    try:
+        raise OperationalError("could not connect to server")
+    except OperationalError as exc:
+        error = exc
+    index_member_task.push_request(
+        id="task-1", retries=MAX_ATTEMPTS - 1, called_directly=False, is_eager=False
+    )
+    try:
+        index_member_task.on_failure(error, "task-1", ["7"], {}, None)
+    finally:
+        index_member_task.pop_request()
+    dead = FailedJob.objects.get()
+    assert (dead.task, dead.args, dead.queue, dead.backend, dead.task_id, dead.attempts) == (
+        "search.index_member",
+        ["7"],
+        "search",
+        "celery",
+        "task-1",
+        MAX_ATTEMPTS,
+    )
+    assert dead.error == "OperationalError: could not connect to server"
+    assert "could not connect to server" in dead.traceback

@@ -27,7 +27,14 @@ from typing import Any
 import redis.exceptions
 from celery import Task
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -159,7 +166,8 @@ def dead_letter_record(
 
     logger.error("job %s%r failed for good after %d attempts: %s", task, args, attempts, error_text(exc))
     try:
-        close_old_connections()
+        if not connection.in_atomic_block:  # a worker: replace a connection the failure broke
+            close_old_connections()
         FailedJob.objects.create(
             task=task,
             args=args,
