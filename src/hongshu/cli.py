@@ -293,7 +293,12 @@ def jobs(argv: Sequence[str]) -> None:
     elif options.once:
         print(f"Ran {len(jobqueue.JobWorker().run_until_empty())} jobs.")
     else:
-        jobqueue.JobWorker().run_forever()
+        import signal
+
+        worker = jobqueue.JobWorker()
+        for stop in (signal.SIGTERM, signal.SIGINT):  # finish the job in hand, then exit
+            signal.signal(stop, lambda *_: worker.request_stop())
+        worker.run_forever()
 
 
 def _help(argv: Sequence[str]) -> None:

@@ -57,3 +57,41 @@ def test_jobs_queued_before_a_restart_are_run_by_a_new_worker_process(
     assert not Job.objects.filter(task="notifications.on_follow_added").exists()
     told = NotificationActor.objects.filter(notification__recipient=cook).values_list("actor_id", flat=True)
     assert sorted(told) == sorted(fan.pk for fan in fans)
+
+
+def test_a_worker_process_runs_jobs_as_they_come_and_stops_on_sigterm(
+    transactional_db: None, settings: Any, make_member: Any
+) -> None:
+    import signal
+    import time
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_test_database(),
+        "HONGSHU_JOBS": "database",
+        "HONGSHU_JOBS_POLL_SECONDS": "0.2",
+        "HONGSHU_VAR_DIR": str(settings.VAR_DIR),
+        "HONGSHU_SECRET_KEY": settings.SECRET_KEY,
+    }
+    env.pop("REDIS_URL", None)
+    cook, fan = make_member("steady_cook"), make_member("steady_fan")
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from hongshu.cli import main; main()", "jobs", "work"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        settings.JOBS_MODE = "database"
+        with transaction.atomic():
+            follow_create(follower=fan, followee=cook)
+        deadline = time.monotonic() + 60
+        while not NotificationActor.objects.filter(notification__recipient=cook, actor=fan).exists():
+            assert worker.poll() is None, worker.communicate()[0]
+            assert time.monotonic() < deadline, "the worker process ran nothing"
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert not Job.objects.exists()

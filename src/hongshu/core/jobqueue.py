@@ -214,9 +214,13 @@ class JobWorker:
         self.thread.start()
         return self
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def request_stop(self) -> None:
+        """Stop after the job in hand (a signal handler may call it)."""
         self.stopped.set()
         _wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.request_stop()
         if self.thread is not None:
             self.thread.join(timeout)
 
