@@ -294,3 +294,17 @@ def test_claims_are_exclusive_under_concurrency_on_postgresql(database_jobs: Non
     assert len(set(every)) == 200  # no job taken twice
     assert sum(1 for mine in claimed if mine) > 1  # they really ran side by side
     assert Job.objects.filter(state=Job.State.RUNNING, attempts=1).count() == 200
+
+
+@pytest.mark.postgres
+def test_jobs_in_a_web_process_run_without_its_statement_timeout(
+    database_jobs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HONGSHU_PROCESS", "web")
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 15000")  # what a web process's connection starts with
+    job_enqueue(task="screening.burst_prune", args=[])
+    assert JobWorker().run_until_empty() == ["done"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("0",)

@@ -158,6 +158,14 @@ def job_run(
     return "done"
 
 
+def _job_session() -> None:
+    """A job is not a web request: on PostgreSQL, a web process's connections start with a statement
+    timeout (config/settings.py), which the job thread's own connection lifts (a recount may take minutes)."""
+    if connection.vendor == "postgresql" and os.environ.get("HONGSHU_PROCESS") == "web":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+
+
 class JobWorker:
     """Claims and runs jobs of the database queue, one at a time, until stopped."""
 
@@ -182,6 +190,7 @@ class JobWorker:
         job = job_claim(lease_seconds=self.lease_seconds)
         if job is None:
             return None
+        _job_session()
         return job_run(
             job, max_attempts=self.max_attempts, retry_base=self.retry_base, retry_max=self.retry_max
         )
