@@ -82,6 +82,7 @@ JOB_QUEUES: dict[str, str] = {
     "notifications.on_comment_liked": "notifications",
     "moderation.report_outcome_notify": "notifications",
     "moderation.action_notify": "notifications",
+    "moderation.appeal_notify": "notifications",
     "feeds.fanout_note": "fanout",
     "feeds.follow_added": "fanout",
     "feeds.follows_accepted": "fanout",
@@ -103,6 +104,8 @@ JOB_QUEUES: dict[str, str] = {
     "moderation.case_open": "default",
     "moderation.held_note_reviewed": "default",
     "moderation.lift_expired_suspensions": "default",
+    "moderation.leases_expire": "default",
+    "moderation.case_priorities_age": "default",
     "screening.burst_prune": "default",
     "core.prune_job_effects": "default",
 }
