@@ -18,6 +18,10 @@ hongshu audit verify       check every link of the moderation event log's hash c
 hongshu bench seed --scale S [--seed N]
                            generate the benchmark dataset (1.0 = 100k members, 1M notes);
                            dev-only: needs the repository's bench/ folder (run from a checkout)
+hongshu backup PATH        write the database and the media files to one tar archive (with a manifest)
+hongshu restore PATH [--force]
+                           restore a backup into this (empty) instance and check it against its manifest
+hongshu purge              remove deleted notes, comments and their files past the retention period
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
 
@@ -247,6 +251,56 @@ def audit(argv: Sequence[str]) -> None:
     sys.exit(f"Link {broken.seq} is broken: {broken.reason}.")
 
 
+def backup(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu backup", description="Back up the database and media.")
+    parser.add_argument("path", type=Path, help="the tar archive to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_create
+
+    try:
+        manifest = backup_create(path=options.path)
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(
+        f"Backed up {manifest['engine']}: {len(manifest['tables'])} tables, {rows} rows, "
+        f"{len(manifest['media'])} media files to {options.path}."
+    )
+
+
+def restore(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu restore", description="Restore a backup into this instance.")
+    parser.add_argument("path", type=Path, help="the tar archive `hongshu backup` wrote")
+    parser.add_argument("--force", action="store_true", help="replace a database and media that are not empty")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_restore
+
+    try:
+        result = backup_restore(path=options.path, force=options.force)
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    print(f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files; checked.")
+    if result.pending_migrations:
+        print(f"This version has {len(result.pending_migrations)} newer migrations: run `hongshu migrate`.")
+
+
+def purge(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu purge", description="Remove deleted content past the retention period (a setting)."
+    )
+    parser.parse_args(argv)
+    _setup()
+    from hongshu.members.retention import purge_deleted
+
+    result = purge_deleted()
+    print(
+        f"Purged {result.notes} notes, {result.comments} comments and {result.files} files "
+        f"deleted before {result.before:%Y-%m-%d %H:%M} UTC."
+    )
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -260,6 +314,9 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "bench": bench,
     "feeds": feeds,
     "audit": audit,
+    "backup": backup,
+    "restore": restore,
+    "purge": purge,
     "manage": manage,
     "help": _help,
     "--help": _help,

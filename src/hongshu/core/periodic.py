@@ -58,6 +58,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prune-burst-bands", "screening.burst_prune", 600.0),
     # Suspensions end on their own: the member is active again once nothing else bars them.
     PeriodicJob("lift-expired-suspensions", "moderation.lift_expired_suspensions", 300.0),
+    # Deleted notes and comments past HONGSHU_PURGE_AFTER_DAYS go for good, with their files.
+    PeriodicJob("purge-deleted", "members.purge_deleted", 3600.0),
+    # Members' data exports past HONGSHU_EXPORT_EXPIRE_DAYS: their files are deleted.
+    PeriodicJob("expire-exports", "members.exports_expire", 3600.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

@@ -463,3 +463,10 @@ def feed_follow_merge(*, follower_ids: Sequence[int], followee_id: int) -> None:
         if isinstance(store, TableStore) and not store.exists(follower_id):
             continue
         store.add(follower_id, newest)
+
+
+def feed_forget_notes(*, note_ids: Sequence[int]) -> None:
+    """Purged notes leave the feed table and the fan-out records. Redis lists keep their ids until they are
+    trimmed or expire: every read filters lists through the policy, which no purged note passes."""
+    FeedEntry.objects.filter(note_id__in=note_ids).delete()
+    FeedFanout.objects.filter(note_id__in=note_ids).delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from hongshu.members.retention import purge_deleted
 from hongshu.members.surge import surge_check
 from hongshu.members.trust import (
     trust_recompute,
@@ -43,3 +44,9 @@ def trust_recompute_member_task(member_id: str) -> None:
 def surge_check_task() -> None:
     """Periodic and after each sign-up: flip the recorded surge posture (surge_mode auto)."""
     surge_check()
+
+
+@shared_task(name="members.purge_deleted", acks_late=True, ignore_result=True)
+def purge_deleted_task() -> None:
+    """Periodic: deleted notes and comments past the retention period go for good (members.retention)."""
+    purge_deleted()

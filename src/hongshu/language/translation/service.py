@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -248,3 +249,9 @@ def comment_translate(
 def always_translate_set(*, member: User, enabled: bool) -> None:
     """The reader's "always translate" preference (note pages then load the translation at once)."""
     member_set_always_translate(member=member, enabled=enabled)
+
+
+def translations_forget(*, content_type: str, object_ids: Sequence[int]) -> int:
+    """Purged notes or comments ("note" | "comment") take their cached translations with them."""
+    deleted, _ = Translation.objects.filter(content_type=content_type, object_id__in=object_ids).delete()
+    return deleted
