@@ -270,9 +270,13 @@ def backup(argv: Sequence[str]) -> None:
 
 
 def restore(argv: Sequence[str]) -> None:
-    parser = argparse.ArgumentParser(prog="hongshu restore", description="Restore a backup into this instance.")
+    parser = argparse.ArgumentParser(
+        prog="hongshu restore", description="Restore a backup into this instance."
+    )
     parser.add_argument("path", type=Path, help="the tar archive `hongshu backup` wrote")
-    parser.add_argument("--force", action="store_true", help="replace a database and media that are not empty")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a database and media that are not empty"
+    )
     options = parser.parse_args(argv)
     _setup()
     from hongshu.core.backup import BackupError, backup_restore
@@ -281,7 +285,9 @@ def restore(argv: Sequence[str]) -> None:
         result = backup_restore(path=options.path, force=options.force)
     except BackupError as error:
         sys.exit(f"hongshu: {error}")
-    print(f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files; checked.")
+    print(
+        f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files; checked."
+    )
     if result.pending_migrations:
         print(f"This version has {len(result.pending_migrations)} newer migrations: run `hongshu migrate`.")
 

@@ -104,7 +104,8 @@ def test_a_backup_restored_into_an_empty_instance_has_the_same_rows_and_files(
     assert restored.returncode == 0, restored.stderr
     assert "checked" in restored.stdout
     # Not a terminal here: plain progress lines, not a redrawn bar.
-    assert "restore: media:" in restored.stderr and "\r" not in restored.stderr
+    assert "restore: media:" in restored.stderr
+    assert "\r" not in restored.stderr
 
     again = tmp_path / "again.tar"
     second = hongshu(target, "backup", str(again))
@@ -117,7 +118,8 @@ def test_a_backup_restored_into_an_empty_instance_has_the_same_rows_and_files(
     # The restored instance is no longer empty: a second restore is refused unless forced.
     refused = hongshu(target, "restore", str(archive))
     assert refused.returncode == 1
-    assert "not empty" in refused.stderr and "--force" in refused.stderr
+    assert "not empty" in refused.stderr
+    assert "--force" in refused.stderr
     forced = hongshu(target, "restore", "--force", str(archive))
     assert forced.returncode == 0, forced.stderr
 

@@ -282,13 +282,13 @@ def comments_purge(*, before: datetime, batch: int = 500) -> int:
     live_replies = Comment.objects.filter(root=OuterRef("pk"), deleted_at__isnull=True)
     while True:
         with transaction.atomic():
-            ids = list(
-                old.exclude(Exists(live_replies)).order_by("pk").values_list("pk", flat=True)[:batch]
-            )
+            ids = list(old.exclude(Exists(live_replies)).order_by("pk").values_list("pk", flat=True)[:batch])
             if not ids:
                 break
             # A root's deleted replies go with it (the cascade), so count what is really removed.
-            gone = list(Comment.objects.filter(Q(pk__in=ids) | Q(root_id__in=ids)).values_list("pk", flat=True))
+            gone = list(
+                Comment.objects.filter(Q(pk__in=ids) | Q(root_id__in=ids)).values_list("pk", flat=True)
+            )
             Comment.objects.filter(pk__in=ids).delete()
             announce_on_commit("comments_purged", gone)
         purged += len(gone)

@@ -205,7 +205,11 @@ def database_inventory(*, using: str = "default", show_progress: bool = False) -
             if outermost:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return _inventory(
-                cursor, vendor, label="reading tables", show=show_progress, rows_cursor=_pg_named_cursor(using)
+                cursor,
+                vendor,
+                label="reading tables",
+                show=show_progress,
+                rows_cursor=_pg_named_cursor(using),
             )
 
 
@@ -238,7 +242,10 @@ def media_inventory(*, root: Path, show_progress: bool = False) -> dict[str, dic
     out = {}
     with Progress("reading media", total=len(files), unit="files", enabled=show_progress) as progress:
         for path in files:
-            out[path.relative_to(root).as_posix()] = {"size": path.stat().st_size, "sha256": _file_sha256(path)}
+            out[path.relative_to(root).as_posix()] = {
+                "size": path.stat().st_size,
+                "sha256": _file_sha256(path),
+            }
             progress.update()
     return out
 
@@ -250,7 +257,9 @@ def _pg_command(tool: str, using: str) -> tuple[list[str], dict[str, str]]:
     """`pg_dump`/`pg_restore` with the connection of `using`; the password goes by environment."""
     executable = shutil.which(tool)
     if executable is None:
-        raise BackupError(f"{tool} was not found: install PostgreSQL's client tools (Debian: postgresql-client)")
+        raise BackupError(
+            f"{tool} was not found: install PostgreSQL's client tools (Debian: postgresql-client)"
+        )
     db = connections[using].settings_dict
     args = [executable, "--dbname", db["NAME"], "--no-password"]
     if db.get("HOST"):
@@ -327,7 +336,10 @@ def backup_create(*, path: Path, using: str = "default", show_progress: bool = T
             manifest.update(_pg_dump_with_inventory(using, db_file, show_progress))
         manifest["media"] = media_inventory(root=root, show_progress=False) if root else {}
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        with (
+            os.fdopen(fd, "wb") as out,
+            tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
             _add_bytes(tar, json.dumps(manifest, indent=1, ensure_ascii=False).encode(), MANIFEST)
             _add_file(tar, db_file, db_file.name)
             media = manifest["media"]
@@ -358,7 +370,11 @@ def _pg_dump_with_inventory(using: str, db_file: Path, show_progress: bool) -> d
                   "--file", str(db_file)], env)  # fmt: skip
             migrations = _applied_migrations(cursor)
             tables = _inventory(
-                cursor, "postgresql", label="backup: tables", show=show_progress, rows_cursor=_pg_named_cursor(using)
+                cursor,
+                "postgresql",
+                label="backup: tables",
+                show=show_progress,
+                rows_cursor=_pg_named_cursor(using),
             )
         finally:
             connection.rollback()
@@ -502,7 +518,9 @@ def backup_restore(
         files = _restore_media(archive, manifest, root, show_progress) if root is not None else 0
     restored = database_inventory(using=using, show_progress=show_progress)
     differ = sorted(
-        name for name in set(restored) | set(manifest["tables"]) if restored.get(name) != manifest["tables"].get(name)
+        name
+        for name in set(restored) | set(manifest["tables"])
+        if restored.get(name) != manifest["tables"].get(name)
     )
     if differ:
         raise BackupError(f"restored tables differ from the manifest: {', '.join(differ)}")

@@ -22,8 +22,8 @@ from hongshu.core.errors import Forbidden, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.core.runtime import runtime_get, surge_active
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
-from hongshu.media.selectors import media_for_note
 from hongshu.media.models import MediaAsset
+from hongshu.media.selectors import media_for_note
 from hongshu.media.services import media_delete_files_on_commit, media_storage_keys
 from hongshu.notes.models import (
     Note,
