@@ -158,7 +158,10 @@ def test_only_the_member_downloads_their_export(instance: Instance, openapi: Ope
     assert len(Path(export.file_key).stem.split("-", 1)[1]) == 32
 
 
-@pytest.mark.parametrize(("language", "heading", "ready"), [("en", "Your data", "Download your data"), ("zh-hans", "你的数据", "下载你的数据")])
+@pytest.mark.parametrize(
+    ("language", "heading", "ready"),
+    [("en", "Your data", "Download your data"), ("zh-hans", "你的数据", "下载你的数据")],
+)
 def test_settings_page_asks_for_and_downloads_the_export(
     instance: Instance, language: str, heading: str, ready: str
 ) -> None:
@@ -180,7 +183,9 @@ def test_settings_page_asks_for_and_downloads_the_export(
     assert "hongshu-export/profile.json" in _zip(response).namelist()
 
 
-def test_an_export_expires_and_its_file_is_deleted(instance: Instance, settings: Any, openapi: OpenAPI) -> None:
+def test_an_export_expires_and_its_file_is_deleted(
+    instance: Instance, settings: Any, openapi: OpenAPI
+) -> None:
     settings.HONGSHU = settings.HONGSHU.model_copy(update={"export_expire_days": 2})
     export = export_request(member=instance.nina)
     export.refresh_from_db()

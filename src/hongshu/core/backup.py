@@ -419,8 +419,8 @@ def _target_contents(using: str, root: Path | None) -> list[str]:
     found = []
     if _vendor(using) == "sqlite":
         with _sqlite_file(Path(connections[using].settings_dict["NAME"])) as db:
-            cursor = db.cursor()
-            if users in {name for name, _ in _sqlite_tables(cursor)} and _has_rows(cursor, users):
+            lite = db.cursor()
+            if users in {name for name, _ in _sqlite_tables(lite)} and _has_rows(lite, users):
                 found.append(f"members in {users}")
     else:
         with connections[using].cursor() as cursor:

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
@@ -39,7 +39,7 @@ class Progress:
         self.count = 0
         self.started = self.last_line = self.clock()
         is_tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.bar: tqdm[None] | None = None
+        self.bar: tqdm[Any] | None = None
         if enabled and is_tty:
             self.bar = tqdm(total=total, desc=label, unit=unit, file=self.stream, dynamic_ncols=True)
 

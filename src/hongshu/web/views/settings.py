@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -239,7 +240,7 @@ def export_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
     """The zip, for the member whose export it is; anyone else gets the same 404 page as a wrong ID."""
     member = member_of(request)
     try:
