@@ -21,6 +21,7 @@ hongshu bench seed --scale S [--seed N]
 hongshu backup PATH        write the database and the media files to one tar archive (with a manifest)
 hongshu restore PATH [--force]
                            restore a backup into this (empty) instance and check it against its manifest
+hongshu export HANDLE PATH write a member's data export (the zip they get from their settings) to PATH
 hongshu purge              remove deleted notes, comments and their files past the retention period
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
@@ -292,6 +293,23 @@ def restore(argv: Sequence[str]) -> None:
         print(f"This version has {len(result.pending_migrations)} newer migrations: run `hongshu migrate`.")
 
 
+def export(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu export", description="Write a member's data export.")
+    parser.add_argument("handle")
+    parser.add_argument("path", type=Path, help="the zip file to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.accounts.models import User
+    from hongshu.members.export import export_write
+
+    member = User.objects.filter(handle__iexact=options.handle.removeprefix("@")).first()
+    if member is None:
+        sys.exit(f"hongshu: no member has the handle {options.handle!r}")
+    with os.fdopen(os.open(options.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        export_write(member=member, out=out, show_progress=True)
+    print(f"Wrote @{member.handle}'s data export to {options.path}.")
+
+
 def purge(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(
         prog="hongshu purge", description="Remove deleted content past the retention period (a setting)."
@@ -322,6 +340,7 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "audit": audit,
     "backup": backup,
     "restore": restore,
+    "export": export,
     "purge": purge,
     "manage": manage,
     "help": _help,

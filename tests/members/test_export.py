@@ -201,3 +201,18 @@ def test_an_export_expires_and_its_file_is_deleted(
     export.refresh_from_db()
     assert export.state == DataExport.State.EXPIRED
     assert export_build(export_id=export.pk) is None  # only a pending export is built
+
+
+def test_an_operator_writes_an_export_with_the_command(
+    instance: Instance, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hongshu.cli import main as hongshu_main
+
+    out = tmp_path / "nina.zip"
+    hongshu_main(["export", "@nina", str(out)])
+    captured = capsys.readouterr()
+    assert "Wrote @nina's data export" in captured.out
+    assert "export @nina: notes: 3/3 notes" in captured.err  # not a terminal: a plain line
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("hongshu-export/profile.json"))["handle"] == "nina"
