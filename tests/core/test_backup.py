@@ -142,6 +142,11 @@ def test_a_restore_refuses_another_engine_and_unknown_migrations(tmp_path: Path,
                     dest.addfile(member, data)
         return out
 
+    with pytest.raises(BackupError, match="there is no file"):
+        backup_restore(path=tmp_path / "missing.tar", show_progress=False)
+    (tmp_path / "junk.tar").write_bytes(b"not a tar")
+    with pytest.raises(BackupError, match="not a tar archive"):
+        backup_restore(path=tmp_path / "junk.tar", show_progress=False)
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     with pytest.raises(BackupError, match=f"backup is of a {other} database"):
         backup_restore(path=rewritten(engine=other), show_progress=False)

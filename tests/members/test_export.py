@@ -80,6 +80,9 @@ def test_the_export_holds_the_members_own_content_and_nothing_private_of_others(
     body = status.json()
     assert body["state"] == "ready"  # the job ran after commit (inline in tests)
     assert body["download_url"] == f"/api/v1/me/export/{body['id']}/file"
+    again = api.post("/me/export")  # within the hour: the same export, not a new build
+    assert again.status_code == 202
+    assert again.json()["id"] == body["id"]
     response = api.get(body["download_url"].removeprefix("/api/v1"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"

@@ -313,6 +313,8 @@ def backup_create(*, path: Path, using: str = "default", show_progress: bool = T
     written while it runs may or may not be in it (a photo whose row is not in the snapshot is harmless)."""
     vendor = _vendor(using)
     root = _media_root()
+    if not path.parent.is_dir():
+        raise BackupError(f"the folder {path.parent} does not exist")
     manifest: dict[str, Any] = {
         "format": FORMAT,
         "hongshu": _hongshu_version(),
@@ -495,6 +497,10 @@ def backup_restore(
     does not know, and a non-empty target unless `force` (which replaces the database and the media root)."""
     vendor = _vendor(using)
     root = _media_root()
+    if not path.is_file():
+        raise BackupError(f"there is no file {path}")
+    if not tarfile.is_tarfile(path):
+        raise BackupError(f"{path} is not a tar archive: it is not a Hongshu backup")
     with tarfile.open(path, mode="r") as archive, tempfile.TemporaryDirectory(prefix="hongshu-restore-") as w:
         manifest = _read_manifest(archive)
         if manifest["engine"] != vendor:

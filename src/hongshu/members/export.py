@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ from hongshu.notes.models import Note
 from hongshu.social.models import Block, Follow, Mute
 
 ROOT = "hongshu-export"
+EXPORT_INTERVAL = timedelta(hours=1)
 
 
 def export_not_found() -> NotFound:
@@ -56,12 +58,16 @@ def export_not_found() -> NotFound:
 
 
 def export_request(*, member: User) -> DataExport:
-    """Ask for a new export, built by a job after commit. While one is being built, that one is answered."""
+    """Ask for a new export, built by a job after commit. While one is being built, or one was made less
+    than `EXPORT_INTERVAL` ago, that one is answered: each build reads all of the member's photos."""
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=member.pk).first()  # one request at a time per member
-        pending = DataExport.objects.filter(member=member, state=DataExport.State.PENDING).first()
-        if pending is not None:
-            return pending
+        recent = Q(state=DataExport.State.PENDING) | Q(
+            state=DataExport.State.READY, created_at__gt=timezone.now() - EXPORT_INTERVAL
+        )
+        current = DataExport.objects.filter(recent, member=member).order_by("-id").first()
+        if current is not None:
+            return current
         export = DataExport.objects.create(member=member)
         from hongshu.members.tasks import export_build_task  # the tasks module imports this one
 
