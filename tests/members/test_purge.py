@@ -15,6 +15,7 @@ from hongshu.comments.models import Comment, CommentLike
 from hongshu.comments.services import comment_create, comment_delete, comment_like, comment_reply
 from hongshu.core.periodic import PERIODIC_JOBS, periodic_task
 from hongshu.discovery.models import PoolEntry
+from hongshu.feeds.following import feed_rebuild, feed_store
 from hongshu.feeds.models import FeedEntry, FeedFanout
 from hongshu.interactions.models import Like, NoteCounter
 from hongshu.interactions.services.interactions import like_create
@@ -89,7 +90,8 @@ def test_an_old_deleted_note_goes_with_its_photo_everywhere(
         content_type="note", object_id=old.pk, content_hash="x", target="zh-Hans", provider="p"
     )
     PoolEntry.objects.create(note_id=old.pk, author_id=nina.pk, lang_group="en", score=1.0)
-    FeedEntry.objects.create(member=ann, note_id=old.pk)
+    feed_rebuild(member=ann)  # Ann follows Nina: her list (table or Redis) holds the old note
+    assert old.pk in feed_store().newest(ann.pk, before=None, count=50)
     asset_ids = list(MediaAsset.objects.filter(note_image__note=old).values_list("pk", flat=True))
 
     _deleted_days_ago(old, 31)
@@ -115,6 +117,8 @@ def test_an_old_deleted_note_goes_with_its_photo_everywhere(
     assert not Translation.objects.filter(content_type="note", object_id=old.pk).exists()
     assert not PoolEntry.objects.filter(note_id=old.pk).exists()
     assert not FeedEntry.objects.filter(note_id=old.pk).exists()
+    assert old.pk not in feed_store().newest(ann.pk, before=None, count=50)
+    assert live.pk in feed_store().newest(ann.pk, before=None, count=50)
     assert not FeedFanout.objects.filter(note_id=old.pk).exists()
     assert not _indexed(old.pk)
     assert _topic_count("生活") == 3
