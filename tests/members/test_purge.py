@@ -184,3 +184,36 @@ def test_the_purge_is_a_periodic_job_and_a_command(
     hongshu_main(["purge"])
     assert "Purged 1 notes, 0 comments" in capsys.readouterr().out
     assert not Note.objects.filter(pk=other.pk).exists()
+
+
+def test_a_deleted_account_leaves_nothing_that_names_its_notes_and_comments(
+    instance: Instance, media_root: Path
+) -> None:
+    from hongshu.members.services import account_delete
+    from instance_data import PASSWORD
+
+    nina, ann = instance.nina, instance.ann
+    note = instance.notes["nina_public"]
+    nina_comment = Comment.objects.get(author=nina, note=note)
+    files = _files(media_root, note)
+    feed_rebuild(member=ann)
+    assert note.pk in feed_store().newest(ann.pk, before=None, count=50)
+    Translation.objects.create(
+        content_type="note", object_id=note.pk, content_hash="x", target="en", provider="p"
+    )
+    Translation.objects.create(
+        content_type="comment", object_id=nina_comment.pk, content_hash="x", target="en", provider="p"
+    )
+    PoolEntry.objects.create(note_id=note.pk, author_id=nina.pk, lang_group="en", score=1.0)
+    assert _indexed(note.pk)
+
+    account_delete(user=nina, password=PASSWORD)
+
+    assert not Note.objects.filter(author_id=nina.pk).exists()
+    assert not any(path.exists() for path in files)
+    assert not _indexed(note.pk)
+    assert not PublicNoteTopic.objects.filter(note_id=note.pk).exists()
+    assert not Translation.objects.filter(object_id__in=[note.pk, nina_comment.pk]).exists()
+    assert not PoolEntry.objects.filter(note_id=note.pk).exists()
+    assert note.pk not in feed_store().newest(ann.pk, before=None, count=50)
+    assert Note.objects.filter(pk=instance.notes["ann_public"].pk).exists()
