@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -271,6 +272,8 @@ def _pg_command(tool: str, using: str) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
+    if sslmode := db.get("OPTIONS", {}).get("sslmode"):
+        env["PGSSLMODE"] = str(sslmode)
     return args, env
 
 
@@ -294,17 +297,7 @@ def _add_file(archive: tarfile.TarFile, source: Path, name: str) -> None:
 def _add_bytes(archive: tarfile.TarFile, data: bytes, name: str) -> None:
     info = tarfile.TarInfo(name)
     info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
-    archive.addfile(info, _BytesReader(data))
-
-
-class _BytesReader:
-    def __init__(self, data: bytes) -> None:
-        self.data, self.at = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self.data) if size < 0 else self.at + size
-        chunk, self.at = self.data[self.at : end], min(end, len(self.data))
-        return chunk
+    archive.addfile(info, io.BytesIO(data))
 
 
 def backup_create(*, path: Path, using: str = "default", show_progress: bool = True) -> dict[str, Any]:
