@@ -153,3 +153,24 @@ def test_a_restore_refuses_another_engine_and_unknown_migrations(tmp_path: Path,
     newer = [*manifest["migrations"], ["notes", "9999_from_the_future"]]
     with pytest.raises(BackupError, match=r"notes\.9999_from_the_future"):
         backup_restore(path=rewritten(migrations=newer), show_progress=False)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_postgresql_part_is_a_custom_format_dump_pg_restore_reads(
+    tmp_path: Path, media_root: Path
+) -> None:
+    populate()
+    archive = tmp_path / "backup.tar"
+    manifest = backup_create(path=archive, show_progress=False)
+    assert manifest["engine"] == "postgresql"
+    with tarfile.open(archive) as tar:
+        tar.extract(PG_FILE, tmp_path, filter="data")
+    listing = subprocess.run(
+        ["pg_restore", "--list", str(tmp_path / PG_FILE)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "TABLE DATA public accounts_user" in listing
+    assert "TABLE DATA public notes_note" in listing
+    # The search index tables are in it too, so a restore needs no rebuild.
+    assert "TABLE DATA public search_note_pg" in listing
+    assert manifest["tables"]["search_note_pg"]["rows"] == 6  # every published note, whatever its visibility
