@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
@@ -189,6 +190,7 @@ def test_the_purge_is_a_periodic_job_and_a_command(
 def test_a_deleted_account_leaves_nothing_that_names_its_notes_and_comments(
     instance: Instance, media_root: Path
 ) -> None:
+    from hongshu.members.export import export_request
     from hongshu.members.services import account_delete
     from instance_data import PASSWORD
 
@@ -206,6 +208,9 @@ def test_a_deleted_account_leaves_nothing_that_names_its_notes_and_comments(
     )
     PoolEntry.objects.create(note_id=note.pk, author_id=nina.pk, lang_group="en", score=1.0)
     assert _indexed(note.pk)
+    export = export_request(member=nina)
+    export.refresh_from_db()
+    assert default_storage.exists(export.file_key)
 
     account_delete(user=nina, password=PASSWORD)
 
@@ -217,3 +222,4 @@ def test_a_deleted_account_leaves_nothing_that_names_its_notes_and_comments(
     assert not PoolEntry.objects.filter(note_id=note.pk).exists()
     assert note.pk not in feed_store().newest(ann.pk, before=None, count=50)
     assert Note.objects.filter(pk=instance.notes["ann_public"].pk).exists()
+    assert not default_storage.exists(export.file_key)  # her data export went with her

@@ -338,3 +338,18 @@ def export_response(*, export: DataExport, member: User) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def exports_delete_files_on_commit(*, member: User) -> None:
+    """The member's export files go once the transaction deleting the member (and, by cascade, the export
+    rows) commits."""
+    keys = list(
+        DataExport.objects.filter(member=member).exclude(file_key="").values_list("file_key", flat=True)
+    )
+
+    def _delete() -> None:
+        for key in keys:
+            default_storage.delete(key)
+
+    if keys:
+        transaction.on_commit(_delete)

@@ -17,6 +17,7 @@ from hongshu.core.events import announce_on_commit
 from hongshu.interactions.services import counter_reconcile_member_on_commit
 from hongshu.media.selectors import media_owned_ready
 from hongshu.media.services import media_delete_files_on_commit
+from hongshu.members.export import exports_delete_files_on_commit
 from hongshu.notes.models import Note
 from hongshu.notes.services import notes_index_later
 from hongshu.social.services import follow_counts_member_presence
@@ -61,6 +62,7 @@ def account_delete(*, user: User, password: str) -> None:
         commented = Comment.objects.filter(author=user).exclude(note__author=user)
         note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
         media_delete_files_on_commit(media=list(user.media.all()))
+        exports_delete_files_on_commit(member=user)
         counter_reconcile_member_on_commit(member_id=user.pk)
         comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
         # Their notes go with the cascade: the member job takes back the topics those notes offered.
