@@ -173,4 +173,9 @@ def test_the_postgresql_part_is_a_custom_format_dump_pg_restore_reads(
     assert "TABLE DATA public notes_note" in listing
     # The search index tables are in it too, so a restore needs no rebuild.
     assert "TABLE DATA public search_note_pg" in listing
-    assert manifest["tables"]["search_note_pg"]["rows"] == 6  # every published note, whatever its visibility
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_note_pg")
+        indexed = cursor.fetchone()[0]
+    # (The raw index table is not flushed between transactional tests: count it rather than assume.)
+    assert indexed >= 6  # every published note of populate(), whatever its visibility
+    assert manifest["tables"]["search_note_pg"]["rows"] == indexed
