@@ -78,8 +78,23 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1)
 
 
+def _metrics_dir(env: dict[str, str], var_dir: Path) -> None:
+    """prometheus_client's multiprocess mode: every worker writes its metrics to files in one folder, which
+    /metrics adds up. The folder is emptied at start, so no dead worker of a previous run is counted."""
+    folder = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or var_dir / "prometheus")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:
     """Replace this process by gunicorn, so signals (Ctrl+C, SIGTERM) reach the server directly."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.conf import settings  # read, not set up: the workers set Django up after the fork
+
+    instance = settings.HONGSHU
+    _metrics_dir(env, instance.var_dir)
     # Sync workers: an idle worker takes the next connection, so requests queue once, in arrival order, in
     # the listen backlog. A gthread worker accepts while its thread is busy and queues connections behind
     # its current request, unevenly across workers, which tripled the note read's tail latency
@@ -92,7 +107,9 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         "--worker-class", worker_class, "--workers", str(options.workers), "--threads", str(options.threads),
         # No keep-alive under gthread either: it keeps every connection it accepted on that worker.
         "--keep-alive", "0",
-        "--access-logfile", "-",
+        # The scheme a proxy forwards (X-Forwarded-Proto) is believed from the trusted proxies only; none
+        # set, from nobody (gunicorn's default would believe 127.0.0.1).
+        "--forwarded-allow-ips", ",".join(instance.trusted_proxies),
         # Import the app (and its dictionaries, see wsgi.py) once before forking: workers share the memory.
         "--preload",
         # The control socket has one default path per user, which two instances on a host would share.
@@ -100,6 +117,8 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         # Server hooks: a worker runs the periodic jobs unless Celery beat does (core.periodic).
         "--config", "python:hongshu.config.gunicorn",
     ]  # fmt: skip
+    if instance.log_format == "text":  # JSON logs have the app's own line per request (hongshu.ops)
+        command += ["--access-logfile", "-"]
     sys.stdout.flush()
     os.execve(sys.executable, command, env)  # noqa: S606 - our own interpreter, fixed arguments
 
@@ -258,9 +277,10 @@ def backup(argv: Sequence[str]) -> None:
     options = parser.parse_args(argv)
     _setup()
     from hongshu.core.backup import BackupError, backup_create
+    from hongshu.core.progress import progress_to
 
     try:
-        manifest = backup_create(path=options.path)
+        manifest = backup_create(path=options.path, progress=progress_to(sys.stderr))
     except BackupError as error:
         sys.exit(f"hongshu: {error}")
     rows = sum(table["rows"] for table in manifest["tables"].values())
@@ -281,9 +301,10 @@ def restore(argv: Sequence[str]) -> None:
     options = parser.parse_args(argv)
     _setup()
     from hongshu.core.backup import BackupError, backup_restore
+    from hongshu.core.progress import progress_to
 
     try:
-        result = backup_restore(path=options.path, force=options.force)
+        result = backup_restore(path=options.path, force=options.force, progress=progress_to(sys.stderr))
     except BackupError as error:
         sys.exit(f"hongshu: {error}")
     print(
@@ -300,13 +321,14 @@ def export(argv: Sequence[str]) -> None:
     options = parser.parse_args(argv)
     _setup()
     from hongshu.accounts.models import User
+    from hongshu.core.progress import progress_to
     from hongshu.members.export import export_write
 
     member = User.objects.filter(handle__iexact=options.handle.removeprefix("@")).first()
     if member is None:
         sys.exit(f"hongshu: no member has the handle {options.handle!r}")
     with os.fdopen(os.open(options.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-        export_write(member=member, out=out, show_progress=True)
+        export_write(member=member, out=out, progress=progress_to(sys.stderr))
     print(f"Wrote @{member.handle}'s data export to {options.path}.")
 
 

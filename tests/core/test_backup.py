@@ -82,7 +82,7 @@ def test_a_backup_restored_into_an_empty_instance_has_the_same_rows_and_files(
 ) -> None:
     populate()
     archive = tmp_path / "backup.tar"
-    manifest = backup_create(path=archive, show_progress=False)
+    manifest = backup_create(path=archive)
 
     assert manifest["engine"] == connection.vendor
     tables = manifest["tables"]
@@ -127,7 +127,7 @@ def test_a_backup_restored_into_an_empty_instance_has_the_same_rows_and_files(
 @pytest.mark.django_db(transaction=True)
 def test_a_restore_refuses_another_engine_and_unknown_migrations(tmp_path: Path, media_root: Path) -> None:
     archive = tmp_path / "backup.tar"
-    manifest = backup_create(path=archive, show_progress=False)
+    manifest = backup_create(path=archive)
 
     def rewritten(**changes: Any) -> Path:
         out = tmp_path / "changed.tar"
@@ -143,16 +143,16 @@ def test_a_restore_refuses_another_engine_and_unknown_migrations(tmp_path: Path,
         return out
 
     with pytest.raises(BackupError, match="there is no file"):
-        backup_restore(path=tmp_path / "missing.tar", show_progress=False)
+        backup_restore(path=tmp_path / "missing.tar")
     (tmp_path / "junk.tar").write_bytes(b"not a tar")
     with pytest.raises(BackupError, match="not a tar archive"):
-        backup_restore(path=tmp_path / "junk.tar", show_progress=False)
+        backup_restore(path=tmp_path / "junk.tar")
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     with pytest.raises(BackupError, match=f"backup is of a {other} database"):
-        backup_restore(path=rewritten(engine=other), show_progress=False)
+        backup_restore(path=rewritten(engine=other))
     newer = [*manifest["migrations"], ["notes", "9999_from_the_future"]]
     with pytest.raises(BackupError, match=r"notes\.9999_from_the_future"):
-        backup_restore(path=rewritten(migrations=newer), show_progress=False)
+        backup_restore(path=rewritten(migrations=newer))
 
 
 @pytest.mark.postgres
@@ -162,7 +162,7 @@ def test_the_postgresql_part_is_a_custom_format_dump_pg_restore_reads(
 ) -> None:
     populate()
     archive = tmp_path / "backup.tar"
-    manifest = backup_create(path=archive, show_progress=False)
+    manifest = backup_create(path=archive)
     assert manifest["engine"] == "postgresql"
     with tarfile.open(archive) as tar:
         tar.extract(PG_FILE, tmp_path, filter="data")

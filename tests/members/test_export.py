@@ -215,7 +215,7 @@ def test_an_operator_writes_an_export_with_the_command(
     hongshu_main(["export", "@nina", str(out)])
     captured = capsys.readouterr()
     assert "Wrote @nina's data export" in captured.out
-    assert "export @nina: notes: 3/3 notes" in captured.err  # not a terminal: a plain line
+    assert "export @nina: notes: 3/3 (100%)" in captured.err  # not a terminal: a plain line
     assert oct(out.stat().st_mode & 0o777) == "0o600"
     with zipfile.ZipFile(out) as archive:
         assert json.loads(archive.read("hongshu-export/profile.json"))["handle"] == "nina"

@@ -45,7 +45,7 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from hongshu.core.progress import Progress
+from hongshu.core.progress import Progress, ProgressReporter, progress_silent
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -143,12 +143,17 @@ def _table_hash(
             digest.update(json.dumps([_plain(v) for v in row], ensure_ascii=False, default=str).encode())
             digest.update(b"\n")
         rows += len(batch)
-        progress.update(len(batch))
+        progress.advance(len(batch))
     return {"rows": rows, "sha256": digest.hexdigest()}
 
 
 def _inventory(
-    cursor: Any, vendor: str, *, label: str, show: bool, rows_cursor: Callable[[], Any] | None = None
+    cursor: Any,
+    vendor: str,
+    *,
+    label: str,
+    progress: ProgressReporter,
+    rows_cursor: Callable[[], Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Per table its rows and hash. `rows_cursor` opens the cursor the rows are read through (PostgreSQL:
     a server-side cursor, so a large table is not held in memory)."""
@@ -158,11 +163,11 @@ def _inventory(
         cursor.execute(f'SELECT count(*) FROM "{name}"')  # noqa: S608 - a name from the catalogue
         counts[name] = cursor.fetchone()[0]
     out = {}
-    with Progress(label, total=sum(counts.values()), unit="rows", enabled=show) as progress:
+    with progress(label, total=sum(counts.values()), unit="rows") as bar:
         for name, order in tables:
             reader = rows_cursor() if rows_cursor else cursor
             try:
-                out[name] = _table_hash(cursor, reader, name, order, progress)
+                out[name] = _table_hash(cursor, reader, name, order, bar)
             finally:
                 if rows_cursor:
                     reader.close()
@@ -192,12 +197,14 @@ def _sqlite_file(path: Path) -> Iterator[sqlite3.Connection]:
         db.close()
 
 
-def database_inventory(*, using: str = "default", show_progress: bool = False) -> dict[str, dict[str, Any]]:
+def database_inventory(
+    *, using: str = "default", progress: ProgressReporter = progress_silent
+) -> dict[str, dict[str, Any]]:
     """Row count and content hash of every table of the database `using`, as a backup's manifest has them."""
     vendor = _vendor(using)
     if vendor == "sqlite":
         with _sqlite_file(Path(connections[using].settings_dict["NAME"])) as db:
-            return _inventory(db.cursor(), vendor, label="reading tables", show=show_progress)
+            return _inventory(db.cursor(), vendor, label="reading tables", progress=progress)
     connection = connections[using]
     with connection.cursor() as cursor:
         # Server-side cursors live in a transaction; a read-only one also sees one snapshot of every table.
@@ -209,7 +216,7 @@ def database_inventory(*, using: str = "default", show_progress: bool = False) -
                 cursor,
                 vendor,
                 label="reading tables",
-                show=show_progress,
+                progress=progress,
                 rows_cursor=_pg_named_cursor(using),
             )
 
@@ -238,16 +245,16 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def media_inventory(*, root: Path, show_progress: bool = False) -> dict[str, dict[str, Any]]:
+def media_inventory(*, root: Path, progress: ProgressReporter = progress_silent) -> dict[str, dict[str, Any]]:
     files = _media_files(root)
     out = {}
-    with Progress("reading media", total=len(files), unit="files", enabled=show_progress) as progress:
+    with progress("reading media", total=len(files), unit="files") as bar:
         for path in files:
             out[path.relative_to(root).as_posix()] = {
                 "size": path.stat().st_size,
                 "sha256": _file_sha256(path),
             }
-            progress.update()
+            bar.advance()
     return out
 
 
@@ -300,7 +307,9 @@ def _add_bytes(archive: tarfile.TarFile, data: bytes, name: str) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def backup_create(*, path: Path, using: str = "default", show_progress: bool = True) -> dict[str, Any]:
+def backup_create(
+    *, path: Path, using: str = "default", progress: ProgressReporter = progress_silent
+) -> dict[str, Any]:
     """Write the database and the media files of this instance to the tar archive `path` (0600: it holds
     every member's data). Returns the manifest. The database part is one consistent snapshot; media files
     written while it runs may or may not be in it (a photo whose row is not in the snapshot is harmless)."""
@@ -325,11 +334,11 @@ def backup_create(*, path: Path, using: str = "default", show_progress: bool = T
             with _sqlite_file(db_file) as copy:
                 cursor = copy.cursor()
                 manifest["migrations"] = _applied_migrations(cursor)
-                manifest["tables"] = _inventory(cursor, vendor, label="backup: tables", show=show_progress)
+                manifest["tables"] = _inventory(cursor, vendor, label="backup: tables", progress=progress)
         else:
             db_file = work / PG_FILE
-            manifest.update(_pg_dump_with_inventory(using, db_file, show_progress))
-        manifest["media"] = media_inventory(root=root, show_progress=False) if root else {}
+            manifest.update(_pg_dump_with_inventory(using, db_file, progress))
+        manifest["media"] = media_inventory(root=root) if root else {}
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with (
             os.fdopen(fd, "wb") as out,
@@ -338,15 +347,15 @@ def backup_create(*, path: Path, using: str = "default", show_progress: bool = T
             _add_bytes(tar, json.dumps(manifest, indent=1, ensure_ascii=False).encode(), MANIFEST)
             _add_file(tar, db_file, db_file.name)
             media = manifest["media"]
-            with Progress("backup: media", total=len(media), unit="files", enabled=show_progress) as progress:
+            with progress("backup: media", total=len(media), unit="files") as bar:
                 for key in media:
                     assert root is not None
                     _add_file(tar, root / key, MEDIA_PREFIX + key)
-                    progress.update()
+                    bar.advance()
     return manifest
 
 
-def _pg_dump_with_inventory(using: str, db_file: Path, show_progress: bool) -> dict[str, Any]:
+def _pg_dump_with_inventory(using: str, db_file: Path, progress: ProgressReporter) -> dict[str, Any]:
     """pg_dump and the manifest's hashes read the same snapshot: a repeatable-read transaction exports it
     and pg_dump attaches to it (`--snapshot`), so rows written meanwhile are in neither."""
     connection = connections[using]
@@ -368,7 +377,7 @@ def _pg_dump_with_inventory(using: str, db_file: Path, show_progress: bool) -> d
                 cursor,
                 "postgresql",
                 label="backup: tables",
-                show=show_progress,
+                progress=progress,
                 rows_cursor=_pg_named_cursor(using),
             )
         finally:
@@ -463,13 +472,15 @@ def _restore_pg(archive: tarfile.TarFile, using: str, work: Path) -> None:
     _run([*args, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction", str(dump)], env)
 
 
-def _restore_media(archive: tarfile.TarFile, manifest: dict[str, Any], root: Path, show: bool) -> int:
+def _restore_media(
+    archive: tarfile.TarFile, manifest: dict[str, Any], root: Path, progress: ProgressReporter
+) -> int:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True, mode=0o700)
     media: dict[str, dict[str, Any]] = manifest["media"]
     resolved_root = root.resolve()
-    with Progress("restore: media", total=len(media), unit="files", enabled=show) as progress:
+    with progress("restore: media", total=len(media), unit="files") as bar:
         for key, expected in media.items():
             target = (root / key).resolve()
             if not target.is_relative_to(resolved_root):
@@ -478,12 +489,12 @@ def _restore_media(archive: tarfile.TarFile, manifest: dict[str, Any], root: Pat
             _extract(archive, MEDIA_PREFIX + key, target)
             if _file_sha256(target) != expected["sha256"]:
                 raise BackupError(f"media file {key} does not match its hash in the manifest")
-            progress.update()
+            bar.advance()
     return len(media)
 
 
 def backup_restore(
-    *, path: Path, using: str = "default", force: bool = False, show_progress: bool = True
+    *, path: Path, using: str = "default", force: bool = False, progress: ProgressReporter = progress_silent
 ) -> RestoreResult:
     """Restore the archive `path` into this instance's database and media root, then check every table and
     file against the manifest. Refuses (BackupError, nothing written) another engine, migrations this code
@@ -514,8 +525,8 @@ def backup_restore(
             _restore_sqlite(archive, using, Path(w))
         else:
             _restore_pg(archive, using, Path(w))
-        files = _restore_media(archive, manifest, root, show_progress) if root is not None else 0
-    restored = database_inventory(using=using, show_progress=show_progress)
+        files = _restore_media(archive, manifest, root, progress) if root is not None else 0
+    restored = database_inventory(using=using, progress=progress)
     differ = sorted(
         name
         for name in set(restored) | set(manifest["tables"])

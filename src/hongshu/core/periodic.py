@@ -58,6 +58,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prune-burst-bands", "screening.burst_prune", 600.0),
     # Suspensions end on their own: the member is active again once nothing else bars them.
     PeriodicJob("lift-expired-suspensions", "moderation.lift_expired_suspensions", 300.0),
+    # A claim on a case is a lease (HONGSHU_CASE_LEASE_MINUTES): expired ones go back to their queues.
+    PeriodicJob("expire-case-leases", "moderation.leases_expire", 60.0),
+    # The queues sort by a stored priority whose age term grows: 5 minutes move it by at most 0.014.
+    PeriodicJob("age-case-priorities", "moderation.case_priorities_age", 300.0),
     # Deleted notes and comments past HONGSHU_PURGE_AFTER_DAYS go for good, with their files.
     PeriodicJob("purge-deleted", "members.purge_deleted", 3600.0),
     # Members' data exports past HONGSHU_EXPORT_EXPIRE_DAYS: their files are deleted.

@@ -1,78 +1,110 @@
-"""Progress of long commands (backup, restore, export, purge): a bar on a terminal, plain lines otherwise.
+"""Progress of long commands (search_rebuild, bench seed): a bar on a terminal, plain lines elsewhere.
 
-On a terminal, tqdm draws a bar with the count, the rate and the time left. When the stream is not a
-terminal (a log file, systemd's journal, a CI log) a redrawn bar is noise, so one plain line is written at
-most every `every` seconds and once at the end: `backup: media files 120/400 (30.1/s, ~9s left)`.
+A service that loops over many rows takes a `progress` reporter and reports what it did:
+
+    with progress("notes", total=count) as bar:
+        for chunk in chunks:
+            ...
+            bar.advance(len(chunk))
+
+On a terminal the reporter draws a tqdm bar (count, rate, time left); in a log, a pipe or CI it writes one
+plain line every `interval` seconds and one at the end, so the output stays readable. Services default to
+`progress_silent`, so tests and jobs print nothing.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable
-from types import TracebackType
-from typing import Any, TextIO
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Protocol, TextIO
 
 from tqdm import tqdm
 
-PLAIN_EVERY_SECONDS = 10.0
+
+class Progress(Protocol):
+    def advance(self, count: int = 1) -> None: ...
 
 
-class Progress:
-    """A counter shown as it advances; use as a context manager, `update(n)` as work is done."""
+class ProgressReporter(Protocol):
+    def __call__(
+        self, label: str, *, total: int | None = None, unit: str = "rows"
+    ) -> AbstractContextManager[Progress]: ...
 
-    def __init__(
-        self,
-        label: str,
-        *,
-        total: int | None,
-        unit: str = "it",
-        stream: TextIO | None = None,
-        every: float = PLAIN_EVERY_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-        enabled: bool = True,
-    ) -> None:
-        self.label, self.total, self.unit = label, total, unit
-        self.stream = stream if stream is not None else sys.stderr
-        self.every, self.enabled = every, enabled
-        self.clock = clock
-        self.count = 0
-        self.started = self.last_line = self.clock()
-        is_tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.bar: tqdm[Any] | None = None
-        if enabled and is_tty:
-            self.bar = tqdm(total=total, desc=label, unit=unit, file=self.stream, dynamic_ncols=True)
 
-    def update(self, n: int = 1) -> None:
-        self.count += n
-        if self.bar is not None:
-            self.bar.update(n)
-        elif self.enabled and self.clock() - self.last_line >= self.every:
-            self._line()
+class _Silent:
+    def advance(self, count: int = 1) -> None:
+        pass
 
-    def line(self) -> str:
-        elapsed = max(self.clock() - self.started, 1e-9)
-        rate = self.count / elapsed
-        done = f"{self.count}/{self.total}" if self.total is not None else str(self.count)
-        text = f"{self.label}: {done} {self.unit} ({rate:.1f}/s"
-        if self.total is not None and rate > 0 and self.count < self.total:
-            text += f", ~{(self.total - self.count) / rate:.0f}s left"
-        return text + ")"
 
-    def _line(self) -> None:
-        self.last_line = self.clock()
-        print(self.line(), file=self.stream, flush=True)
+@contextmanager
+def progress_silent(label: str, *, total: int | None = None, unit: str = "rows") -> Iterator[Progress]:
+    yield _Silent()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+class _Lines:
+    """Plain progress lines: `notes: 40,000/100,000 (40%), 12,345 rows/s, 0:04 left`."""
+
+    def __init__(self, stream: TextIO, label: str, total: int | None, unit: str, interval: float) -> None:
+        self.stream, self.label, self.total, self.unit, self.interval = stream, label, total, unit, interval
+        self.done = 0
+        self.started = self.last = time.monotonic()
+
+    def advance(self, count: int = 1) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            self._write(now, final=False)
+
+    def _write(self, now: float, *, final: bool) -> None:
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        parts = [f"{self.label}: {self.done:,}"]
+        if self.total:
+            parts[0] += f"/{self.total:,} ({min(100, 100 * self.done // self.total)}%)"
+        parts.append(f"{rate:,.0f} {self.unit}/s")
+        if final:
+            parts.append(f"done in {_duration(elapsed)}")
+        elif self.total and rate > 0:
+            parts.append(f"{_duration(max(0, self.total - self.done) / rate)} left")
+        self.stream.write(", ".join(parts) + "\n")
+        self.stream.flush()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        elif self.enabled:
-            self._line()
+        self._write(time.monotonic(), final=True)
 
-    def __enter__(self) -> Progress:
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
+class _Bar:
+    def __init__(self, bar: tqdm[Any]) -> None:
+        self.bar = bar
+
+    def advance(self, count: int = 1) -> None:
+        self.bar.update(count)
+
+
+def progress_to(stream: TextIO, *, interval: float = 10.0, terminal: bool | None = None) -> ProgressReporter:
+    """A reporter writing to `stream`: a bar when it is a terminal (or `terminal`), else plain lines."""
+    is_terminal = stream.isatty() if terminal is None else terminal
+
+    @contextmanager
+    def report(label: str, *, total: int | None = None, unit: str = "rows") -> Iterator[Progress]:
+        if is_terminal:
+            # 1.2M rather than 1234567 for big tables; small ones as plain counts (tqdm would write 50.0).
+            scaled = total is None or total >= 100_000
+            with tqdm(
+                total=total, desc=label, unit=unit, unit_scale=scaled, file=stream, dynamic_ncols=True
+            ) as bar:
+                yield _Bar(bar)
+            return
+        lines = _Lines(stream, label, total, unit, interval)
+        yield lines
+        lines.close()
+
+    return report

@@ -9,7 +9,7 @@ Counters live in Redis when REDIS_URL is set (one budget shared by every process
 process's memory (the embedded SQLite instance runs one process). The strategy is the moving window: a
 window of 5 per 5 minutes never lets 10 through across a window boundary, as a fixed window would.
 
-Scopes: `account` (a member's ID), `ip` (REMOTE_ADDR), `network` (the /24 of an IPv4 address, the /48 of an
+Scopes: `account` (a member's ID), `ip` (the client's address: `core.proxies.client_ip`), `network` (the /24 of an IPv4 address, the /48 of an
 IPv6 one: a host's neighbours share a budget, so one machine cannot rotate through its subnet),
 `account_ip` (the handle typed at sign-in with the IP), `login` (the handle or address typed, whatever the
 IP: a password reset), `device` (a known device's ID, from the signed device
@@ -33,7 +33,6 @@ import time
 from typing import Literal, Protocol
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils.translation import ngettext
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
@@ -41,6 +40,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
 
+from hongshu.core import proxies
 from hongshu.core.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -370,6 +370,5 @@ def rate_limit_reset() -> None:
     _current().storage.reset()
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (REMOTE_ADDR; no trusted-proxy header is read yet)."""
-    return request.META.get("REMOTE_ADDR") or None
+# The client's address through the trusted proxies; adapters import it from here beside rate_limit_hit.
+client_ip = proxies.client_ip

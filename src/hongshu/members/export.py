@@ -42,7 +42,7 @@ from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.core.errors import NotFound
 from hongshu.core.jobs import enqueue_on_commit
-from hongshu.core.progress import Progress
+from hongshu.core.progress import Progress, ProgressReporter, progress_silent
 from hongshu.interactions.models import Board, Collect, Like
 from hongshu.media.models import MediaAsset
 from hongshu.members.models import DataExport
@@ -181,7 +181,7 @@ def _notes(archive: zipfile.ZipFile, member: User, progress: Progress) -> None:
         }
         _json(archive, f"notes/{note.pk}.json", data)
         archive.writestr(f"{ROOT}/notes/{note.pk}.md", _note_markdown(data))
-        progress.update()
+        progress.advance()
 
 
 def _readable(member: User, note_ids: Iterable[int]) -> dict[int, str | None]:
@@ -252,12 +252,12 @@ def _graph(member: User) -> dict[str, Any]:
     }
 
 
-def export_write(*, member: User, out: Any, show_progress: bool = False) -> None:
+def export_write(*, member: User, out: Any, progress: ProgressReporter = progress_silent) -> None:
     """Write the member's export zip to the binary file `out`."""
     notes = Note.objects.filter(author=member, deleted_at__isnull=True).count()
     with (
         zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
-        Progress(f"export @{member.handle}: notes", total=notes, unit="notes", enabled=show_progress) as bar,
+        progress(f"export @{member.handle}: notes", total=notes, unit="notes") as bar,
     ):
         _json(archive, "profile.json", _profile(member))
         if member.avatar_id is not None:
@@ -281,7 +281,7 @@ def export_write(*, member: User, out: Any, show_progress: bool = False) -> None
         _json(archive, "mutes.json", [{"handle": m.muted.handle, "since": _iso(m.created_at)} for m in mutes])
 
 
-def export_build(*, export_id: int, show_progress: bool = False) -> DataExport | None:
+def export_build(*, export_id: int) -> DataExport | None:
     """Build a pending export: the zip is written to a temporary file, then stored privately under a key
     with a random part. A failure marks it failed (the member may ask again). None if not pending."""
     export = DataExport.objects.select_related("member").filter(pk=export_id).first()
@@ -290,7 +290,7 @@ def export_build(*, export_id: int, show_progress: bool = False) -> DataExport |
     member = export.member
     try:
         with tempfile.TemporaryFile() as out:
-            export_write(member=member, out=out, show_progress=show_progress)
+            export_write(member=member, out=out)
             size = out.tell()
             out.seek(0)
             key = default_storage.save(

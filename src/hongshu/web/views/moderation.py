@@ -18,7 +18,8 @@ from hongshu.accounts.models import User
 from hongshu.accounts.roles import Role
 from hongshu.core.errors import ProblemError
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
-from hongshu.moderation import actions, selectors, services
+from hongshu.language.translation.service import target_for
+from hongshu.moderation import actions, bulk, console, selectors, services
 from hongshu.moderation.models import Action, Case
 from hongshu.moderation.statements import statement_of
 from hongshu.moderation.transparency import transparency_report
@@ -110,6 +111,7 @@ def staff_cases(request: HttpRequest) -> HttpResponse:
         "language": language,
         "states": Case.State,
         "sources": Case.Source,
+        "bulk_operations": list(bulk.OPERATION_LABELS.items()),
     }
     return render(request, "web/moderation/staff_cases.html", context)
 
@@ -119,14 +121,23 @@ def staff_cases(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def staff_case(request: HttpRequest, case_id: int) -> HttpResponse:
     staff = _staff(request)
-    detail = selectors.case_detail(staff=staff, case_id=case_id)
     language = get_language() or "en"
+    translate = request.GET.get("translate") == "1"
+    view = console.case_console(
+        staff=staff, case_id=case_id, translate_to=target_for(language) if translate else None
+    )
+    detail = view.detail
+    rules = [(r.code, r.title(language)) for r in selectors.rules_active()]
     context = {
+        "view": view,
+        "translate": translate,
+        "glosses": [view.translation.title_gloss, view.translation.gloss] if view.translation else [],
         "detail": detail,
         "case": detail.row.case,
         "actions": actions.actions_list(staff=staff, case_id=case_id),
         "action_kinds": Action.Kind,
-        "rules": [(r.code, r.title(language)) for r in selectors.rules_active()],
+        "rules": rules,
+        "rule_title": dict(rules).get(detail.row.case.rule_code, ""),
     }
     return render(request, "web/moderation/staff_case.html", context)
 
