@@ -21,6 +21,11 @@ hongshu audit verify       check every link of the moderation event log's hash c
 hongshu bench seed --scale S [--seed N]
                            generate the benchmark dataset (1.0 = 100k members, 1M notes);
                            dev-only: needs the repository's bench/ folder (run from a checkout)
+hongshu backup PATH        write the database and the media files to one tar archive (with a manifest)
+hongshu restore PATH [--force]
+                           restore a backup into this (empty) instance and check it against its manifest
+hongshu export HANDLE PATH write a member's data export (the zip they get from their settings) to PATH
+hongshu purge              remove deleted notes, comments and their files past the retention period
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
 
@@ -320,6 +325,82 @@ def jobs(argv: Sequence[str]) -> None:
         worker.run_forever()
 
 
+def backup(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu backup", description="Back up the database and media.")
+    parser.add_argument("path", type=Path, help="the tar archive to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_create
+    from hongshu.core.progress import progress_to
+
+    try:
+        manifest = backup_create(path=options.path, progress=progress_to(sys.stderr))
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(
+        f"Backed up {manifest['engine']}: {len(manifest['tables'])} tables, {rows} rows, "
+        f"{len(manifest['media'])} media files to {options.path}."
+    )
+
+
+def restore(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu restore", description="Restore a backup into this instance."
+    )
+    parser.add_argument("path", type=Path, help="the tar archive `hongshu backup` wrote")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a database and media that are not empty"
+    )
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_restore
+    from hongshu.core.progress import progress_to
+
+    try:
+        result = backup_restore(path=options.path, force=options.force, progress=progress_to(sys.stderr))
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    print(
+        f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files; checked."
+    )
+    if result.pending_migrations:
+        print(f"This version has {len(result.pending_migrations)} newer migrations: run `hongshu migrate`.")
+
+
+def export(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu export", description="Write a member's data export.")
+    parser.add_argument("handle")
+    parser.add_argument("path", type=Path, help="the zip file to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.accounts.models import User
+    from hongshu.core.progress import progress_to
+    from hongshu.members.export import export_write
+
+    member = User.objects.filter(handle__iexact=options.handle.removeprefix("@")).first()
+    if member is None:
+        sys.exit(f"hongshu: no member has the handle {options.handle!r}")
+    with os.fdopen(os.open(options.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        export_write(member=member, out=out, progress=progress_to(sys.stderr))
+    print(f"Wrote @{member.handle}'s data export to {options.path}.")
+
+
+def purge(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu purge", description="Remove deleted content past the retention period (a setting)."
+    )
+    parser.parse_args(argv)
+    _setup()
+    from hongshu.members.retention import purge_deleted
+
+    result = purge_deleted()
+    print(
+        f"Purged {result.notes} notes, {result.comments} comments and {result.files} files "
+        f"deleted before {result.before:%Y-%m-%d %H:%M} UTC."
+    )
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -334,6 +415,10 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "feeds": feeds,
     "audit": audit,
     "jobs": jobs,
+    "backup": backup,
+    "restore": restore,
+    "export": export,
+    "purge": purge,
     "manage": manage,
     "help": _help,
     "--help": _help,

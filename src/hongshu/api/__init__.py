@@ -251,6 +251,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/", "hongshu.api.accounts.router")
+api.add_router("/", "hongshu.api.exports.router")
 api.add_router("/", "hongshu.api.email.router")
 api.add_router("/", "hongshu.api.security.router")
 api.add_router("/", "hongshu.api.media.router")

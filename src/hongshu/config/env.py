@@ -411,6 +411,19 @@ class HongshuSettings(BaseSettings):
         "served while one request ranks it again). Each query word's hints (sound-alike topics, spelling "
         "correction) are kept as long, so a new topic shows in them this much later.",
     )
+    purge_after_days: int = Field(
+        default=30,
+        ge=1,
+        description="Deleted notes (by their authors or by moderators) and deleted comments are removed for good, "
+        "with their photos' files, this many days after deletion, by the hourly purge job and `hongshu purge` "
+        "(docs/operations.md#retention). Until then they are hidden everywhere but kept for moderation.",
+    )
+    export_expire_days: int = Field(
+        default=7,
+        ge=1,
+        description="A member's data export (the zip built from the settings page or POST /api/v1/me/export) "
+        "can be downloaded for this many days; then its file is deleted.",
+    )
     note_cache_seconds: int = Field(
         default=600,
         ge=0,

@@ -65,6 +65,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("age-case-priorities", "moderation.case_priorities_age", 300.0),
     # Keys of effects jobs must not repeat (mails sent) are kept a month (core.models.JobEffect).
     PeriodicJob("prune-job-effects", "core.prune_job_effects", 86400.0),
+    # Deleted notes and comments past HONGSHU_PURGE_AFTER_DAYS go for good, with their files.
+    PeriodicJob("purge-deleted", "members.purge_deleted", 3600.0),
+    # Members' data exports past HONGSHU_EXPORT_EXPIRE_DAYS: their files are deleted.
+    PeriodicJob("expire-exports", "members.exports_expire", 3600.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which
