@@ -108,6 +108,13 @@ JOB_QUEUES: dict[str, str] = {
     "moderation.case_priorities_age": "default",
     "screening.burst_prune": "default",
     "core.prune_job_effects": "default",
+    "members.export_build": "default",
+    "members.exports_expire": "default",
+    "members.purge_deleted": "default",
+    "discovery.notes_purged": "default",
+    "feeds.notes_purged": "default",
+    "language.notes_purged": "default",
+    "language.comments_purged": "default",
 }
 JOB_EFFECT_DAYS = 30  # how long an effect key is kept (core.models.JobEffect)
 ENQUEUED_AT_HEADER = "hongshu_enqueued_at"  # set on every Celery message, read by jobs_queue_stats()
