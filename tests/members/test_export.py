@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from openapi_core import OpenAPI
 
-from conftest import ApiClient
+from api_client import ApiClient
 from hongshu.accounts.models import User
 from hongshu.accounts.services import token_issue
 from hongshu.interactions.services.interactions import board_create, collect_create, like_create
