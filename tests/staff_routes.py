@@ -42,3 +42,25 @@ def web_staff_routes(
 def web_path(route: str, value: str) -> str:
     """A web route with every `<converter:name>` filled with `value`."""
     return "/" + re.sub(r"<[^>]+>", value, route).lstrip("^").rstrip("$")
+
+
+# The lowest role of each staff route the moderator console added (issue 25 item 9: the case context, bulk
+# mode, the surge dashboard); the authorization matrix in tests/moderation/test_roles.py adds them to its own.
+CONSOLE_API_ROLES: dict[tuple[str, str], str] = {
+    ("get", "/api/v1/staff/cases/{case_id}/context"): "triage",
+    ("get", "/api/v1/staff/dashboard"): "triage",
+    ("get", "/api/v1/staff/cases/bulk"): "moderator",
+    ("post", "/api/v1/staff/cases/bulk"): "moderator",
+}
+CONSOLE_WEB_ROLES: dict[str, str] = {
+    "staff/cases/<id:case_id>/media/<id:media_id>": "triage",
+    "staff/dashboard": "triage",
+    "staff/cases/bulk": "moderator",
+}
+# The lowest role of staff operations added by feature (tests/moderation/test_roles.py merges these into its
+# maps; anything not listed there or here needs admin).
+APPEALS_API_MODERATOR = {
+    ("get", "/api/v1/staff/appeals"),
+    ("post", "/api/v1/staff/appeals/{appeal_id}/decide"),
+}
+APPEALS_WEB_MODERATOR = {"staff/appeals", "staff/appeals/<id:appeal_id>/decide"}

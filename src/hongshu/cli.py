@@ -8,7 +8,10 @@ hongshu serve [--host H] [--port P] [--workers N] [--threads N]
 hongshu demo [--photos-per-note-max N]
                            load the demo members and notes (once)
 hongshu worker [celery options]
-                           run a Celery worker (needs REDIS_URL)
+                           run a Celery worker (needs REDIS_URL); every queue unless given -Q
+hongshu jobs failed [--limit N] | retry (ID ... | --all) | stats | work [--once]
+                           dead letters (both backends), replay them, queue depth and oldest age per
+                           queue, and a worker of the database queue (the embedded default)
 hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
 hongshu feeds rebuild (--member HANDLE | --all)
@@ -155,8 +158,8 @@ def run(argv: Sequence[str]) -> NoReturn:
     call_command("migrate", interactive=False, verbosity=0)
     result = demo_load(photos_per_note_max=options.demo_photos_max)
     print(run_banner(url=f"http://{options.host}:{options.port}", result=result))
-    # The server itself runs background jobs on an in-process thread pool unless told otherwise.
-    _exec_gunicorn(options, {**os.environ, "HONGSHU_JOBS": jobs or "thread"})
+    # The server's own processes run background jobs from the database queue unless told otherwise.
+    _exec_gunicorn(options, {**os.environ, "HONGSHU_JOBS": jobs or "database"})
 
 
 def serve(argv: Sequence[str]) -> NoReturn:
@@ -189,7 +192,11 @@ def worker(argv: Sequence[str]) -> NoReturn:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     command = [sys.executable, "-m", "celery", "-A", "hongshu.config.celery", "worker", *argv]
     if not any(arg.startswith(("-Q", "--queues")) for arg in argv):
-        command += ["-Q", "celery,fanout"]  # fan-out has its own queue (config/settings.py)
+        # Every queue of core.jobs.QUEUES, with the instance's prefix (HONGSHU_JOBS_QUEUE_PREFIX).
+        _setup()
+        from hongshu.core.jobs import QUEUES, queue_name
+
+        command += ["-Q", ",".join(queue_name(queue) for queue in QUEUES)]
     if not any(arg.startswith(("--loglevel", "-l")) for arg in argv):
         command += ["--loglevel", "INFO"]
     sys.stdout.flush()
@@ -266,6 +273,53 @@ def audit(argv: Sequence[str]) -> None:
     sys.exit(f"Link {broken.seq} is broken: {broken.reason}.")
 
 
+def jobs(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu jobs", description="Background jobs and their dead letters."
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+    failed = sub.add_parser("failed", help="list dead letters, newest first")
+    failed.add_argument("--limit", type=int, default=100)
+    retry = sub.add_parser("retry", help="queue dead letters' jobs again")
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID")
+    retry.add_argument("--all", action="store_true", help="every dead letter")
+    sub.add_parser("stats", help="depth and oldest age of each queue")
+    work = sub.add_parser("work", help="run jobs of the database queue (HONGSHU_JOBS=database)")
+    work.add_argument("--once", action="store_true", help="run the due jobs, then exit")
+    options = parser.parse_args(argv)
+    if options.action == "retry" and bool(options.ids) == options.all:
+        parser.error("retry takes dead-letter ids or --all")
+    _setup()
+    from hongshu.core import jobqueue
+
+    if options.action == "failed":
+        for f in jobqueue.jobs_failed(limit=options.limit):
+            print(f"{f.pk}  {f.failed_at:%Y-%m-%d %H:%M:%S}  {f.backend:<8} {f.queue:<13} {f.task}{tuple(f.args)!r}"
+                  f"  attempts={f.attempts}\n      {f.error}")  # fmt: skip
+    elif options.action == "retry":
+        count = (
+            jobqueue.jobs_retry_all()
+            if options.all
+            else sum(jobqueue.job_retry(failed_id=i) for i in options.ids)
+        )
+        print(f"Queued {count} job{'s' if count != 1 else ''} again.")
+    elif options.action == "stats":
+        print(f"{'queue':<14} {'depth':>7} {'running':>8} {'oldest':>10}")
+        for q in jobqueue.jobs_queue_stats():
+            oldest = "-" if q.oldest_age_seconds is None else f"{q.oldest_age_seconds:.0f}s"
+            running = "-" if q.running is None else str(q.running)
+            print(f"{q.queue:<14} {q.depth:>7} {running:>8} {oldest:>10}")
+    elif options.once:
+        print(f"Ran {len(jobqueue.JobWorker().run_until_empty())} jobs.")
+    else:
+        import signal
+
+        worker = jobqueue.JobWorker()
+        for stop in (signal.SIGTERM, signal.SIGINT):  # finish the job in hand, then exit
+            signal.signal(stop, lambda *_: worker.request_stop())
+        worker.run_forever()
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -279,6 +333,7 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "bench": bench,
     "feeds": feeds,
     "audit": audit,
+    "jobs": jobs,
     "manage": manage,
     "help": _help,
     "--help": _help,

@@ -22,7 +22,16 @@ from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation.models import Case
 from hongshu.web.csp import POLICY
-from staff_routes import concrete, staff_api_operations, web_path, web_staff_routes
+from staff_routes import (
+    APPEALS_API_MODERATOR,
+    APPEALS_WEB_MODERATOR,
+    CONSOLE_API_ROLES,
+    CONSOLE_WEB_ROLES,
+    concrete,
+    staff_api_operations,
+    web_path,
+    web_staff_routes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +47,11 @@ API_TRIAGE = {
     ("get", "/api/v1/staff/me"),
     ("patch", "/api/v1/staff/me"),
     ("get", "/api/v1/staff/actions"),
+    ("get", "/api/v1/staff/queues"),
+    ("get", "/api/v1/staff/queues/{queue}/cases"),
+    ("post", "/api/v1/staff/queues/{queue}/claim-next"),
+    ("post", "/api/v1/staff/cases/{case_id}/release"),
+    ("post", "/api/v1/staff/cases/{case_id}/escalate"),
 }
 API_MODERATOR = {
     ("post", "/api/v1/staff/cases/{case_id}/decide"),
@@ -51,7 +65,17 @@ API_MODERATOR = {
     ("post", "/api/v1/staff/actions"),
     ("post", "/api/v1/staff/actions/{action_id}/revert"),
 }
-WEB_TRIAGE = {"staff/cases", "staff/cases/<id:case_id>", "staff/cases/<id:case_id>/claim", "staff/me"}
+WEB_TRIAGE = {
+    "staff/cases",
+    "staff/cases/<id:case_id>",
+    "staff/cases/<id:case_id>/claim",
+    "staff/me",
+    "staff/queues",
+    "staff/queues/<slug:queue>",
+    "staff/queues/<slug:queue>/claim-next",
+    "staff/cases/<id:case_id>/release",
+    "staff/cases/<id:case_id>/escalate",
+}
 WEB_MODERATOR = {
     "staff/cases/<id:case_id>/decide",
     "staff/cases/<id:case_id>/close",
@@ -61,6 +85,13 @@ WEB_MODERATOR = {
     "staff/cases/<id:case_id>/act",
     "staff/actions/<id:action_id>/revert",
 }
+
+API_TRIAGE |= {op for op, role in CONSOLE_API_ROLES.items() if role == "triage"}
+API_MODERATOR |= {op for op, role in CONSOLE_API_ROLES.items() if role == "moderator"}
+WEB_TRIAGE |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "triage"}
+WEB_MODERATOR |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "moderator"}
+API_MODERATOR |= APPEALS_API_MODERATOR
+WEB_MODERATOR |= APPEALS_WEB_MODERATOR
 
 
 def _needs(operation: Any, triage: set[Any], moderator: set[Any]) -> roles.Role:

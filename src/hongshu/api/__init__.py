@@ -268,4 +268,8 @@ api.add_router("/", "hongshu.api.trends.router")
 api.add_router("/", "hongshu.api.staff.router")
 api.add_router("/", "hongshu.api.screening.router")
 api.add_router("/", "hongshu.api.registration.router")
+# before moderation: its /staff/cases/{case_id} would take /staff/cases/bulk
+api.add_router("/", "hongshu.api.console.router")
 api.add_router("/", "hongshu.api.moderation.router")
+api.add_router("/", "hongshu.api.queues.router")
+api.add_router("/", "hongshu.api.appeals.router")

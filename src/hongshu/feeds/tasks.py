@@ -1,4 +1,4 @@
-"""Celery entry points of the following feed (fan-out runs on its own queue, `fanout`: config/settings.py)."""
+"""Celery entry points of the following feed (fan-out runs on its own queue, `fanout`: core.jobs.JOB_QUEUES)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.listed_for`).
+"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.discoverable_for`).
 
 Every selector runs a fixed number of queries whatever the page size. Notes: the backend returns a bounded
 candidate set (ids and their tokens), ranked without regard to the viewer (and cached briefly); the policy
@@ -40,7 +40,7 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.querysets import members_visible_to
+from hongshu.social.querysets import members_discoverable_for
 from hongshu.textlib import chinese
 
 T = TypeVar("T")
@@ -353,8 +353,9 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
-    # The account policy: blocks are mutual invisibility, in search as everywhere.
-    return members_visible_to(viewer).filter(pk__in_ids=ids)
+    # The account policy: blocks are mutual invisibility, in search as everywhere; a limited member is
+    # offered only to their followers (the policy's discovery part).
+    return members_discoverable_for(viewer).filter(pk__in_ids=ids)
 
 
 @reads_from_replica

@@ -105,8 +105,8 @@ def topics_index(*, topics: Iterable[Topic]) -> None:
 def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = None) -> None:
     """Bring the public topics of these notes (or of all of this author's notes) in line with the notes.
 
-    Which notes count is asked of the visibility policy itself (`Note.objects.visible_to(None)`: what a
-    visitor may read), never decided here. Each note's topics are compared with what it counted for at its
+    Which notes count is asked of the visibility policy itself (`Note.objects.discoverable_for(None)`: what
+    a visitor may be offered, so a limited note counts for nothing), never decided here. Each note's topics are compared with what it counted for at its
     last indexing (`PublicNoteTopic`), so a topic dropped in an edit, or the topics of a note deleted, made
     private, unpublished or purged, are taken back too. A topic's count (`PublicTopic.notes`) changes by
     atomic increments under its row lock, so two drains changing the same topic never lose an update, and
@@ -114,7 +114,7 @@ def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = 
     Queries: a fixed handful plus one UPDATE per distinct change size, and the keys of newly listed topics.
     """
     scope = Q(author_id=author_id) if author_id is not None else Q(pk__in_ids=list(note_ids))
-    public = Note.objects.visible_to(None).filter(scope).values("pk")
+    public = Note.objects.discoverable_for(None).filter(scope).values("pk")
     want = {
         (note_id, topic_id): author
         for note_id, author, topic_id in NoteTopic.objects.filter(note__in=public).values_list(
@@ -169,7 +169,7 @@ def public_topics_rebuild(*, batch: int = 500) -> int:
         PublicNoteTopic.objects.all().delete()
         PublicTopic.objects.all().delete()
         SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC).delete()
-        public = Note.objects.visible_to(None).values("pk")
+        public = Note.objects.discoverable_for(None).values("pk")
         pairs = (
             NoteTopic.objects.filter(note__in=public)
             .values_list("note_id", "note__author_id", "topic_id")

@@ -1,4 +1,5 @@
-"""Topic and nearby reads. Notes are reached only through `Note.objects.listed_for` (the policy minus mutes).
+"""Topic and nearby reads. Notes are reached only through `Note.objects.discoverable_for` (the policy minus
+mutes and minus limited notes of authors the viewer does not follow).
 
 Two orders for both feeds:
 
@@ -63,7 +64,8 @@ def is_following_topic(*, member: User | None, topic: Topic) -> bool:
 
 
 def _published(viewer: Viewer) -> NoteQuerySet:
-    return Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED)
+    # Discovery surfaces: a limited note reaches only its author's followers here.
+    return Note.objects.discoverable_for(viewer).filter(status=Note.Status.PUBLISHED)
 
 
 def _in_topic(viewer: Viewer, topic: Topic) -> NoteQuerySet:
@@ -167,7 +169,7 @@ def nearby_notes(
 
 def followed_topic_note_ids(*, member: User, before_id: int | None, limit: int) -> list[int]:
     """IDs of the newest published notes, below `before_id`, in the topics `member` follows that
-    `Note.objects.listed_for(member)` lists — newest first, at most `limit`: for the following feed to merge.
+    `Note.objects.discoverable_for(member)` offers — newest first, at most `limit`: for the following feed to merge.
 
     One statement: on PostgreSQL a UNION of one `ORDER BY id DESC LIMIT` per followed topic (each bounded,
     walking the topic's notes newest first), so no topic contributes more than `limit` rows; on SQLite (small

@@ -5,8 +5,10 @@ from django.urls import path
 from hongshu.web.views import (
     about,
     account,
+    appeals,
     comments,
     compose,
+    console,
     email,
     feeds,
     graph,
@@ -17,6 +19,7 @@ from hongshu.web.views import (
     note,
     note_edit,
     profile,
+    queues,
     registration,
     screening,
     search,
@@ -159,6 +162,21 @@ urlpatterns = [
     path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
     path("staff/cases/<id:case_id>/act", moderation.staff_case_act, name="staff-case-act"),
     path("staff/actions/<id:action_id>/revert", moderation.staff_action_revert, name="staff-action-revert"),
+    # the moderation queues by language (staff)
+    path("staff/queues", queues.staff_queues, name="staff-queues"),
+    path("staff/queues/<slug:queue>", queues.staff_queue, name="staff-queue"),
+    path(
+        "staff/queues/<slug:queue>/claim-next", queues.staff_queue_claim_next, name="staff-queue-claim-next"
+    ),
+    path("staff/cases/<id:case_id>/release", queues.staff_case_release, name="staff-case-release"),
+    path("staff/cases/<id:case_id>/escalate", queues.staff_case_escalate, name="staff-case-escalate"),
+    # appeals: a member's from their decisions, a barred member's at /appeal, the moderators' queue
+    path("me/decisions/<id:action_id>/appeal", appeals.appeal_file, name="me-decision-appeal"),
+    path("appeal", appeals.appeal_barred, name="appeal-barred"),
+    path("appeal/decisions", appeals.appeal_barred_decisions, name="appeal-barred-decisions"),
+    path("appeal/decisions/<id:action_id>", appeals.appeal_barred_file, name="appeal-barred-file"),
+    path("staff/appeals", appeals.staff_appeals, name="staff-appeals"),
+    path("staff/appeals/<id:appeal_id>/decide", appeals.staff_appeal_decide, name="staff-appeal-decide"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),
@@ -187,4 +205,8 @@ urlpatterns = [
     path("me/security/sessions/<id:session_id>/revoke", security.session_revoke, name="me-session-revoke"),
     path("me/security/tokens/<id:token_id>/revoke", security.token_revoke_view, name="me-token-revoke"),
     path("me/security/sign-out-everywhere", security.sign_out_everywhere, name="me-sign-out-everywhere"),
+    # the moderator console: a case's photos, bulk mode, the surge dashboard
+    path("staff/cases/bulk", console.staff_cases_bulk, name="staff-cases-bulk"),
+    path("staff/cases/<id:case_id>/media/<id:media_id>", console.staff_case_media, name="staff-case-media"),
+    path("staff/dashboard", console.staff_dashboard, name="staff-dashboard"),
 ]

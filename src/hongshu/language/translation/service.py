@@ -248,3 +248,21 @@ def comment_translate(
 def always_translate_set(*, member: User, enabled: bool) -> None:
     """The reader's "always translate" preference (note pages then load the translation at once)."""
     member_set_always_translate(member=member, enabled=enabled)
+
+
+def staff_content_translate(
+    *, content_type: str, object_id: int, title: str, body: str, language: str, target: str, staff: User
+) -> ContentTranslation:
+    """A moderator's translation of content they review: a note, a comment or a member's name and bio, in
+    whatever state it is (held, removed). No visibility check here: the caller (the moderation console)
+    requires a staff role first. Cached and rate limited as a reader's translation is."""
+    return _translate_content(
+        content_type=content_type,
+        object_id=object_id,
+        title=title,
+        body=body,
+        source=_source_of(language, f"{title}\n{body}"),
+        target=target,
+        member=staff,
+        ip=None,  # staff are counted per member and by the instance's budget, not per address
+    )
