@@ -32,6 +32,8 @@ def test_readyz_reports_each_dependency_of_this_configuration() -> None:
     response = Client().get("/readyz")
     assert response.status_code == 200, response.content
     expected = {"database": "ok"}
+    if "replica" in settings.DATABASES:  # a suite run with a read replica (the tests mirror the primary)
+        expected["replica"] = "ok"
     if settings.HONGSHU.redis_url:  # the PostgreSQL + Redis suite: the cache is Redis
         expected["cache"] = "ok"
     assert response.json() == {"status": "ok", "checks": expected}
@@ -82,3 +84,10 @@ def test_readyz_names_only_what_failed(tmp_path: Path) -> None:
     assert problem["checks"]["database"] == "ok"
     status, body = readyz_in_a_process(tmp_path)
     assert (status, body) == (200, {"status": "ok", "checks": {"database": "ok"}})
+
+
+def test_readyz_names_an_unreachable_read_replica(tmp_path: Path) -> None:
+    status, problem = readyz_in_a_process(tmp_path, HONGSHU_DATABASE_REPLICA_URL=CLOSED_DB)
+    assert status == 503
+    assert problem["failed"] == ["replica"]
+    assert problem["checks"]["database"] == "ok"

@@ -156,7 +156,13 @@ def _database(url: str | None = None) -> dict[str, Any]:
         # running them (docs/benchmarks.md#prepared-statements-on-postgresql). Statements whose best plan
         # depends on the values opt out (search.backends, where a generic plan would read every match of a
         # common word).
-        db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2, "options": _session_options()}
+        db["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+            "options": _session_options(),
+            # libpq waits forever for an unreachable server by default: a request (or /readyz) gives up instead.
+            "connect_timeout": 5,
+        }
     return db
 
 

@@ -1,8 +1,9 @@
 """Readiness: can this process serve requests now? (`/readyz`; `/healthz` only says the process answers.)
 
-Each dependency the configuration uses is tried once, with a short timeout: the database, the cache when it
-is Redis, and the job queue when jobs go to Celery (its broker). The embedded default's job queue is a table
-of the database, checked with it; in-process caches are part of the process, which `/healthz` covers.
+Each dependency the configuration uses is tried once, with a short timeout: the database (and the read
+replica when there is one), the cache when it is Redis, and the job queue when jobs go to Celery (its
+broker). The embedded default's job queue is a table of the database, checked with it; in-process caches are
+part of the process, which `/healthz` covers.
 """
 
 from __future__ import annotations
@@ -25,16 +26,18 @@ class Check:
     detail: str = ""
 
 
-def _database() -> Check:
-    connection = connections["default"]
+def _database(alias: str) -> Check:
+    """The default database is `database`; another alias (the read replica) is named after it."""
+    name = "database" if alias == "default" else alias
+    connection = connections[alias]
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
         connection.close()  # the next request gets a fresh connection instead of this broken one
-        return Check("database", ok=False, detail=type(error).__name__)
-    return Check("database", ok=True)
+        return Check(name, ok=False, detail=type(error).__name__)
+    return Check(name, ok=True)
 
 
 def _redis(name: str, url: str) -> Check:
@@ -50,7 +53,7 @@ def _redis(name: str, url: str) -> Check:
 
 def readiness_checks() -> list[Check]:
     """The dependencies of this configuration, each tried once."""
-    checks = [_database()]
+    checks = [_database(alias) for alias in settings.DATABASES]
     if settings.HONGSHU.redis_url:
         checks.append(_redis("cache", settings.HONGSHU.redis_url))
     if settings.JOBS_MODE == "celery" and settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
