@@ -228,9 +228,11 @@ def test_a_case_photo_is_served_to_staff_only(
     assert _signed_in(crew["triage"]).get(url).status_code == 404
 
 
-def _cases(
+@pytest.fixture
+def bulk_cases(
     rules: Any, crew: dict[str, User], make_member: Callable[..., User], post_note: Any
 ) -> dict[str, Case]:
+    """Open cases a and d, b claimed by mod2, c closed, and one about a staff member's note."""
     author = make_member("spammer")
     made = {}
     for name in ("a", "b", "c", "d"):
@@ -260,14 +262,34 @@ def _cases(
     return made
 
 
+QUERIES_API_REVIEW = 11
+
+
 def test_bulk_over_the_api_applies_to_each_case_and_refuses_the_others(
-    rules: Any, crew: dict[str, User], make_member: Any, post_note: Any, api: Any
+    bulk_cases: dict[str, Case],
+    crew: dict[str, User],
+    make_member: Any,
+    api: Any,
+    django_assert_num_queries: Any,
 ) -> None:
-    cases = _cases(rules, crew, make_member, post_note)
+    cases = bulk_cases
     ids = [str(cases[k].pk) for k in ("a", "b", "c", "d")] + ["12345", "9999999999999999999"]
     # The review first: each case with its content, reports and author, in the order asked; nothing changes.
     query = "&".join(f"case_id={i}" for i in ids)
-    review = _bearer(api, crew["mod"]).get(f"/staff/cases/bulk?{query}").json()
+    reviewer = _bearer(api, crew["mod"])
+    for reporter in ("rep1", "rep2"):
+        services.report_create(
+            reporter=make_member(reporter),
+            subject_type="note",
+            subject_id=cases["a"].subject_id,
+            rule_code="spam",
+        )
+    reviewer.get(f"/staff/cases/bulk?case_id={ids[0]}")
+    with django_assert_num_queries(QUERIES_API_REVIEW):
+        reviewer.get(f"/staff/cases/bulk?case_id={ids[0]}")
+    with django_assert_num_queries(QUERIES_API_REVIEW):  # six cases, two reports: as many as for one
+        review = reviewer.get(f"/staff/cases/bulk?{query}").json()
+    assert [r["reporter_handle"] for r in review[0]["reports"]] == ["rep1", "rep2"]
     assert [item["case_id"] for item in review] == ids
     assert review[0]["content"]["title"] == "buy now a"
     assert review[0]["member"]["handle"] == "spammer"
@@ -323,9 +345,9 @@ QUERIES_REVIEW = 15
 
 
 def test_bulk_on_the_web_shows_each_case_then_acts_on_each(
-    rules: Any, crew: dict[str, User], make_member: Any, post_note: Any, django_assert_num_queries: Any
+    bulk_cases: dict[str, Case], crew: dict[str, User], django_assert_num_queries: Any
 ) -> None:
-    cases = _cases(rules, crew, make_member, post_note)
+    cases = bulk_cases
     client = _signed_in(crew["mod"])
     listing = client.get("/staff/cases").content.decode()
     assert f'name="case" value="{cases["a"].pk}"' in listing
