@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 from hongshu.accounts.models import User
 from hongshu.comments.models import Comment
 from hongshu.core.ids import id_at
+from hongshu.core.progress import ProgressReporter, progress_silent
 from hongshu.interactions.models import Board, Collect, Like, NoteCounter
 from hongshu.media.models import MediaAsset
 from hongshu.notes.models import Note, NoteImage, NoteTopic, Topic
@@ -122,9 +123,13 @@ def _constant(field: models.Field[Any, Any]) -> Any:
 class _Writer:
     """Loads rows into one model's table: COPY on PostgreSQL, batched INSERTs elsewhere."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self, progress: ProgressReporter = progress_silent, expected: dict[str, int] | None = None
+    ) -> None:
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
+        self.progress = progress
+        self.expected = expected or {}  # rows each table should get (about), for the time left
         self.postgres = connection.vendor == "postgresql"
         # Only with the foreign-key triggers off: pending trigger events would forbid the ALTER TABLEs.
         self.rebuild_indexes = False
@@ -143,8 +148,10 @@ class _Writer:
         )
         table = quote(model._meta.db_table)
         count, started = 0, time.monotonic()
+        bar = self.progress(label, total=self.expected.get(label))
         if self.postgres:
             with (
+                bar as shown,
                 _indexes_rebuilt_after(model._meta.db_table, enabled=self.rebuild_indexes),
                 connection.connection.cursor() as cursor,
                 cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
@@ -152,12 +159,15 @@ class _Writer:
                 for row in rows:
                     copy.write_row(row + const)
                     count += 1
+                    if count % 1000 == 0:  # not per row: a million calls would show in the load time
+                        shown.advance(1000)
+                shown.advance(count % 1000)
         else:
             adapt = connection.ops.adapt_datetimefield_value
             marks = ", ".join(["%s"] * (len(varying) + len(fixed)))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the models
             iterator = iter(rows)
-            with connection.cursor() as cursor:
+            with bar as shown, connection.cursor() as cursor:
                 while batch := list(itertools.islice(iterator, 2000)):
                     cursor.executemany(
                         sql,
@@ -167,6 +177,7 @@ class _Writer:
                         ],
                     )
                     count += len(batch)
+                    shown.advance(len(batch))
         self.counts[label] = self.counts.get(label, 0) + count
         self.seconds[label] = self.seconds.get(label, 0.0) + time.monotonic() - started
 
@@ -350,8 +361,9 @@ _LOADED = (
 )
 
 
-def bench_seed(*, scale: float, seed: int = 1) -> SeedResult:
-    """Generate the benchmark dataset at `scale` (1.0 = the full dataset) into the default database."""
+def bench_seed(*, scale: float, seed: int = 1, progress: ProgressReporter = progress_silent) -> SeedResult:
+    """Generate the benchmark dataset at `scale` (1.0 = the full dataset) into the default database, telling
+    `progress` the rows of each table as they are written."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     target = {name: max(1, round(base * scale)) for name, base in BASE_COUNTS.items()}
@@ -361,7 +373,15 @@ def bench_seed(*, scale: float, seed: int = 1) -> SeedResult:
         raise ValueError(f"members @{handle_prefix}… already exist: this dataset (seed {seed}) is loaded")
     started = time.monotonic()
     _placeholder()
-    writer = _Writer()
+    members, notes = target["members"], target["notes"]
+    expected = {
+        **target,
+        "follow_counters": members,
+        "media": notes,
+        "note_images": notes,
+        "note_counters": notes,
+    }
+    writer = _Writer(progress, expected)
     with transaction.atomic():
         if writer.postgres:
             with connection.cursor() as cursor:

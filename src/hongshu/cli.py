@@ -73,8 +73,23 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1)
 
 
+def _metrics_dir(env: dict[str, str], var_dir: Path) -> None:
+    """prometheus_client's multiprocess mode: every worker writes its metrics to files in one folder, which
+    /metrics adds up. The folder is emptied at start, so no dead worker of a previous run is counted."""
+    folder = Path(env.get("PROMETHEUS_MULTIPROC_DIR") or var_dir / "prometheus")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn:
     """Replace this process by gunicorn, so signals (Ctrl+C, SIGTERM) reach the server directly."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    from django.conf import settings  # read, not set up: the workers set Django up after the fork
+
+    instance = settings.HONGSHU
+    _metrics_dir(env, instance.var_dir)
     # Sync workers: an idle worker takes the next connection, so requests queue once, in arrival order, in
     # the listen backlog. A gthread worker accepts while its thread is busy and queues connections behind
     # its current request, unevenly across workers, which tripled the note read's tail latency
@@ -87,7 +102,9 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         "--worker-class", worker_class, "--workers", str(options.workers), "--threads", str(options.threads),
         # No keep-alive under gthread either: it keeps every connection it accepted on that worker.
         "--keep-alive", "0",
-        "--access-logfile", "-",
+        # The scheme a proxy forwards (X-Forwarded-Proto) is believed from the trusted proxies only; none
+        # set, from nobody (gunicorn's default would believe 127.0.0.1).
+        "--forwarded-allow-ips", ",".join(instance.trusted_proxies),
         # Import the app (and its dictionaries, see wsgi.py) once before forking: workers share the memory.
         "--preload",
         # The control socket has one default path per user, which two instances on a host would share.
@@ -95,6 +112,8 @@ def _exec_gunicorn(options: argparse.Namespace, env: dict[str, str]) -> NoReturn
         # Server hooks: a worker runs the periodic jobs unless Celery beat does (core.periodic).
         "--config", "python:hongshu.config.gunicorn",
     ]  # fmt: skip
+    if instance.log_format == "text":  # JSON logs have the app's own line per request (hongshu.ops)
+        command += ["--access-logfile", "-"]
     sys.stdout.flush()
     os.execve(sys.executable, command, env)  # noqa: S606 - our own interpreter, fixed arguments
 

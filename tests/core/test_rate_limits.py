@@ -18,44 +18,13 @@ from hongshu.accounts.models import User
 from hongshu.config.env import HongshuSettings
 from hongshu.core.ratelimit import DEFAULT_RATES, network_of
 from hongshu.screening.models import Rule
+from ratelimit_checks import refused, web_client
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"  # the conftest's make_member password
 
 RateLimits = Callable[..., None]
-HEADERS = ("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
-
-
-def refused(response: Any, *, limit: int, scope: str, name: str | None = None) -> dict[str, Any]:
-    """A 429 with the four headers; the problem body for an API answer."""
-    assert response.status_code == 429, response.content[:500]
-    for header in HEADERS:
-        assert header in response, f"{header} missing"
-    assert response["RateLimit-Limit"] == str(limit)
-    assert response["RateLimit-Remaining"] == "0"
-    retry = int(response["Retry-After"])
-    assert 1 <= retry <= 60
-    assert int(response["RateLimit-Reset"]) == retry
-    if response["Content-Type"] != "application/problem+json":
-        return {}
-    body: dict[str, Any] = response.json()
-    assert body["status"] == 429
-    assert body["code"] == "rate_limited"
-    assert body["scope"] == scope
-    assert body["retry_after"] == retry
-    if name:
-        assert body["limit"] == name
-    assert "try again in" in body["detail"]
-    return body
-
-
-def web_client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 # ---- Sign-up: per IP and per /24 network ----------------------------------------------------------------
 
 
@@ -358,6 +327,12 @@ def test_search_per_ip_for_visitors_and_per_member(api: Any, nina: Any, rate_lim
     page = Client().get("/search/?q=tea", REMOTE_ADDR="10.5.5.5")
     refused(page, limit=2, scope="ip")
     assert "try again in" in page.content.decode()
+    assert 'name="q"' in page.content.decode()
+    assert 'value="tea"' in page.content.decode()  # the refused query stays in the search box
+    zh = Client().get("/search/?q=tea", REMOTE_ADDR="10.5.5.5", HTTP_ACCEPT_LANGUAGE="zh-Hans")
+    refused(zh, limit=2, scope="ip")
+    assert 'value="tea"' in zh.content.decode()
+    assert "请" in zh.content.decode()
     assert api.get("/search/notes?q=tea", REMOTE_ADDR="10.6.6.6").status_code == 200
     rate_limits(**{"search.ip": "50 per 1 minute", "search.account": "1 per 1 minute"})
     assert nina[1].get("/search/notes?q=tea", REMOTE_ADDR="10.7.7.7").status_code == 200

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 from standins import (
@@ -265,3 +266,61 @@ def test_pretranslate_trending_uses_the_provider_not_the_gloss(
         (chinese_note.pk, "en"),
         (english.pk, "zh-Hans"),
     }
+
+
+def test_address_and_network_rate_limits(  # noqa: PLR0917 - pytest fixtures
+    configure: Callable[..., None],
+    rate_limits: Callable[..., None],
+    chinese_note: Note,
+    ann: Any,
+    bob: Any,
+    nina: Any,
+    problem: Any,
+) -> None:
+    """Accounts behind one address share its budget (API by token); the /24 has its own; the gloss is exempt."""
+    comments = [comment_create(author=bob[0], note_id=chinese_note.pk, body=f"好看 {i}") for i in range(5)]
+    rate_limits(**{"translation.ip": "2 per 1 minute", "translation.network": "3 per 1 minute"})
+    with stand_in("libretranslate", dictionary_reply) as server:
+        configure(provider="libretranslate", url=server.url)
+        path = "/comments/{}/translate?lang=en"
+        assert ann[1].post(path.format(comments[0].pk), REMOTE_ADDR="203.0.113.7").status_code == 200
+        assert bob[1].post(path.format(comments[1].pk), REMOTE_ADDR="203.0.113.7").status_code == 200
+        refused = nina[1].post(path.format(comments[2].pk), REMOTE_ADDR="203.0.113.7")
+        problem(refused, 429, "translation_rate_limited")
+        assert refused["RateLimit-Limit"] == "2"
+        # Another address of the same /24 has one left of the network's three; then the network is full.
+        assert nina[1].post(path.format(comments[2].pk), REMOTE_ADDR="203.0.113.8").status_code == 200
+        refused = nina[1].post(path.format(comments[3].pk), REMOTE_ADDR="203.0.113.9")
+        problem(refused, 429, "translation_rate_limited")
+        assert refused["RateLimit-Limit"] == "3"
+        # Another network is untouched.
+        assert nina[1].post(path.format(comments[3].pk), REMOTE_ADDR="198.51.100.1").status_code == 200
+        assert server.count == 4
+
+
+def test_web_translation_is_limited_per_address(
+    configure: Callable[..., None],
+    rate_limits: Callable[..., None],
+    chinese_note: Note,
+    bob: Any,
+    make_member: Callable[..., Any],
+) -> None:
+    """The web's translate button (cookie) counts against the same address budget and says when to retry."""
+
+    comments = [comment_create(author=bob[0], note_id=chinese_note.pk, body=f"好看 {i}") for i in range(2)]
+    rate_limits(**{"translation.ip": "1 per 1 minute"})
+    with stand_in("libretranslate", dictionary_reply) as server:
+        configure(provider="libretranslate", url=server.url)
+        browsers = []
+        for handle in ("webann", "webbob"):
+            browser = Client(REMOTE_ADDR="203.0.113.20")
+            browser.force_login(make_member(handle))
+            browsers.append(browser)
+        first = browsers[0].post(f"/translate/comment/{comments[0].pk}", HTTP_HX_REQUEST="true")
+        assert first.status_code == 200
+        assert "Retry-After" not in first
+        second = browsers[1].post(f"/translate/comment/{comments[1].pk}", HTTP_HX_REQUEST="true")
+        assert second.status_code == 200  # htmx swaps the original back in, saying when to retry
+        assert 1 <= int(second["Retry-After"]) <= 60
+        assert second["RateLimit-Limit"] == "1"
+        assert server.count == 1

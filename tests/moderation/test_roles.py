@@ -45,6 +45,11 @@ API_TRIAGE = {
     ("get", "/api/v1/staff/me"),
     ("patch", "/api/v1/staff/me"),
     ("get", "/api/v1/staff/actions"),
+    ("get", "/api/v1/staff/queues"),
+    ("get", "/api/v1/staff/queues/{queue}/cases"),
+    ("post", "/api/v1/staff/queues/{queue}/claim-next"),
+    ("post", "/api/v1/staff/cases/{case_id}/release"),
+    ("post", "/api/v1/staff/cases/{case_id}/escalate"),
 }
 API_MODERATOR = {
     ("post", "/api/v1/staff/cases/{case_id}/decide"),
@@ -58,7 +63,17 @@ API_MODERATOR = {
     ("post", "/api/v1/staff/actions"),
     ("post", "/api/v1/staff/actions/{action_id}/revert"),
 }
-WEB_TRIAGE = {"staff/cases", "staff/cases/<id:case_id>", "staff/cases/<id:case_id>/claim", "staff/me"}
+WEB_TRIAGE = {
+    "staff/cases",
+    "staff/cases/<id:case_id>",
+    "staff/cases/<id:case_id>/claim",
+    "staff/me",
+    "staff/queues",
+    "staff/queues/<slug:queue>",
+    "staff/queues/<slug:queue>/claim-next",
+    "staff/cases/<id:case_id>/release",
+    "staff/cases/<id:case_id>/escalate",
+}
 WEB_MODERATOR = {
     "staff/cases/<id:case_id>/decide",
     "staff/cases/<id:case_id>/close",

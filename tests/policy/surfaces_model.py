@@ -22,6 +22,7 @@ class NoteFacts:
     deleted: bool = False
     flagged: bool = False  # its text carries a listed term (screening holds it once it is meant to go live)
     held: bool = False  # held by screening: like a draft, only its author reads it
+    removed: bool = False  # removed by a moderator: gone for everyone, its author too, until reverted
 
 
 @dataclass
@@ -46,6 +47,11 @@ class Model:
     gone_media: set[int] = field(default_factory=set)
     # The comment notifications recorded (comment id); whether each still shows is decided when read.
     comment_notified: set[int] = field(default_factory=set)
+    # Moderators' limits in force: (subject type "note" | "member", subject id or member number, action id).
+    limits: set[tuple[str, int, int]] = field(default_factory=set)
+    # Suspensions in force: action id -> (member, whether it deactivated them: they were active, or out
+    # only because of another suspension of ours). A revert reactivates them if so and no other one holds.
+    bars: dict[int, tuple[int, bool]] = field(default_factory=dict)
 
     # ---- the graph ----------------------------------------------------------------------------------
 
@@ -69,12 +75,23 @@ class Model:
             if m not in self.inactive and (viewer is None or not self.blocked(viewer, m))
         }
 
+    def members_offered(self, viewer: Viewer) -> set[int]:
+        """`members_visible` minus limited members, except to themselves and their accepted followers: member
+        search and typing suggestions."""
+        limited = {subject for kind, subject, _action in self.limits if kind == "member"}
+        seer = self.effective(viewer)
+        return {
+            m
+            for m in self.members_visible(viewer)
+            if m not in limited or m == seer or (seer is not None and self.follows_accepted(seer, m))
+        }
+
     # ---- the note policy ------------------------------------------------------------------------------
 
     def can_read(self, viewer: Viewer, note_id: int) -> bool:
         viewer = self.effective(viewer)
         note = self.notes[note_id]
-        if note.deleted or note.author in self.inactive:
+        if note.deleted or note.removed or note.author in self.inactive:
             return False
         if viewer == note.author:
             return True
@@ -97,11 +114,40 @@ class Model:
     def published(self, ids: set[int]) -> set[int]:
         return {n for n in ids if self.notes[n].published}
 
+    # ---- moderation ---------------------------------------------------------------------------------
+
+    def limited(self, note_id: int) -> bool:
+        """A limit in force on the note or on its author."""
+        subjects = {("note", note_id), ("member", self.notes[note_id].author)}
+        return any((kind, subject) in subjects for kind, subject, _action in self.limits)
+
+    def discoverable(self, viewer: Viewer) -> set[int]:
+        """`listed`, minus limited notes, except for their author and the author's accepted followers: what
+        Explore, the notes listing, search, topic feeds and public topic counts offer."""
+        viewer = self.effective(viewer)
+        return {
+            n
+            for n in self.listed(viewer)
+            if not self.limited(n)
+            or viewer == (author := self.notes[n].author)
+            or (viewer is not None and self.follows_accepted(viewer, author))
+        }
+
+    def suspend(self, member: int, action: int) -> None:
+        ours = member not in self.inactive or any(m == member for m, _ours in self.bars.values())
+        self.bars[action] = (member, ours)
+        self.inactive.add(member)
+
+    def unsuspend(self, action: int) -> None:
+        member, ours = self.bars.pop(action)
+        if ours and all(m != member for m, _ours in self.bars.values()):
+            self.inactive.discard(member)
+
     # ---- surfaces -------------------------------------------------------------------------------------
 
     def explore(self, viewer: Viewer) -> set[int]:
         """The API's notes listing and the web's Explore: the newest public notes."""
-        return {n for n in self.published(self.listed(viewer)) if self.notes[n].visibility == "public"}
+        return {n for n in self.published(self.discoverable(viewer)) if self.notes[n].visibility == "public"}
 
     def following_feed(self, viewer: Viewer) -> set[int]:
         viewer = self.effective(viewer)
@@ -115,10 +161,10 @@ class Model:
 
     def topic_feed(self, viewer: Viewer, topic: str) -> set[int]:
         """A topic page (either order): the published notes carrying the topic that the viewer may list."""
-        return {n for n in self.published(self.listed(viewer)) if self.notes[n].topic == topic}
+        return {n for n in self.published(self.discoverable(viewer)) if self.notes[n].topic == topic}
 
     def note_search(self, viewer: Viewer) -> set[int]:
-        return self.published(self.listed(viewer))
+        return self.published(self.discoverable(viewer))
 
     def profile_notes(self, viewer: Viewer, member: int) -> set[int] | None:
         """A member's published notes on their profile (None: the profile is a 404 for this viewer)."""
@@ -141,8 +187,8 @@ class Model:
         return followers, following
 
     def topics(self) -> set[str]:
-        """Topics are offered (search, suggestions) only while a note everyone may see carries them."""
-        return {topic for n in self.visible(None) if (topic := self.notes[n].topic) is not None}
+        """Topics are offered (search, suggestions) only while a note offered to everyone carries them."""
+        return {topic for n in self.discoverable(None) if (topic := self.notes[n].topic) is not None}
 
     def comments_shown(self, viewer: Viewer, note_id: int) -> set[int] | None:
         """Comment ids listed on a note (None: the note is a 404 for this viewer)."""

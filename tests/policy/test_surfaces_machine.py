@@ -3,7 +3,9 @@
 A hypothesis state machine follows, unfollows, approves and declines requests, blocks, mutes, toggles
 account privacy, deactivates and reactivates members, posts notes of every visibility (and drafts) with a
 topic and a photo, publishes them, changes their visibility, topics and photo, deletes them, and comments
-on them (and deletes comments), including on notes that later become hidden. After every step, for every
+on them (and deletes comments), including on notes that later become hidden. The staff member moderates
+(issue 25): removes and limits notes, limits and suspends members (strikes may add an automatic
+suspension), and reverts any of it. After every step, for every
 kind of viewer — a visitor, the members in each role (author, follower, stranger, a blocked member, staff,
 who has no powers beyond a member's), signed in by session cookie, and one of them also by bearer token —
 each surface must show exactly what `surfaces_model.Model` allows:
@@ -11,7 +13,8 @@ each surface must show exactly what `surfaces_model.Model` allows:
 - the API's note read (200 / 404) and the note's photo, /media/<id>/<width>.webp (200 / 404);
 - the feeds: the API's notes listing, the web's Explore and following pages;
 - note search through the API, with the compiled fast path on and off (`HONGSHU_COMPILED_QUERIES`);
-- topic search, typing suggestions (API and the web's dropdown), member search, mention suggestions;
+- topic search, typing suggestions (API and the web's dropdown), member search (a limited member only for
+  their followers), mention suggestions;
 - the comments of each note (API), the comment notifications of each member (API);
 - each member's profile as each viewer sees it (API): 404 or not, their notes, their follower counts.
 
@@ -56,6 +59,7 @@ from hongshu.comments.services import comment_create, comment_delete
 from hongshu.core.errors import NotFound
 from hongshu.media.models import MediaAsset
 from hongshu.members.services import member_set_active
+from hongshu.moderation import actions
 from hongshu.notes.models import Note
 from hongshu.notes.services import ImageSpec, note_create, note_delete, note_update
 from hongshu.screening.models import LexiconTerm, Rule
@@ -138,6 +142,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         _token, secret = token_issue(user=self.users[TOKEN_MEMBER])
         self.bearer = Client(headers={"authorization": f"Bearer {secret}"})
         self.step = 0
+        self.in_force: list[int] = []  # the staff member's actions not yet reverted
 
     # ---- helpers --------------------------------------------------------------------------------------
 
@@ -174,7 +179,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         return Note.objects.get(pk=note_id)
 
     def live_notes(self) -> list[int]:
-        return sorted(n for n, note in self.model.notes.items() if not note.deleted)
+        return sorted(n for n, note in self.model.notes.items() if not note.deleted and not note.removed)
 
     # ---- the graph ------------------------------------------------------------------------------------
 
@@ -296,6 +301,63 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         self.expect(None, lambda: comment_delete(actor=self.users[actor], comment_id=comment_id))
         facts.deleted = True
 
+    # ---- moderation (issue 25): the staff member acts and reverts -------------------------------------
+
+    def signed_in_again(self, u: int) -> None:
+        """A suspension revokes the member's sessions and tokens: sign them in afresh (refused while they
+        are inactive, working again once they are back), as the member would."""
+        self.cookies[u] = Client()
+        self.cookies[u].force_login(self.users[u])
+        if u == TOKEN_MEMBER:
+            _token, secret = token_issue(user=self.users[u])
+            self.bearer = Client(headers={"authorization": f"Bearer {secret}"})
+
+    def moderate(self, subject_type: str, subject_id: int, kinds: list[str]) -> None:
+        with self.jobs():
+            taken = actions.act(
+                staff=self.users[STAFF],
+                subject_type=subject_type,
+                subject_id=subject_id,
+                kinds=kinds,
+                rule_code="policy-test",
+                duration_days=1,
+            )
+        m = self.model
+        for action in taken:  # the last may be the automatic suspension (strikes reached the setting)
+            member = self.users.index(next(u for u in self.users if u.pk == action.member_id))
+            if action.kind == "remove" and action.effects.get("removed"):
+                m.notes[subject_id].removed = True
+            elif action.kind == "limit":
+                m.limits.add((subject_type, subject_id if subject_type == "note" else member, action.pk))
+            elif action.kind == "suspend":
+                m.suspend(member, action.pk)
+                self.signed_in_again(member)
+            self.in_force.append(action.pk)
+
+    @precondition(lambda self: any(self.model.notes[n].author != STAFF for n in self.live_notes()))
+    @rule(data=st.data(), kinds=st.sampled_from([["remove"], ["limit"], ["remove", "limit"]]))
+    def moderate_note(self, data: st.DataObject, kinds: list[str]) -> None:
+        ours = [n for n in self.live_notes() if self.model.notes[n].author != STAFF]
+        self.moderate("note", data.draw(st.sampled_from(ours), label="note"), kinds)
+
+    @rule(u=st.integers(min_value=0, max_value=STAFF - 1), kinds=st.sampled_from([["limit"], ["suspend"]]))
+    def moderate_member(self, u: int, kinds: list[str]) -> None:
+        self.moderate("member", self.users[u].pk, kinds)
+
+    @precondition(lambda self: self.in_force)
+    @rule(data=st.data())
+    def revert(self, data: st.DataObject) -> None:
+        action_id = data.draw(st.sampled_from(self.in_force), label="action")
+        self.in_force.remove(action_id)
+        with self.jobs():
+            action = actions.action_revert(staff=self.users[STAFF], action_id=action_id)
+        m = self.model
+        if action.kind == "remove" and action.effects.get("removed"):
+            m.notes[action.subject_id].removed = False
+        m.limits = {limit for limit in m.limits if limit[2] != action_id}
+        if action_id in m.bars:
+            m.unsuspend(action_id)
+
     # ---- the surfaces ---------------------------------------------------------------------------------
 
     def viewers(self) -> list[tuple[str, Viewer, Client]]:
@@ -359,7 +421,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
     def check_suggestions(self, label: str, viewer: Viewer, client: Client) -> None:
         """The typing suggestions (API): topics and members in one answer."""
         m = self.model
-        topics, members = m.topics(), m.members_visible(viewer)
+        topics, members = m.topics(), m.members_offered(viewer)
         suggested = self._json(client, "/api/v1/search/suggest", q=PREFIX, limit=20)
         assert {s["value"] for s in suggested if s["kind"] == "topic"} == topics, (
             f"API suggest: topics, {label}"
@@ -372,7 +434,7 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         found = self._json(client, "/api/v1/search/topics", q=PREFIX)["items"]
         assert {t["name"] for t in found} == self.model.topics(), f"topic search, {label}"
         found = self._json(client, "/api/v1/search/members", q=PREFIX)["items"]
-        members = self.model.members_visible(viewer)
+        members = self.model.members_offered(viewer)
         assert self._members([a["handle"] for a in found]) == members, f"member search, {label}"
 
     def check_note_search(self, label: str, viewer: Viewer, client: Client, *, compiled: bool) -> None:
@@ -465,9 +527,9 @@ class SurfacesMachine(graph_rules(member), RuleBasedStateMachine):
         # The dropdown holds 8 suggestions, and popular queries come first: once enough members have searched
         # "mem", that query takes a place and a member may not fit. No one hidden, ever; all when there is room
         # (the API check above asks for 20 and expects every visible member).
-        assert members <= m.members_visible(viewer), f"search dropdown: members, {label}"
+        assert members <= m.members_offered(viewer), f"search dropdown: members, {label}"
         if page.count('role="option"') < SUGGEST_PAGE:
-            assert members == m.members_visible(viewer), f"search dropdown: members, {label}"
+            assert members == m.members_offered(viewer), f"search dropdown: members, {label}"
         if self.signed_in(viewer, client):
             assert viewer is not None
             accounts = self._json(client, "/compose/mentions", q=PREFIX)["accounts"]

@@ -17,6 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hongshu.accounts.models import User
+from hongshu.accounts.trust import BASIC, MEMBER, NEW, TRUSTED
 from hongshu.trends import selectors, services
 from hongshu.trends.models import QueryEvent
 
@@ -46,7 +47,7 @@ def _velocity(weighted: float) -> float:
 
 def _established(make_member: Callable[..., User], handle: str) -> User:
     member = make_member(handle)
-    User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED)
+    User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED, trust_level=MEMBER)
     member.refresh_from_db()
     return member
 
@@ -84,7 +85,7 @@ def test_50_searches_from_one_account_count_once_by_token_and_cookie(
     member_api: Callable[..., tuple[User, Any]], cookie_api: Callable[[Client], Any]
 ) -> None:
     ann, ann_token = member_api("ann")
-    User.objects.filter(pk=ann.pk).update(date_joined=ESTABLISHED)
+    User.objects.filter(pk=ann.pk).update(date_joined=ESTABLISHED, trust_level=MEMBER)
     browser = Client()
     browser.force_login(ann)
     ann_cookie = cookie_api(browser)
@@ -94,7 +95,7 @@ def test_50_searches_from_one_account_count_once_by_token_and_cookie(
         _search_api(ann_cookie, "spam", ip=f"10.{i}.9.1")
         assert browser.get("/search/", {"q": "SPAM"}, REMOTE_ADDR=f"10.{i}.8.1").status_code == 200
     bob, bob_token = member_api("bob")
-    User.objects.filter(pk=bob.pk).update(date_joined=ESTABLISHED)
+    User.objects.filter(pk=bob.pk).update(date_joined=ESTABLISHED, trust_level=MEMBER)
     _search_api(bob_token, "spam")
     hot = _hot()
     assert list(
@@ -112,7 +113,7 @@ def test_five_members_outrank_twenty_visitors_from_twenty_networks(
     # 5 established members × 1 = 5.0 against 20 visitor networks × 0.2 = 4.0.
     for i in range(5):
         member, token = member_api(f"member{i}")
-        User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED)
+        User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED, trust_level=MEMBER)
         _search_api(token, "members pick")
     for i in range(20):
         for _ in range(3):  # repeating changes nothing
@@ -132,7 +133,7 @@ def test_the_weights_are_settings(
     settings.HONGSHU = settings.HONGSHU.model_copy(update={"hot_visitor_weight": 1.0})
     for i in range(5):
         member, token = member_api(f"member{i}")
-        User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED)
+        User.objects.filter(pk=member.pk).update(date_joined=ESTABLISHED, trust_level=MEMBER)
         _search_api(token, "members pick")
     for i in range(20):
         _search_api(api, "crowd pick", ip=f"198.51.{i}.9")
@@ -142,16 +143,14 @@ def test_the_weights_are_settings(
 def test_new_accounts_weigh_less_than_established_members(
     member_api: Callable[..., tuple[User, Any]], make_member: Callable[..., User]
 ) -> None:
-    # Three accounts younger than 7 days × 0.5 = 1.5 against two established members × 1 = 2.0.
+    # Three accounts of the lowest trust level × 0.5 = 1.5 against two of the next level × 1 = 2.0.
     for i in range(3):
         member, token = member_api(f"fresh{i}")
-        User.objects.filter(pk=member.pk).update(date_joined=NOW - timedelta(days=6, hours=23))
+        assert member.trust_level == NEW  # where every account starts
         _search_api(token, "fresh pick")
     for i in range(2):
         member, token = member_api(f"old{i}")
-        User.objects.filter(pk=member.pk).update(
-            date_joined=NOW - timedelta(days=7)
-        )  # exactly 7 days: established
+        User.objects.filter(pk=member.pk).update(trust_level=BASIC)  # one level up is enough
         _search_api(token, "old pick")
     ranking = list(_hot().values())
     assert [(e.term, e.recent, e.weight, e.score) for e in ranking] == [
@@ -161,10 +160,10 @@ def test_new_accounts_weigh_less_than_established_members(
 
 
 def test_search_weight_defaults() -> None:
-    member = User(date_joined=NOW - timedelta(days=3))
     assert services.search_weight(None, NOW) == 0.2
-    assert services.search_weight(member, NOW) == 0.5
-    assert services.search_weight(member, NOW + timedelta(days=4)) == 1.0
+    assert services.search_weight(User(trust_level=NEW), NOW) == 0.5
+    for level in (BASIC, MEMBER, TRUSTED):
+        assert services.search_weight(User(trust_level=level), NOW) == 1.0
 
 
 def test_a_key_counts_again_in_the_next_window(

@@ -64,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     likes_public = models.BooleanField(default=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # A moderator's limit on the member: every note of theirs is limited (`NoteQuerySet.discoverable_for`).
+    limited = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     # Optional at sign-up unless the `email_at_sign_up` run-time setting requires it; unique when given
     # (constraint below). Verified when the member followed the link mailed to it.

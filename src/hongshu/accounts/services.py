@@ -21,6 +21,7 @@ from hongshu.accounts.models import ApiToken, User
 from hongshu.accounts.reserved import is_reserved_handle
 from hongshu.core.errors import Conflict, NotAuthenticated, NotFound, field_error
 from hongshu.core.events import announce_on_commit
+from hongshu.core.metrics import SIGNUPS
 from hongshu.core.runtime import runtime_get
 from hongshu.core.text import check_length, clean_input, clean_text, refuse_nul
 from hongshu.screening.services import announce_held, raise_if_rejected, screen
@@ -171,6 +172,7 @@ def account_create(
         with transaction.atomic():
             user.save(force_insert=True)
             announce_on_commit("member_changed", user.pk)
+            transaction.on_commit(SIGNUPS.inc)
             if email:
                 mail_verification(user=user)
     except IntegrityError as exc:  # a concurrent sign-up took it between the check and the insert

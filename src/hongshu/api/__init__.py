@@ -271,3 +271,4 @@ api.add_router("/", "hongshu.api.registration.router")
 # before moderation: its /staff/cases/{case_id} would take /staff/cases/bulk
 api.add_router("/", "hongshu.api.console.router")
 api.add_router("/", "hongshu.api.moderation.router")
+api.add_router("/", "hongshu.api.queues.router")

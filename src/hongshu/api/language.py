@@ -13,6 +13,7 @@ from pydantic import Field
 
 from hongshu.accounts.auth import current_member, member_auth
 from hongshu.core.errors import InvalidInput, ProblemError
+from hongshu.core.ratelimit import client_ip
 from hongshu.core.schemas import PathId
 from hongshu.language.translation.base import GlossToken, TranslationFailure
 from hongshu.language.translation.service import (
@@ -117,7 +118,9 @@ def translate_note(request: HttpRequest, note_id: PathId, query: Query[Translate
     target = parse_target(query.lang, request)
     try:
         return TranslationOut.of(
-            note_translate(viewer=current_member(request), note_id=note_id, target=target)
+            note_translate(
+                viewer=current_member(request), note_id=note_id, target=target, ip=client_ip(request)
+            )
         )
     except TranslationFailure as failure:
         raise problem_for(failure) from failure
@@ -134,6 +137,8 @@ def translate_comment(request: HttpRequest, comment_id: PathId, query: Query[Tra
     target = parse_target(query.lang, request)
     member = current_member(request)
     try:
-        return TranslationOut.of(comment_translate(viewer=member, comment_id=comment_id, target=target))
+        return TranslationOut.of(
+            comment_translate(viewer=member, comment_id=comment_id, target=target, ip=client_ip(request))
+        )
     except TranslationFailure as failure:
         raise problem_for(failure) from failure

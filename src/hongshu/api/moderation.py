@@ -335,7 +335,7 @@ class StatementOut(Schema):
     """A statement of reasons (DSA Art. 17), in the language of the request."""
 
     id: str = Field(description="the action's ID: the decision number")
-    kind: str = Field(description="remove, warn, suspend or ban")
+    kind: str = Field(description="remove, limit, sensitive, remove_profile, warn, suspend or ban")
     subject_type: str
     subject_id: str
     decision: str
@@ -377,7 +377,9 @@ class ActionOut(StatementOut):
 
 
 class ActIn(Schema):
-    kinds: list[Literal["remove", "warn", "suspend", "ban"]] = Field(min_length=1, max_length=4)
+    kinds: list[Literal["remove", "limit", "sensitive", "remove_profile", "warn", "suspend", "ban"]] = Field(
+        min_length=1, max_length=7
+    )
     rule: str = Field(default="", max_length=48, description="an active rule's code (default: the case's)")
     facts: str = Field(default="", max_length=actions.FACTS_MAX, description="what the member will read")
     duration_days: int | None = Field(default=None, ge=1, le=actions.SUSPEND_DAYS_MAX)

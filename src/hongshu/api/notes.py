@@ -86,6 +86,8 @@ class NoteOut(Schema):
     created_at: datetime
     published_at: datetime | None
     edited_at: datetime | None
+    # A moderator marked it sensitive: show its photos blurred until the reader asks to see them.
+    sensitive: bool = False
     counts: NoteCountsOut
     # Whether the signed-in viewer liked / collected it; null for visitors and where not read (search).
     liked: bool | None = None
@@ -121,6 +123,7 @@ class NoteOut(Schema):
             created_at=note.created_at,
             published_at=note.published_at,
             edited_at=note.edited_at,
+            sensitive=note.sensitive,
             counts=NoteCountsOut.of(counts),
             liked=None,
             collected=None,

@@ -7,11 +7,13 @@ from one `HongshuSettings` instance so there is a single place to read what an o
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import secrets
 import tempfile
 from pathlib import Path
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +44,17 @@ class HongshuSettings(BaseSettings):
         validation_alias="DATABASE_URL",
         description="Database URL; unset means SQLite at var/hongshu.sqlite3.",
     )
+    database_replica_url: str | None = Field(
+        default=None,
+        description="A read replica's database URL: Explore, topic, nearby and search reads go there "
+        "(hongshu.core.replica). Unset: every read from DATABASE_URL.",
+    )
+    database_web_statement_timeout_ms: int = Field(
+        default=15000,
+        ge=0,
+        description="PostgreSQL statement_timeout for the web processes' connections, in milliseconds "
+        "(0: none). Jobs and commands run without one.",
+    )
     redis_url: str | None = Field(
         default=None,
         validation_alias="REDIS_URL",
@@ -66,12 +79,61 @@ class HongshuSettings(BaseSettings):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*(/[A-Za-z0-9_-]+)*/$",
         description="Where Django's admin is served (admins only): a relative path ending in `/`.",
     )
+    # Behind a proxy (docs/operations.md#behind-a-proxy).
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Networks (CIDR, JSON list) of the proxies in front of this instance, whose X-Forwarded-For, "
+        "X-Forwarded-Proto and X-Request-ID are believed; empty: none (the peer is the client).",
+    )
+    ssl_redirect: bool = Field(
+        default=False, description="Redirect plain-HTTP requests to HTTPS (Django's SECURE_SSL_REDIRECT)."
+    )
+    hsts_seconds: int = Field(
+        default=0, ge=0, description="Strict-Transport-Security max-age in seconds; 0 sends no header."
+    )
+    hsts_include_subdomains: bool = Field(default=False, description="HSTS covers every subdomain too.")
+    hsts_preload: bool = Field(default=False, description="HSTS asks to be in the browsers' preload lists.")
+    # Health, metrics, logs (docs/operations.md#health-metrics-and-logs).
+    metrics_networks: list[str] = Field(
+        default=["127.0.0.0/8", "::1/128"],
+        description="Networks (CIDR, JSON list) whose clients may read /metrics without a token.",
+    )
+    metrics_token: str | None = Field(
+        default=None, description="Bearer token that opens /metrics from any network; unset: networks only."
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log lines as text or as one JSON object per line, with the request id."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Lowest level logged."
+    )
+    sentry_dsn: str | None = Field(
+        default=None,
+        description="Send errors to Sentry (or a compatible service) at this DSN; needs `hongshu[sentry]`.",
+    )
+    sentry_traces_sample_rate: float = Field(
+        default=0.0, ge=0, le=1, description="Share of requests traced for Sentry's performance view."
+    )
     media_storage: Literal["filesystem", "s3"] = Field(default="filesystem")
     media_root: Path | None = Field(default=None, description="Filesystem media root; default var/media.")
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
+    s3_region: str | None = Field(default=None, description="The bucket's region (some services need one).")
+    media_signed_url_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=604800,
+        description="S3 storage: how long the signed link a photo request is redirected to stays valid.",
+    )
+    media_accel_redirect_prefix: str | None = Field(
+        default=None,
+        pattern=r"^/([A-Za-z0-9_-]+/)+$",
+        description="Filesystem storage behind nginx: the internal location (e.g. /_media/) that maps to "
+        "the media root; photo requests are authorized here and their bytes sent by nginx "
+        "(X-Accel-Redirect). Unset: the web process streams them.",
+    )
     jobs: Literal["inline", "thread", "celery"] | None = Field(
         default=None,
         description="How background jobs run: inline (after commit, same thread; tests), thread (in-process "
@@ -193,6 +255,14 @@ class HongshuSettings(BaseSettings):
         gt=0,
         description="Reports: summed reporter weight (each 0.2..2, a newcomer 1) at which a reported note is "
         "held pending review (comments and members are only flagged for a moderator).",
+    )
+    # Moderation queues (docs/configuration.md#moderation-queues).
+    case_lease_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="Queues: minutes a claim on a case holds; past it the case goes back to its queue and any "
+        "staff member who may work it can take it over.",
     )
     # Moderation actions and strikes (docs/configuration.md#moderation-actions-and-strikes).
     strike_expiry_days: int = Field(
@@ -359,13 +429,7 @@ class HongshuSettings(BaseSettings):
         default=0.5,
         ge=0,
         le=1,
-        description="Hot ranking: what a new account's counted search weighs (the lowest trust level until "
-        "trust levels exist: accounts younger than hot_new_account_days).",
-    )
-    hot_new_account_days: int = Field(
-        default=7,
-        ge=0,
-        description="Hot ranking: accounts younger than this many days weigh hot_new_account_weight.",
+        description="Hot ranking: what a counted search by an account of the lowest trust level weighs.",
     )
     search_embeddings: bool = Field(
         default=False,
@@ -443,6 +507,17 @@ class HongshuSettings(BaseSettings):
                 ) from error
         return {**DEFAULT_RATES, **value}
 
+    @field_validator("trusted_proxies", "metrics_networks", mode="after")
+    @classmethod
+    def _networks_valid(cls, value: list[str]) -> list[str]:
+        networks = []
+        for cidr in value:
+            try:
+                networks.append(str(ipaddress.ip_network(cidr.strip(), strict=False)))
+            except ValueError as error:
+                raise ValueError(f"{cidr!r} is not a network like 10.0.0.0/8 or an address") from error
+        return networks
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> HongshuSettings:
         if self.environment != "production":
@@ -457,6 +532,12 @@ class HongshuSettings(BaseSettings):
         if problems:
             raise UnsafeSettingsError("Refusing to start in production: " + "; ".join(problems))
         return self
+
+    @property
+    def site_origin(self) -> str:
+        """`scheme://host[:port]` of `site_url`, as browsers send it in `Origin`."""
+        parts = urlsplit(self.site_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def jobs_mode(self) -> str:

@@ -12,3 +12,10 @@ def post_worker_init(worker: Any) -> None:
     from hongshu.core.periodic import periodic_start
 
     periodic_start()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker's gauges stop counting once it is gone (prometheus_client's multiprocess mode)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -67,10 +68,17 @@ INSTALLED_APPS = [
     "hongshu.feeds",
     "hongshu.moderation",
     "hongshu.web",
+    "hongshu.ops",  # no models: health, metrics, Sentry (started when its app is ready)
 ]
 
 MIDDLEWARE = [
-    # Outermost, so every response gets the policy: static files, redirects, CSRF failures, error pages.
+    # Forwarding headers from anyone but a trusted proxy are dropped before anything reads them.
+    "hongshu.core.proxies.TrustedProxyHeadersMiddleware",
+    "hongshu.core.requestid.RequestIdMiddleware",
+    "hongshu.ops.middleware.MetricsMiddleware",
+    # /healthz, /readyz and /metrics, answered before host checks, sessions and HTTPS redirects.
+    "hongshu.ops.middleware.OpsEndpointsMiddleware",
+    # Outermost of the pages, so every response gets the policy: static files, redirects, CSRF failures, error pages.
     "hongshu.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -82,6 +90,8 @@ MIDDLEWARE = [
     "hongshu.accounts.middleware.BearerTokenMiddleware",
     # Indexes the signed-in web sessions per member and ends revoked ones (hongshu.security.sessions).
     "hongshu.security.middleware.SessionIndexMiddleware",
+    # Counts every write against the `write` ceiling of the rate table (hongshu.config.write_limit).
+    "hongshu.config.write_limit.WriteLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -108,9 +118,23 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, Any]:
-    if HONGSHU.database_url:
-        db: dict[str, Any] = dict(dj_database_url.parse(HONGSHU.database_url, conn_max_age=60))
+def _session_options() -> str:
+    """Settings every PostgreSQL connection of ours starts with (libpq `options`). `jit` off: at our query
+    sizes PostgreSQL spent more compiling than running (0.8 s on one following page, docs/benchmarks.md).
+    A web process (hongshu.config.wsgi marks it) also gets `statement_timeout`, so one runaway query cannot
+    hold a worker and its connection; jobs and commands do not (a rebuild may rightly take minutes).
+    Behind PgBouncer, list `options` in its `ignore_startup_parameters` and set both on the role instead."""
+    options = ["-c jit=off"]
+    timeout = HONGSHU.database_web_statement_timeout_ms
+    if os.environ.get("HONGSHU_PROCESS") == "web" and timeout > 0:
+        options.append(f"-c statement_timeout={timeout}")
+    return " ".join(options)
+
+
+def _database(url: str | None = None) -> dict[str, Any]:
+    url = url or HONGSHU.database_url
+    if url:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     else:
         db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "hongshu.sqlite3")}
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -132,11 +156,15 @@ def _database() -> dict[str, Any]:
         # running them (docs/benchmarks.md#prepared-statements-on-postgresql). Statements whose best plan
         # depends on the values opt out (search.backends, where a generic plan would read every match of a
         # common word).
-        db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+        db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2, "options": _session_options()}
     return db
 
 
 DATABASES = {"default": _database()}
+if HONGSHU.database_replica_url:
+    # Feed and search reads (hongshu.core.replica); the tests read it as the primary itself.
+    DATABASES["replica"] = {**_database(HONGSHU.database_replica_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["hongshu.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if HONGSHU.redis_url:
@@ -202,7 +230,14 @@ if HONGSHU.media_storage == "s3":
             "endpoint_url": HONGSHU.s3_endpoint_url,
             "access_key": HONGSHU.s3_access_key,
             "secret_key": HONGSHU.s3_secret_key,
+            "region_name": HONGSHU.s3_region,
             "default_acl": "private",
+            # Photos are served by redirecting to a signed link (web.views.media), never through Python.
+            "querystring_auth": True,
+            "querystring_expire": HONGSHU.media_signed_url_seconds,
+            # Self-hosted S3-compatible services (MinIO, Ceph, moto) answer on one host: path-style URLs.
+            "addressing_style": "path" if HONGSHU.s3_endpoint_url else None,
+            "file_overwrite": False,
         },
     }
 # Uploads above this stay on disk while they are validated instead of in memory.
@@ -218,6 +253,17 @@ X_FRAME_OPTIONS = "DENY"
 if HONGSHU.environment == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Behind a proxy (docs/operations.md#behind-a-proxy). Forms posted from the public address pass Django's
+# origin check even when the proxy is on another host or port.
+CSRF_TRUSTED_ORIGINS = [HONGSHU.site_origin]
+if HONGSHU.trusted_proxies:
+    # Believed only from the trusted proxies: core.proxies drops the header from any other peer.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HONGSHU.ssl_redirect
+SECURE_HSTS_SECONDS = HONGSHU.hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HONGSHU.hsts_include_subdomains
+SECURE_HSTS_PRELOAD = HONGSHU.hsts_preload
 
 # Mail (hongshu.accounts.mail): Django's email framework, the backend and its options from one URL.
 # `locmem://` is accepted as a name for Django's in-memory backend (dj-email-url calls it `memory://`).
@@ -248,14 +294,33 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (the request id of each job's request included), not Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Fan-out has its own queue, so a burst of notes to push never delays mail or notifications (`hongshu worker`
 # consumes both queues unless given -Q).
 CELERY_TASK_ROUTES = {"feeds.fanout_note": {"queue": "fanout"}}
 
+# Every line carries the request id of the request or job it comes from (core.requestid); `log_format` json
+# writes one JSON object per line for log collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    "filters": {"request_id": {"()": "hongshu.core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": HONGSHU.log_format,
+        }
+    },
+    "root": {"handlers": ["console"], "level": HONGSHU.log_level},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -3,6 +3,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hongshu.config.settings")
+# Read by the settings: a web process's database connections get the web statement timeout.
+os.environ.setdefault("HONGSHU_PROCESS", "web")
 application = get_wsgi_application()
 
 

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
         from django.db.models import Field, ForeignKey
         from django.urls import register_converter
 
+        from hongshu.core import db_checks  # noqa: F401 -- registers the deploy check
         from hongshu.core.converters import IdConverter
         from hongshu.core.lookups import InIds
 

@@ -41,6 +41,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
 from hongshu.core.lookups import ids_parameter
+from hongshu.core.replica import read_alias
 
 # Far below any id this project issues (ids are positive, time-ordered).
 _MARKER_BASE = -(2**62)
@@ -221,7 +222,8 @@ class CompiledValues:
                 slots.append(("const", param))
         return _Compiled(sql, slots, compiler)
 
-    def rows(self, *, ids: Sequence[int], using: str = "default", **args: Any) -> list[tuple[Any, ...]]:
+    def rows(self, *, ids: Sequence[int], using: str | None = None, **args: Any) -> list[tuple[Any, ...]]:
+        using = using or read_alias()  # a replica's, inside replica_reads()
         key = (using, *((name, _kind(value)) for name, value in sorted(args.items())))
         if not settings.HONGSHU.compiled_queries:
             # The plain path: the ORM builds and compiles the query with the real values.

@@ -58,6 +58,10 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prune-burst-bands", "screening.burst_prune", 600.0),
     # Suspensions end on their own: the member is active again once nothing else bars them.
     PeriodicJob("lift-expired-suspensions", "moderation.lift_expired_suspensions", 300.0),
+    # A claim on a case is a lease (HONGSHU_CASE_LEASE_MINUTES): expired ones go back to their queues.
+    PeriodicJob("expire-case-leases", "moderation.leases_expire", 60.0),
+    # The queues sort by a stored priority whose age term grows: 5 minutes move it by at most 0.014.
+    PeriodicJob("age-case-priorities", "moderation.case_priorities_age", 300.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

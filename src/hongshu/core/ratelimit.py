@@ -9,7 +9,7 @@ Counters live in Redis when REDIS_URL is set (one budget shared by every process
 process's memory (the embedded SQLite instance runs one process). The strategy is the moving window: a
 window of 5 per 5 minutes never lets 10 through across a window boundary, as a fixed window would.
 
-Scopes: `account` (a member's ID), `ip` (REMOTE_ADDR), `network` (the /24 of an IPv4 address, the /48 of an
+Scopes: `account` (a member's ID), `ip` (the client's address: `core.proxies.client_ip`), `network` (the /24 of an IPv4 address, the /48 of an
 IPv6 one: a host's neighbours share a budget, so one machine cannot rotate through its subnet),
 `account_ip` (the handle typed at sign-in with the IP), `login` (the handle or address typed, whatever the
 IP: a password reset), `device` (a known device's ID, from the signed device
@@ -27,18 +27,23 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import math
 import time
 from typing import Literal, Protocol
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils.translation import ngettext
 from limits import RateLimitItem, parse
+from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
+from hongshu.core import proxies
 from hongshu.core.errors import RateLimited
+
+logger = logging.getLogger(__name__)
 
 LimitName = Literal[
     "sign_up",
@@ -58,6 +63,7 @@ LimitName = Literal[
     "search",
     "suggest",
     "report",  # reporting a note, comment or member to the moderators (hongshu.moderation)
+    "write",  # every POST/PUT/PATCH/DELETE, beside its own limit: a ceiling for writes without one
 ]
 Scope = Literal["account", "ip", "network", "account_ip", "login", "device", "global"]
 SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", "device", "global")
@@ -65,7 +71,8 @@ SCOPES: tuple[Scope, ...] = ("account", "ip", "network", "account_ip", "login", 
 # `<limit>.<scope>` -> a rate in the `limits` notation ("<count>/<period>" or "<count> per <n> <unit>").
 # Starting points are Mastodon's published limits (sign-up 5 per 30 minutes per IP, statuses 300 per 3
 # hours, follows 400 per day, media 30 per 30 minutes, 300 API calls per 5 minutes), widened per network so
-# a campus or an office behind one /24 can still join. `translation` is read from its own two settings.
+# a campus or an office behind one /24 can still join. `translation` reads its account and global rates
+# from two settings of its own (`translation_member_limit`, `translation_global_limit`).
 DEFAULT_RATES: dict[str, str] = {
     "sign_up.ip": "5 per 30 minutes",
     "sign_up.network": "15 per 30 minutes",
@@ -102,6 +109,13 @@ DEFAULT_RATES: dict[str, str] = {
     # campaign (its weight is bounded anyway); per IP for the accounts of one host.
     "report.account": "20 per 1 hour",
     "report.ip": "60 per 1 hour",
+    # A ceiling on every write (config.write_limit), whether or not it has a limit of its own above: far
+    # above what a person does by hand, low enough that a script cannot churn boards, blocks or settings.
+    "write.account": "1000 per 1 hour",
+    "write.ip": "2000 per 1 hour",
+    # Provider translations per address and network (per member and for the instance: two settings).
+    "translation.ip": "120 per 1 hour",
+    "translation.network": "600 per 1 hour",
     # Per trust level, beside the plain account rate above (docs/trust.md has the table).
     "note_create.account@0": "3 per 1 hour",
     "note_create.account@1": "10 per 1 hour",
@@ -162,7 +176,10 @@ class RateLimitExceeded(RateLimited):
 @functools.cache
 def _limiter(uri: str) -> MovingWindowRateLimiter:
     storage: Storage = (
-        RedisStorage(uri, key_prefix="hongshu-limits") if uri.startswith("redis") else MemoryStorage()
+        # Short timeouts: an unreachable Redis must cost a request milliseconds, not the default wait.
+        RedisStorage(uri, key_prefix="hongshu-limits", socket_connect_timeout=0.5, socket_timeout=0.5)
+        if uri.startswith("redis")
+        else MemoryStorage()
     )
     return MovingWindowRateLimiter(storage)
 
@@ -202,17 +219,20 @@ def network_of(ip: str) -> str:
 
 def _rates(name: LimitName) -> dict[str, str]:
     hongshu = settings.HONGSHU
-    if name == "translation":  # its two settings predate this table; always on (a provider's bill)
+    prefix = f"{name}."
+    table = {
+        key.removeprefix(prefix): rate for key, rate in hongshu.rate_limits.items() if key.startswith(prefix)
+    }
+    if (
+        name == "translation"
+    ):  # account and global come from two older settings; always on (a provider's bill)
+        by_address = table if hongshu.rate_limits_enabled else {}
         return {
+            **by_address,
             "account": f"{hongshu.translation_member_limit} per 1 hour",
             "global": f"{hongshu.translation_global_limit} per 1 minute",
         }
-    if not hongshu.rate_limits_enabled:
-        return {}
-    prefix = f"{name}."
-    return {
-        key.removeprefix(prefix): rate for key, rate in hongshu.rate_limits.items() if key.startswith(prefix)
-    }
+    return table if hongshu.rate_limits_enabled else {}
 
 
 def _identity(
@@ -262,10 +282,24 @@ def _checks(
     return checks
 
 
+STORAGE_ERRORS = (RedisError, StorageError, OSError)
+
+
+def _storage_down(name: LimitName, error: Exception) -> None:
+    """Limits fail open: with the counters' store unreachable a request goes through (logged), rather than
+    every write of the site failing with it. Argon2's bounded hashing still caps password guessing."""
+    logger.warning("rate limit %s not applied: its store is unreachable (%s)", name, error)
+
+
 def _refuse_if_full(name: LimitName, checks: Checks) -> None:
     limiter = _current()
     for scope, item, identity in checks:
-        if not limiter.test(item, name, scope, identity):
+        try:
+            room = limiter.test(item, name, scope, identity)
+        except STORAGE_ERRORS as error:
+            _storage_down(name, error)
+            return
+        if not room:
             reset_time, _remaining = limiter.get_window_stats(item, name, scope, identity)
             retry_after = max(1, math.ceil(reset_time - time.time()))
             # `account@<level>` is reported as the account scope it is.
@@ -276,8 +310,11 @@ def _refuse_if_full(name: LimitName, checks: Checks) -> None:
 
 def _count(name: LimitName, checks: Checks) -> None:
     limiter = _current()
-    for scope, item, identity in checks:
-        limiter.hit(item, name, scope, identity)
+    try:
+        for scope, item, identity in checks:
+            limiter.hit(item, name, scope, identity)
+    except STORAGE_ERRORS as error:
+        _storage_down(name, error)
 
 
 def rate_limit_check(
@@ -333,6 +370,5 @@ def rate_limit_reset() -> None:
     _current().storage.reset()
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (REMOTE_ADDR; no trusted-proxy header is read yet)."""
-    return request.META.get("REMOTE_ADDR") or None
+# The client's address through the trusted proxies; adapters import it from here beside rate_limit_hit.
+client_ip = proxies.client_ip

@@ -1,7 +1,7 @@
 """Explore's own tables: the trending pool (a rebuildable cache of scores) and members' "not interested".
 
 The pool holds no note content and decides nothing about who may read what: every id in it goes through
-`Note.objects.listed_for(viewer)` when a page is read. It is rebuilt from the notes and their counters by
+`Note.objects.discoverable_for(viewer)` when a page is read. It is rebuilt from the notes and their counters by
 the periodic job `discovery.refresh_pool` (services.pool_refresh), so deleting its rows loses nothing.
 """
 

@@ -2,7 +2,7 @@
 
 A first page (no cursor) builds the reader's ranking; the ids are kept in the cache under a random token
 that the cursor carries (`<token>.<offset>`), so scrolling walks one stable order while new notes arrive.
-If the snapshot has expired, the same seed ranks again. Every id goes through `Note.objects.listed_for`
+If the snapshot has expired, the same seed ranks again. Every id goes through `Note.objects.discoverable_for`
 when its page is read: the pool and the snapshots hold ids only, never a decision about who may see them.
 
 Sources, each a bounded read (an index range with a LIMIT, never a scan of the follow graph or the notes):
@@ -35,6 +35,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import field_error
 from hongshu.core.ids import id_at
 from hongshu.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from hongshu.core.replica import reads_from_replica
 from hongshu.discovery.models import NotInterested, PoolEntry, PoolTopic
 from hongshu.discovery.ranking import (
     INTEREST_TOPICS,
@@ -341,11 +342,12 @@ def _parse(cursor: str | None) -> tuple[str, int] | None:
     return match.group(1), int(match.group(2))
 
 
+@reads_from_replica
 def feed_explore(
     *, viewer: Viewer, cursor: str | None, language: str, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:
     """One page of the viewer's Explore (`language`: their UI language, used when their profile names
-    none), hydrated, through `Note.objects.listed_for(viewer)`.
+    none), hydrated, through `Note.objects.discoverable_for(viewer)` (limited notes only for followers).
 
     Costs O(page): the first page reads the bounded sources (about ten indexed queries; the pool is
     cached), later pages one cache read, the policy query and the hydration.
@@ -369,7 +371,7 @@ def feed_explore(
     position = offset
     while len(items) < limit and position < len(ids):
         window = ids[position : position + limit - len(items) + 5]
-        listed = Note.objects.listed_for(viewer).filter(pk__in=window, status=Note.Status.PUBLISHED)
+        listed = Note.objects.discoverable_for(viewer).filter(pk__in=window, status=Note.Status.PUBLISHED)
         notes = {n.pk: n for n in notes_hydrated(listed)}
         for note_id in window:
             position += 1

@@ -111,6 +111,8 @@ def pool_refresh(*, now: datetime | None = None, replay: bool = False) -> int:
             status=Note.Status.PUBLISHED,
             visibility=Note.Visibility.PUBLIC,
             author__is_active=True,
+            limited=False,  # readers filter through `discoverable_for` anyway; a limited note wastes a place
+            author__limited=False,
         )
         .values_list("id", "author_id", "language", "published_at", "created_at")
     )

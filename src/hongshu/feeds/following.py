@@ -6,7 +6,7 @@ has `feed_fanout_max_followers` followers or more (`LargeAuthor`), whose notes a
 
 Read side (`feed_following`): the page's candidates are the newest ids of the member's list below the cursor,
 merged with the newest notes of the large authors they follow (the `(author, -id)` index), and then filtered
-by the one policy, `Note.objects.listed_for(viewer)`, plus "the viewer follows the author now". So blocks,
+by the one policy, `Note.objects.discoverable_for(viewer)`, plus "the viewer follows the author now". So blocks,
 mutes, visibility, deletion (and any later rule of the policy) and unfollows apply at once, without
 rewriting a list. A list that is missing (never built, evicted) or stale (the member was away longer than the
 active window, so pushes skipped them) is rebuilt first from the newest `feed_rebuild_per_followee` notes of
@@ -339,7 +339,7 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
     (stable while new notes arrive: a page is "below this id").
 
     Not a pure read: it materialises the cache it reads (builds a missing or stale list, notes the
-    member's activity at most hourly). Every candidate passes `Note.objects.listed_for(viewer)` and "the
+    member's activity at most hourly). Every candidate passes `Note.objects.discoverable_for(viewer)` and "the
     viewer follows its author now", so the lists never decide what may be shown."""
     if not 1 <= limit <= MAX_LIMIT:
         raise field_error("limit", _("Choose between 1 and 50 items per page."), code="invalid_limit")
@@ -353,8 +353,12 @@ def feed_following(*, viewer: User, cursor: str | None, limit: int = DEFAULT_LIM
             followee_id__in=LargeAuthor.objects.values("author_id"),
         ).values_list("followee_id", flat=True)
     )
+    # `discoverable_for`, not `listed_for`: a limited note comes to its author's followers, but not through
+    # a followed topic to anyone else (it is `listed_for` for every note of a followed author).
     policy: NoteQuerySet = (
-        Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED).filter(_followed_now(viewer))
+        Note.objects.discoverable_for(viewer)
+        .filter(status=Note.Status.PUBLISHED)
+        .filter(_followed_now(viewer))
     )
     want = limit + 1
     fetch = want * 2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
@@ -14,6 +16,7 @@ from hongshu.comments.services import comment_like_counts_reconcile_member_on_co
 from hongshu.core.errors import NotAuthenticated
 from hongshu.core.events import announce_on_commit
 from hongshu.interactions.services import counter_reconcile_member_on_commit
+from hongshu.media.models import MediaAsset
 from hongshu.media.selectors import media_owned_ready
 from hongshu.media.services import media_delete_files_on_commit
 from hongshu.social.services import follow_counts_member_presence
@@ -79,3 +82,61 @@ def member_set_active(*, member: User, active: bool) -> User:
             announce_on_commit("member_changed", member.pk)
     member.is_active = active
     return member
+
+
+def member_set_limited(*, member_id: int, limited: bool) -> bool:
+    """Moderation's limit on a member: every note of theirs, now and to come, reaches only their followers
+    on the discovery surfaces (`NoteQuerySet.discoverable_for`); search re-counts their public topics after
+    commit. False when they were already in that state, or no longer exist."""
+    with transaction.atomic():
+        changed = User.objects.filter(pk=member_id).exclude(limited=limited).update(limited=limited)
+        if changed:
+            announce_on_commit("member_changed", member_id)
+    return bool(changed)
+
+
+# What a profile removal clears, and the value each field gets.
+PROFILE_CLEARED = ("display_name", "bio", "bio_language", "avatar_id")
+
+
+def member_profile_clear(*, member_id: int) -> dict[str, Any]:
+    """Moderation's profile removal: the display name back to the handle, no bio, no avatar (the photo is
+    kept, no longer shown; the orphan clean-up deletes it a day later unless the removal is reverted).
+    Returns the previous values of the fields it changed, for `member_profile_restore`."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=member_id)
+        cleared = {"display_name": user.handle, "bio": "", "bio_language": "", "avatar_id": None}
+        before = {f: getattr(user, f) for f in PROFILE_CLEARED if getattr(user, f) != cleared[f]}
+        if before:
+            for name in before:
+                setattr(user, name, cleared[name])
+            user.profile_revision = F("profile_revision") + 1
+            user.save(update_fields=[*before, "profile_revision"])
+            announce_on_commit("member_changed", member_id)
+    if before.get("avatar_id") is not None:
+        before["avatar_id"] = str(before["avatar_id"])  # JSON: ids travel as strings
+    return before
+
+
+def member_profile_restore(*, member_id: int, before: dict[str, Any]) -> list[str]:
+    """Undo `member_profile_clear`: each field the member has not changed since gets its old value back (an
+    avatar only while its photo still exists). Returns the fields restored."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=member_id).first()
+        if user is None:
+            return []
+        cleared = {"display_name": user.handle, "bio": "", "bio_language": "", "avatar_id": None}
+        restored = []
+        for name, old in before.items():
+            if name not in PROFILE_CLEARED or getattr(user, name) != cleared[name]:
+                continue
+            value = int(old) if name == "avatar_id" and old is not None else old
+            if name == "avatar_id" and not MediaAsset.objects.filter(pk=value).exists():
+                continue
+            setattr(user, name, value)
+            restored.append(name)
+        if restored:
+            user.profile_revision = F("profile_revision") + 1
+            user.save(update_fields=[*restored, "profile_revision"])
+            announce_on_commit("member_changed", member_id)
+    return restored

@@ -1,14 +1,19 @@
-"""What moderators do about a subject: remove, warn, suspend, ban — several in one decision, with or without a
-case (issue 25 items 3 and 5). Each action is its own statement of reasons (`moderation.statements` renders
-it); each restriction gives the member one strike per decision (`accounts.models.Strike`).
+"""What moderators do about a subject: remove, limit, mark sensitive, remove a profile, warn, suspend, ban —
+several in one decision, with or without a case (issue 25 items 3 and 5). Each action is its own statement
+of reasons (`moderation.statements` renders it); each restriction gives the member one strike per decision
+(`accounts.models.Strike`).
 
 Effects go through the switches the rest of the code already obeys, so there is no second visibility rule:
 a removed note or comment is deleted as its author would delete it (`note_set_removed`,
 `comment_set_removed`); a suspended or banned member is deactivated (`members.services.member_set_active`),
 which hides them and everything they wrote through the one policy and refuses their sign-in, and their
-sessions and tokens are revoked (`security.sessions.sign_out_everywhere`). `effects` on the action records
-what it changed, and `action_revert` undoes exactly that. A member stays inactive while any suspension or ban
-of theirs is in force; the periodic job `moderation.lift_expired_suspensions` ends suspensions whose time ran out.
+sessions and tokens are revoked (`security.sessions.sign_out_everywhere`). A limit sets `Note.limited` or
+`User.limited`, which the policy's discovery part (`NoteQuerySet.discoverable_for`) reads; marking sensitive
+sets `Note.sensitive` (photos blurred until tapped); a profile removal clears the display name, bio and
+avatar (`members.services.member_profile_clear`), keeping the old values in `effects`. `effects` on the
+action records what it changed, and `action_revert` undoes exactly that. A member stays inactive while any
+suspension or ban of theirs is in force; the periodic job `moderation.lift_expired_suspensions` ends
+suspensions whose time ran out.
 
 Every action, revert and lift appends to the moderation event log inside its transaction.
 """
@@ -32,19 +37,32 @@ from hongshu.core.audit import audit_append
 from hongshu.core.errors import Conflict, Forbidden, NotFound, ProblemError, field_error
 from hongshu.core.jobs import enqueue_on_commit
 from hongshu.core.text import is_storable
-from hongshu.members.services import member_set_active
+from hongshu.members.services import (
+    member_profile_clear,
+    member_profile_restore,
+    member_set_active,
+    member_set_limited,
+)
 from hongshu.members.trust import strikes_count, trust_recompute
 from hongshu.moderation.models import Action, Case, SubjectType
 from hongshu.moderation.services import case_decide
 from hongshu.notes.models import Note
-from hongshu.notes.services import note_set_removed
+from hongshu.notes.services import note_set_limited, note_set_removed, note_set_sensitive
 from hongshu.screening.models import Rule
 from hongshu.security.sessions import sign_out_everywhere
 
 FACTS_MAX = 4000
 SUSPEND_DAYS_MAX = 3650
-RESTRICTIONS = (Action.Kind.REMOVE, Action.Kind.SUSPEND, Action.Kind.BAN)
+RESTRICTIONS = (
+    Action.Kind.REMOVE,
+    Action.Kind.SUSPEND,
+    Action.Kind.BAN,
+    Action.Kind.LIMIT,
+    Action.Kind.REMOVE_PROFILE,
+)
 BARRING = (Action.Kind.SUSPEND, Action.Kind.BAN)
+# Switches another action of the same kind on the same subject may hold on too (reverting one keeps it).
+SWITCHES = (Action.Kind.LIMIT, Action.Kind.SENSITIVE)
 
 
 def _barring_in_force(member_id: int, *, exclude_id: int | None = None) -> bool:
@@ -70,10 +88,11 @@ def _author_of(subject_type: str, subject_id: int) -> int:
     return int(author)
 
 
-def _bar(member: User) -> dict[str, Any]:
+def _bar(member: User, action: Action) -> dict[str, Any]:
     """Deactivate the member and sign them out everywhere; what changed, for the revert."""
-    # Deactivated by us when active now, or when inactive only because of another of our actions.
-    ours = member.is_active or _barring_in_force(member.pk)
+    # Deactivated by us when active now, or when inactive only because of another of our actions (not this
+    # one: its row exists already).
+    ours = member.is_active or _barring_in_force(member.pk, exclude_id=action.pk)
     member_set_active(member=member, active=False)
     sessions, tokens = sign_out_everywhere(user=member)
     return {"deactivated": ours, "sessions": sessions, "tokens": tokens}
@@ -95,8 +114,37 @@ def _apply(action: Action, *, staff_id: int | None) -> dict[str, Any]:
             return {"removed": note_set_removed(note_id=action.subject_id, removed=True)}
         return {"removed": comment_set_removed(comment_id=action.subject_id, removed=True, staff_id=staff_id)}
     if action.kind in BARRING:
-        return _bar(User.objects.get(pk=action.member_id))
+        return _bar(User.objects.get(pk=action.member_id), action)
+    return _apply_switch(action)
+
+
+def _apply_switch(action: Action) -> dict[str, Any]:
+    """Limit, mark sensitive, remove a profile (warn changes nothing)."""
+    if action.kind == Action.Kind.LIMIT:
+        if action.subject_type == SubjectType.NOTE:
+            return {"limited": note_set_limited(note_id=action.subject_id, limited=True)}
+        return {"limited": member_set_limited(member_id=action.subject_id, limited=True)}
+    if action.kind == Action.Kind.SENSITIVE:
+        return {"sensitive": note_set_sensitive(note_id=action.subject_id, sensitive=True)}
+    if action.kind == Action.Kind.REMOVE_PROFILE:
+        return {"profile": member_profile_clear(member_id=action.subject_id)}
     return {}
+
+
+def _switch_held_by_another(action: Action) -> bool:
+    """Whether another limit (or sensitive mark) of the same subject is in force: reverting this one then
+    leaves the switch on."""
+    return (
+        Action.objects.filter(
+            kind=action.kind,
+            subject_type=action.subject_type,
+            subject_id=action.subject_id,
+            reverted_at__isnull=True,
+            lifted_at__isnull=True,
+        )
+        .exclude(pk=action.pk)
+        .exists()
+    )
 
 
 def _record(action: Action, kind: str, actor_id: int | None, **data: Any) -> None:
@@ -169,6 +217,12 @@ def _check(
         raise field_error("kinds", _("Choose at least one action."), code="invalid_action")
     if Action.Kind.REMOVE in kinds and subject_type == SubjectType.MEMBER:
         raise field_error("kinds", _("Only notes and comments can be removed."), code="invalid_action")
+    if Action.Kind.LIMIT in kinds and subject_type == SubjectType.COMMENT:
+        raise field_error("kinds", _("Only notes and members can be limited."), code="invalid_action")
+    if Action.Kind.SENSITIVE in kinds and subject_type != SubjectType.NOTE:
+        raise field_error("kinds", _("Only notes can be marked sensitive."), code="invalid_action")
+    if Action.Kind.REMOVE_PROFILE in kinds and subject_type != SubjectType.MEMBER:
+        raise field_error("kinds", _("Only a member's profile can be removed."), code="invalid_action")
     if Action.Kind.SUSPEND in kinds and Action.Kind.BAN in kinds:
         raise field_error("kinds", _("Suspend or ban, not both."), code="invalid_action")
     if Action.Kind.SUSPEND in kinds and not (duration_days and 1 <= duration_days <= SUSPEND_DAYS_MAX):
@@ -284,12 +338,25 @@ def _undo(action: Action, *, staff_id: int | None) -> dict[str, Any]:
             undone["restored"] = comment_set_removed(comment_id=action.subject_id, removed=False)
     if action.kind in BARRING:
         undone["reactivated"] = _unbar(action)
+    # Only actions set these switches: off once no action of the kind holds them (whichever set it first).
+    if action.kind in SWITCHES and not _switch_held_by_another(action):
+        if action.kind == Action.Kind.SENSITIVE:
+            undone["unmarked"] = note_set_sensitive(note_id=action.subject_id, sensitive=False)
+        elif action.subject_type == SubjectType.NOTE:
+            undone["unlimited"] = note_set_limited(note_id=action.subject_id, limited=False)
+        else:
+            undone["unlimited"] = member_set_limited(member_id=action.subject_id, limited=False)
+    if action.kind == Action.Kind.REMOVE_PROFILE and action.effects.get("profile"):
+        undone["restored"] = member_profile_restore(
+            member_id=action.subject_id, before=action.effects["profile"]
+        )
     return undone
 
 
 def action_revert(*, staff: User, action_id: int) -> Action:
     """Reverse an action: the note or comment comes back, the suspension or ban ends (the member is active
-    again unless another still bars them), its strike is removed and the trust level recomputed. The statement
+    again unless another still bars them), the limit or sensitive mark ends (unless another action still
+    holds it), the profile's cleared fields come back, its strike is removed and the trust level recomputed. The statement
     stays, marked reverted."""
     if not staff.is_staff:
         raise Forbidden(_("Only staff can do this."), code="not_staff")

@@ -77,6 +77,28 @@ class Case(SnowflakeModel):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Routing (moderation.queues): the queue follows the content's language, so it can never disagree with it.
+    queue = models.GeneratedField(
+        expression=models.Case(
+            models.When(language__startswith="zh", then=models.Value("zh")),
+            models.When(language__startswith="en", then=models.Value("en")),
+            default=models.Value("other"),
+        ),
+        output_field=models.CharField(max_length=8),
+        db_persist=True,
+    )
+    # The lowest staff role that may claim, decide or close it (accounts.roles.RANK): 0 triage, 1 moderator,
+    # 2 admin. Escalation raises it.
+    escalation = models.PositiveSmallIntegerField(default=0)
+    # A claim holds until then (HONGSHU_CASE_LEASE_MINUTES after claiming); past it the case is anyone's again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The ranking columns (moderation.leases.case_rank; the formula is in moderation.selectors):
+    # `base_priority` is the part without age, `aging_key` = base_priority - created_at / 6 h (in epoch units,
+    # constant over time), `priority` = min(aging_key + now / 6 h, base_priority + 10) as of the last refresh.
+    reach = models.PositiveIntegerField(default=0)
+    base_priority = models.FloatField(default=0.0)
+    aging_key = models.FloatField(default=0.0)
+    priority = models.FloatField(default=0.0)
 
     ACTIVE_STATES: ClassVar[tuple[str, ...]] = ("open", "claimed")
 
@@ -92,6 +114,18 @@ class Case(SnowflakeModel):
             models.Index(fields=["subject_type", "subject_id", "-id"], name="case_subject_recent"),
             models.Index(fields=["state", "-id"], name="case_state_recent"),
             models.Index(fields=["group"], name="case_group"),
+            # A queue in priority order, and its counts and oldest case: index scans of active cases only.
+            models.Index(
+                fields=["queue", "-priority", "id"],
+                condition=Q(state__in=["open", "claimed"]),
+                name="case_queue_priority",
+            ),
+            models.Index(
+                fields=["queue", "created_at"],
+                condition=Q(state__in=["open", "claimed"]),
+                name="case_queue_age",
+            ),
+            models.Index(fields=["lease_until"], condition=Q(state="claimed"), name="case_lease_expiry"),
         ]
 
     @property
@@ -166,8 +200,11 @@ class Action(SnowflakeModel):
         WARN = "warn"
         SUSPEND = "suspend"
         BAN = "ban"
+        LIMIT = "limit"  # a note (or all of a member's) kept out of discovery for non-followers
+        SENSITIVE = "sensitive"  # a note's photos blurred until tapped
+        REMOVE_PROFILE = "remove_profile"  # a member's display name, bio and avatar cleared
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     subject_type = models.CharField(max_length=8, choices=SubjectType.choices)
     subject_id = models.BigIntegerField()
     # The member the statement is addressed to: the author of the note or comment, or the member.

@@ -177,6 +177,11 @@ def _reach(cases: list[Case]) -> dict[tuple[str, int], int]:
     return reach
 
 
+def reach_of(cases: list[Case]) -> dict[tuple[str, int], int]:
+    """The reach of each case's subject, keyed (subject_type, subject_id): three queries at most."""
+    return _reach(cases)
+
+
 def _rows(cases: list[Case], now: datetime) -> list[CaseRow]:
     reach = _reach(cases)
     rows = []

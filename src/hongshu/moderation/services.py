@@ -33,6 +33,7 @@ from hongshu.comments.services import comment_set_held
 from hongshu.core.audit import audit_append
 from hongshu.core.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from hongshu.core.jobs import enqueue_on_commit
+from hongshu.moderation import leases
 from hongshu.moderation.models import Case, CaseSubject, Report, ReporterStanding, SubjectType
 from hongshu.moderation.selectors import report_subject
 from hongshu.notes.models import Note
@@ -320,6 +321,7 @@ def report_create(
         )
         if case.report_weight >= settings.HONGSHU.report_hide_threshold and not case.hide_recommended:
             _hide_pending_review(case)
+        leases.case_rank(case_id=case.pk)
     return report
 
 
@@ -357,6 +359,7 @@ def case_open(
                         subject=subject,
                         data={"case": str(grouped.pk), "source": source, "group": group},
                     )
+                leases.case_rank(case_id=grouped.pk)
                 grouped.refresh_from_db()
                 return grouped
         case, created = _open_case(
@@ -380,7 +383,8 @@ def case_open(
                 subject=subject,
                 data={"case": str(case.pk), "source": source, "rule": rule_code, "group": group},
             )
-            case.refresh_from_db()
+        leases.case_rank(case_id=case.pk)
+        case.refresh_from_db()
     return case
 
 
@@ -403,19 +407,9 @@ def _state_changed(case: Case, *, staff: User, before: str, **data: Any) -> None
 
 
 def case_claim(*, staff: User, case_id: int) -> Case:
-    """A moderator takes an open case (claiming one's own claim again changes nothing)."""
-    with transaction.atomic():
-        case = _staff_case(staff=staff, case_id=case_id)
-        if case.state == Case.State.CLAIMED and case.claimed_by_id == staff.pk:
-            return case
-        if case.state != Case.State.OPEN:
-            raise Conflict(_("This case is not open."), code="case_not_open")
-        before = case.state
-        case.state, case.claimed_by, case.claimed_at = Case.State.CLAIMED, staff, timezone.now()
-        case.updated_at = case.claimed_at
-        case.save(update_fields=["state", "claimed_by", "claimed_at", "updated_at"])
-        _state_changed(case, staff=staff, before=before)
-    return case
+    """A staff member takes a case for a lease (claiming one's own claim again renews it): see
+    moderation.leases, which also says who may claim what."""
+    return leases.case_claim(staff=staff, case_id=case_id)
 
 
 def _standing_add(reporter_ids: set[int], *, upheld: bool) -> None:
@@ -436,6 +430,7 @@ def case_decide(
         raise InvalidInput(_("Decide upheld or dismissed."), code="invalid_decision")
     with transaction.atomic():
         case = _staff_case(staff=staff, case_id=case_id)
+        leases.require_escalation(staff=staff, case=case)
         if case.state not in ACTIVE:
             raise Conflict(_("This case was already decided."), code="case_decided")
         before, now = case.state, timezone.now()
@@ -476,6 +471,7 @@ def case_close(*, staff: User, case_id: int) -> Case:
     """Close a case (decided or not): it leaves the queues; an undecided one frees its subject for a new case."""
     with transaction.atomic():
         case = _staff_case(staff=staff, case_id=case_id)
+        leases.require_escalation(staff=staff, case=case)
         if case.state == Case.State.CLOSED:
             return case
         before = case.state

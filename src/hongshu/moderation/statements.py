@@ -27,6 +27,20 @@ _DECISIONS = {
     ("warn", "member"): _("We are warning you about your account."),
     ("suspend", ""): _("We suspended your account: you cannot sign in or post, and others cannot see it."),
     ("ban", ""): _("We banned your account: you cannot sign in or post, and others cannot see it."),
+    ("limit", "note"): _(
+        "We limited your note: it stays on your profile, in your followers' feeds and at its link, but it "
+        "is no longer shown in Explore, search or topic feeds to people who do not follow you."
+    ),
+    ("limit", "member"): _(
+        "We limited your account: your notes stay on your profile, in your followers' feeds and at their "
+        "links, but are no longer shown in Explore, search or topic feeds to people who do not follow you."
+    ),
+    ("sensitive", "note"): _(
+        "We marked your note as sensitive: its photos are blurred until a reader chooses to see them."
+    ),
+    ("remove_profile", "member"): _(
+        "We removed your profile: your display name, bio and profile photo were cleared."
+    ),
 }
 
 
@@ -73,7 +87,12 @@ def statement_of(action: Action, *, language: str) -> Statement:
             duration = str(_("Until %(until)s.")) % {"until": date_format(action.until, "DATETIME_FORMAT")}
         elif action.kind == Action.Kind.BAN:
             duration = str(_("Indefinitely."))
-        elif action.kind == Action.Kind.REMOVE:
+        elif action.kind in (
+            Action.Kind.REMOVE,
+            Action.Kind.LIMIT,
+            Action.Kind.SENSITIVE,
+            Action.Kind.REMOVE_PROFILE,
+        ):
             duration = str(_("Permanent, unless reversed."))
         else:
             duration = str(_("A warning has no duration."))

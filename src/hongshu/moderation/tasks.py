@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from celery import shared_task
 
 from hongshu.accounts.models import User
+from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
-from hongshu.moderation import actions, services
+from hongshu.moderation import actions, leases, services
 from hongshu.moderation.models import Action, Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
@@ -67,7 +70,9 @@ def held_note_reviewed_task(note_id: str, staff_id: str, decision: str) -> None:
     ).first()
     staff = User.objects.filter(pk=int(staff_id), is_staff=True).first()
     if case is not None and staff is not None:
-        services.case_decide(staff=staff, case_id=case.pk, decision=decision)
+        # A case escalated above the reviewer's role stays open for that role (moderation.leases).
+        with contextlib.suppress(Forbidden):
+            services.case_decide(staff=staff, case_id=case.pk, decision=decision)
 
 
 @shared_task(name="moderation.action_notify", acks_late=True, ignore_result=True)
@@ -88,3 +93,15 @@ def action_notify_task(action_id: str) -> None:
 @shared_task(name="moderation.lift_expired_suspensions", ignore_result=True)
 def lift_expired_suspensions_task() -> int:
     return actions.suspensions_lift_expired()
+
+
+@shared_task(name="moderation.leases_expire", ignore_result=True)
+def leases_expire_task() -> int:
+    """Claims whose lease ran out go back to their queues (each expiry is in the event log)."""
+    return leases.leases_expire()
+
+
+@shared_task(name="moderation.case_priorities_age", ignore_result=True)
+def case_priorities_age_task() -> int:
+    """The age term of the queues' stored priorities (moderation.leases.case_priorities_age)."""
+    return leases.case_priorities_age()

@@ -61,6 +61,11 @@ class Note(SnowflakeModel):
     # Bumped by every change to what the note shows (text, photos, topics, place...): the key of its cached
     # rendered forms (`notes.selectors.notes_rendered`), so an edit never shows the old version.
     revision = models.PositiveIntegerField(default=0)
+    # A moderator's limit (moderation.actions): still read by direct link, on the profile and by followers,
+    # but not offered to anyone else (`NoteQuerySet.discoverable_for`).
+    limited = models.BooleanField(default=False)
+    # A moderator marked it sensitive: its photos are blurred until the reader asks to see them.
+    sensitive = models.BooleanField(default=False)
 
     objects = NoteQuerySet.as_manager()
 

@@ -61,3 +61,23 @@ class NoteQuerySet(models.QuerySet["Note"]):
         return visible.exclude(
             Exists(Mute.objects.filter(muter_id=viewer.pk, muted_id=OuterRef("author_id")))
         )
+
+    def discoverable_for(self, viewer: User | AnonymousUser | None) -> NoteQuerySet:
+        """`listed_for`, minus limited notes the viewer did not ask for: what the surfaces that offer notes to
+        people who went looking (Explore, the newest notes, search, topic and Nearby feeds, hot topics and
+        every precomputed public count) may show.
+
+        A note is limited when a moderator limited it or its author (`Note.limited`, `User.limited`); it
+        then reaches its author and the author's accepted followers here, and stays readable by everyone
+        `visible_to` allows on direct reads, the author's profile and the following feed.
+        """
+        listed = self.listed_for(viewer)
+        unlimited = Q(limited=False, author__limited=False)
+        if viewer is None or not viewer.is_authenticated:
+            return listed.filter(unlimited)
+        follows_author = Exists(
+            Follow.objects.filter(
+                follower_id=viewer.pk, followee_id=OuterRef("author_id"), state=Follow.State.ACCEPTED
+            )
+        )
+        return listed.filter(unlimited | Q(author_id=viewer.pk) | follows_author)

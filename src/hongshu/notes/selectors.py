@@ -73,12 +73,13 @@ VERSION_FIELDS = ("pk", "revision", "author__profile_revision")
 
 
 def _listed_query(ids: list[int], viewer: Viewer, *, annotations: Mapping[str, Any]) -> QuerySet[Note]:
-    listed = Note.objects.listed_for(viewer).filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
+    listed = Note.objects.discoverable_for(viewer).filter(pk__in_ids=ids, status=Note.Status.PUBLISHED)
     return listed.annotate(**annotations).values_list(*VERSION_FIELDS, *annotations)
 
 
 class PolicyVersions:
-    """The published notes among `ids` that `Note.objects.listed_for(viewer)` lists, as NoteVersions, each with
+    """The published notes among `ids` that `Note.objects.discoverable_for(viewer)` offers (search's
+    policy query: `listed_for` minus limited notes of authors the viewer does not follow), as NoteVersions, each with
     the values of the caller's `annotations` (e.g. counters, read in the same query). Annotations can add
     columns, never rows: the filter is the policy's. The query is compiled once per kind of viewer
     (`core.compiled`; docs/benchmarks.md#compiled-search-policy-query) unless the setting turns that off."""
@@ -158,8 +159,8 @@ def access_own_note(*, viewer: User, note_id: int) -> Note:
 
 
 def notes_latest(*, viewer: Viewer, cursor: str | None, limit: int = DEFAULT_LIMIT) -> Page[Note]:
-    """The newest published notes `viewer` may read (the first page of the site)."""
-    queryset = Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED, visibility="public")
+    """The newest published notes `viewer` may be offered (the API's notes listing): a discovery surface."""
+    queryset = Note.objects.discoverable_for(viewer).filter(status=Note.Status.PUBLISHED, visibility="public")
     return paginate_by_id(_hydrated(queryset), cursor=cursor, limit=limit)
 
 

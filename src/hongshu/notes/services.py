@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import regex
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -547,6 +548,29 @@ def note_set_removed(*, note_id: int, removed: bool) -> bool:
         if not removed:  # back: feeds and embeddings take it again (mentions are told once per note)
             announce_on_commit("note_changed", note.pk)
     return True
+
+
+def note_set_limited(*, note_id: int, limited: bool) -> bool:
+    """Moderation's limit switch: keep a note out of the discovery surfaces for everyone but its author's
+    followers (`NoteQuerySet.discoverable_for`), or let it back. The search job re-counts its public topics.
+    False when the note was already in that state, or no longer exists."""
+    with transaction.atomic():
+        changed = Note.objects.filter(pk=note_id).exclude(limited=limited).update(limited=limited)
+        if changed:
+            notes_index_later(note_ids=[note_id])
+    return bool(changed)
+
+
+def note_set_sensitive(*, note_id: int, sensitive: bool) -> bool:
+    """Moderation's sensitive switch: the note's photos are blurred until the reader asks to see them. A new
+    revision, so no cached rendering shows the old state. False when already in that state, or gone."""
+    with transaction.atomic():
+        changed = (
+            Note.objects.filter(pk=note_id)
+            .exclude(sensitive=sensitive)
+            .update(sensitive=sensitive, revision=F("revision") + 1)
+        )
+    return bool(changed)
 
 
 def note_reject(*, note_id: int, staff: User) -> Note:

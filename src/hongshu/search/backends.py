@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 
+from hongshu.core.replica import read_alias
 from hongshu.search.pipeline import QueryTerm
 
 _PG_MAX_POSITION = 16383
@@ -52,11 +54,11 @@ def _vendor() -> str:
 
 
 @contextmanager
-def _unprepared() -> Iterator[None]:
+def _unprepared(reader: Any) -> Iterator[None]:
     """Statements run here are planned for their values every time, never prepared (see settings.py's
     `prepare_threshold`): whether a tier scans the primary key backwards or takes the GIN bitmap depends on
     how common the words are, and PostgreSQL's generic plan for a prepared statement would pick one for all."""
-    raw = connection.connection if _vendor() == "postgresql" else None
+    raw = reader.connection if reader.vendor == "postgresql" else None
     if raw is None:
         yield
         return
@@ -202,7 +204,8 @@ def index_optimize() -> None:
 
 def contains(token: str) -> bool:
     """Whether any indexed note has `token` (a pipeline token: letters, digits, emoji, `#`, `_` only)."""
-    with connection.cursor() as cursor, _unprepared():
+    reader = connections[read_alias()]  # a replica's, inside replica_reads()
+    with reader.cursor() as cursor, _unprepared(reader):
         if _vendor() == "sqlite":
             cursor.execute(
                 "SELECT 1 FROM search_note_fts WHERE search_note_fts MATCH %s LIMIT 1", [f'"{token}"']
@@ -274,7 +277,8 @@ def candidates(terms: Sequence[QueryTerm], *, limit: int) -> list[Candidate]:
     # The tiers select ids only; the token columns are read for the merged ids alone (reading them for
     # every row a tier looks at decompressed long bodies, several times slower:
     # docs/benchmarks.md#token-columns-read-for-the-merged-ids-only).
-    with connection.cursor() as cursor, _unprepared():
+    reader = connections[read_alias()]  # a replica's, inside replica_reads()
+    with reader.cursor() as cursor, _unprepared(reader):
         if _vendor() == "sqlite":
             tiers = _tiers(terms, quote='"', any_of=" OR ", all_of=" AND ")
             tiers[1] = "{title topics} : " + tiers[1]  # FTS5's column filter

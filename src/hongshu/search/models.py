@@ -34,7 +34,7 @@ class SearchTerm(models.Model):
 
 
 class PublicNoteTopic(models.Model):
-    """A topic carried by a note that everyone may see (`Note.objects.visible_to(None)`), as of the note's
+    """A topic carried by a note offered to everyone (`Note.objects.discoverable_for(None)`), as of the note's
     last indexing: what the note counts towards its topics' `PublicTopic.notes`.
 
     Kept by the index job beside the note's index row (`search.services.notes_index`). No foreign key to the

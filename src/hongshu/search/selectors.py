@@ -1,4 +1,4 @@
-"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.listed_for`).
+"""Search reads. Notes are reached ONLY through the visibility policy (`Note.objects.discoverable_for`).
 
 Every selector runs a fixed number of queries whatever the page size. Notes: the backend returns a bounded
 candidate set (ids and their tokens), ranked without regard to the viewer (and cached briefly); the policy
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hongshu.accounts.models import User
 from hongshu.core.compiled import CompiledValues
 from hongshu.core.errors import field_error
+from hongshu.core.replica import reads_from_replica
 from hongshu.embeddings.fusion import hybrid_scores
 from hongshu.interactions.selectors import (
     COUNT_FIELDS,
@@ -39,7 +40,7 @@ from hongshu.notes.models import Note, NoteImage, Topic
 from hongshu.notes.selectors import NoteVersion, PolicyVersions, notes_cached
 from hongshu.search import backends, pipeline, ranking, spelling
 from hongshu.search.models import PublicTopic, SearchTerm
-from hongshu.social.querysets import members_visible_to
+from hongshu.social.querysets import members_discoverable_for
 from hongshu.textlib import chinese
 
 T = TypeVar("T")
@@ -84,6 +85,7 @@ def _member(viewer: Viewer) -> User | None:
     return viewer if isinstance(viewer, User) and viewer.is_authenticated else None
 
 
+@reads_from_replica
 def search_note_ids(
     *,
     viewer: Viewer,
@@ -120,6 +122,7 @@ def search_note_ids(
     )
 
 
+@reads_from_replica
 def search_notes(
     *,
     viewer: Viewer,
@@ -350,10 +353,12 @@ def _term_scores(kind: str, query: str) -> dict[int, float]:
 
 
 def _listed_members(viewer: Viewer, ids: Sequence[int]) -> QuerySet[User]:
-    # The account policy: blocks are mutual invisibility, in search as everywhere.
-    return members_visible_to(viewer).filter(pk__in_ids=ids)
+    # The account policy: blocks are mutual invisibility, in search as everywhere; a limited member is
+    # offered only to their followers (the policy's discovery part).
+    return members_discoverable_for(viewer).filter(pk__in_ids=ids)
 
 
+@reads_from_replica
 def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int = 0) -> SearchPage[User]:
     """Members by handle, display name, Chinese name, or the pinyin (full or initials) of either name.
 
@@ -371,6 +376,7 @@ def search_members(*, viewer: Viewer, query: str, limit: int = 20, offset: int =
     return SearchPage(items=items, next_offset=window.next_offset)
 
 
+@reads_from_replica
 def search_topics(*, query: str, limit: int = 20, offset: int = 0) -> SearchPage[Topic]:
     """Topics by name or pinyin that some note everyone may see carries; among equal matches the topic of
     more such notes first. The same for every viewer: a topic named only on drafts, "only me",

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hongshu.accounts.models import User
+from hongshu.core.progress import ProgressReporter, progress_silent
 from hongshu.notes.models import Note, NoteTopic, PendingNoteIndex, Topic
 from hongshu.search import backends, pipeline
 from hongshu.search.models import PublicNoteTopic, PublicTopic, SearchTerm
@@ -104,8 +105,8 @@ def topics_index(*, topics: Iterable[Topic]) -> None:
 def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = None) -> None:
     """Bring the public topics of these notes (or of all of this author's notes) in line with the notes.
 
-    Which notes count is asked of the visibility policy itself (`Note.objects.visible_to(None)`: what a
-    visitor may read), never decided here. Each note's topics are compared with what it counted for at its
+    Which notes count is asked of the visibility policy itself (`Note.objects.discoverable_for(None)`: what
+    a visitor may be offered, so a limited note counts for nothing), never decided here. Each note's topics are compared with what it counted for at its
     last indexing (`PublicNoteTopic`), so a topic dropped in an edit, or the topics of a note deleted, made
     private, unpublished or purged, are taken back too. A topic's count (`PublicTopic.notes`) changes by
     atomic increments under its row lock, so two drains changing the same topic never lose an update, and
@@ -113,7 +114,7 @@ def public_topics_sync(*, note_ids: Sequence[int] = (), author_id: int | None = 
     Queries: a fixed handful plus one UPDATE per distinct change size, and the keys of newly listed topics.
     """
     scope = Q(author_id=author_id) if author_id is not None else Q(pk__in_ids=list(note_ids))
-    public = Note.objects.visible_to(None).filter(scope).values("pk")
+    public = Note.objects.discoverable_for(None).filter(scope).values("pk")
     want = {
         (note_id, topic_id): author
         for note_id, author, topic_id in NoteTopic.objects.filter(note__in=public).values_list(
@@ -168,7 +169,7 @@ def public_topics_rebuild(*, batch: int = 500) -> int:
         PublicNoteTopic.objects.all().delete()
         PublicTopic.objects.all().delete()
         SearchTerm.objects.filter(kind=SearchTerm.Kind.TOPIC).delete()
-        public = Note.objects.visible_to(None).values("pk")
+        public = Note.objects.discoverable_for(None).values("pk")
         pairs = (
             NoteTopic.objects.filter(note__in=public)
             .values_list("note_id", "note__author_id", "topic_id")
@@ -265,8 +266,15 @@ class RebuildResult:
     seconds: float
 
 
-def search_rebuild(*, batch: int = 500, notes: bool = True, members: bool = True) -> RebuildResult:
-    """Rebuild the index from the database (rjieba segmentation, batched bulk inserts)."""
+def search_rebuild(
+    *,
+    batch: int = 500,
+    notes: bool = True,
+    members: bool = True,
+    progress: ProgressReporter = progress_silent,
+) -> RebuildResult:
+    """Rebuild the index from the database (rjieba segmentation, batched bulk inserts), telling `progress`
+    how many notes and members are done."""
     started = time.monotonic()
     note_count = member_count = topic_count = 0
     if notes:
@@ -279,25 +287,30 @@ def search_rebuild(*, batch: int = 500, notes: bool = True, members: bool = True
             .order_by("pk")
         )
         last = 0
-        while chunk := list(queryset.filter(pk__gt=last)[:batch]):
-            with transaction.atomic():
-                backends.index_put([_row(n) for n in chunk])
-            note_count += len(chunk)
-            last = chunk[-1].pk
+        with progress("notes", total=queryset.count(), unit="notes") as bar:
+            while chunk := list(queryset.filter(pk__gt=last)[:batch]):
+                with transaction.atomic():
+                    backends.index_put([_row(n) for n in chunk])
+                note_count += len(chunk)
+                last = chunk[-1].pk
+                bar.advance(len(chunk))
         backends.index_optimize()
         # Topics only of notes everyone may see: drafts, "only me" and followers-only notes name none.
         topic_count = public_topics_rebuild(batch=batch)
     if members:
         SearchTerm.objects.filter(kind=SearchTerm.Kind.MEMBER).delete()
         rows: list[SearchTerm] = []
-        for user in User.objects.filter(is_active=True).order_by("pk").iterator(chunk_size=batch):
-            rows += [
-                SearchTerm(kind=SearchTerm.Kind.MEMBER, object_id=user.pk, term=t, weight=w)
-                for t, w in _member_terms(user).items()
-            ]
-            member_count += 1
-            if len(rows) >= batch:
-                SearchTerm.objects.bulk_create(rows)
-                rows = []
-        SearchTerm.objects.bulk_create(rows)
+        active = User.objects.filter(is_active=True)
+        with progress("members", total=active.count(), unit="members") as bar:
+            for user in active.order_by("pk").iterator(chunk_size=batch):
+                rows += [
+                    SearchTerm(kind=SearchTerm.Kind.MEMBER, object_id=user.pk, term=t, weight=w)
+                    for t, w in _member_terms(user).items()
+                ]
+                member_count += 1
+                bar.advance()
+                if len(rows) >= batch:
+                    SearchTerm.objects.bulk_create(rows)
+                    rows = []
+            SearchTerm.objects.bulk_create(rows)
     return RebuildResult(note_count, member_count, topic_count, time.monotonic() - started)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from hongshu.accounts.models import User
-from hongshu.social.models import Block
+from hongshu.social.models import Block, Follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -43,3 +43,16 @@ def members_visible_to(viewer: User | AnonymousUser | None) -> QuerySet[User]:
     if viewer is None or not viewer.is_authenticated:
         return live
     return live.exclude(blocked_with(viewer.pk, "pk"))
+
+
+def members_discoverable_for(viewer: User | AnonymousUser | None) -> QuerySet[User]:
+    """`members_visible_to`, minus members a moderator limited (`User.limited`) unless the viewer is them or
+    follows them: for member search and suggestions, as `NoteQuerySet.discoverable_for` is for notes. Their
+    profile stays reachable by its link."""
+    visible = members_visible_to(viewer)
+    if viewer is None or not viewer.is_authenticated:
+        return visible.filter(limited=False)
+    follows = Exists(
+        Follow.objects.filter(follower_id=viewer.pk, followee_id=OuterRef("pk"), state=Follow.State.ACCEPTED)
+    )
+    return visible.filter(Q(limited=False) | Q(pk=viewer.pk) | follows)

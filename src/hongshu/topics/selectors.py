@@ -1,4 +1,5 @@
-"""Topic and nearby reads. Notes are reached only through `Note.objects.listed_for` (the policy minus mutes).
+"""Topic and nearby reads. Notes are reached only through `Note.objects.discoverable_for` (the policy minus
+mutes and minus limited notes of authors the viewer does not follow).
 
 Two orders for both feeds:
 
@@ -27,6 +28,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import NotFound, field_error
 from hongshu.core.ids import EPOCH_MS, id_at, parse_id
 from hongshu.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from hongshu.core.replica import reads_from_replica
 from hongshu.interactions.selectors import count_annotations
 from hongshu.notes.models import Note, NoteTopic, Topic
 from hongshu.notes.querysets import NoteQuerySet
@@ -62,7 +64,8 @@ def is_following_topic(*, member: User | None, topic: Topic) -> bool:
 
 
 def _published(viewer: Viewer) -> NoteQuerySet:
-    return Note.objects.listed_for(viewer).filter(status=Note.Status.PUBLISHED)
+    # Discovery surfaces: a limited note reaches only its author's followers here.
+    return Note.objects.discoverable_for(viewer).filter(status=Note.Status.PUBLISHED)
 
 
 def _in_topic(viewer: Viewer, topic: Topic) -> NoteQuerySet:
@@ -126,6 +129,7 @@ def _page(queryset: NoteQuerySet, *, sort: Sort, cursor: str | None, limit: int)
     return paginate_by_id(notes_hydrated(queryset), cursor=cursor, limit=limit)
 
 
+@reads_from_replica
 def topic_notes(
     *, viewer: Viewer, topic: Topic, sort: Sort = "hot", cursor: str | None, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:
@@ -147,6 +151,7 @@ def region_of(*, viewer: Viewer, asked: str | None) -> str:
     return region
 
 
+@reads_from_replica
 def nearby_notes(
     *, viewer: Viewer, region: str, sort: Sort = "latest", cursor: str | None, limit: int = DEFAULT_LIMIT
 ) -> Page[Note]:
@@ -164,7 +169,7 @@ def nearby_notes(
 
 def followed_topic_note_ids(*, member: User, before_id: int | None, limit: int) -> list[int]:
     """IDs of the newest published notes, below `before_id`, in the topics `member` follows that
-    `Note.objects.listed_for(member)` lists — newest first, at most `limit`: for the following feed to merge.
+    `Note.objects.discoverable_for(member)` offers — newest first, at most `limit`: for the following feed to merge.
 
     One statement: on PostgreSQL a UNION of one `ORDER BY id DESC LIMIT` per followed topic (each bounded,
     walking the topic's notes newest first), so no topic contributes more than `limit` rows; on SQLite (small

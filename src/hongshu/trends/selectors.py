@@ -81,7 +81,7 @@ def _query_counts(since: datetime, until: datetime, *, hourly: bool = False) -> 
 
 def _topic_counts(since: datetime, until: datetime) -> _Counts:
     # A topic trends when many different authors post public notes under it; an author counts once.
-    public = Note.objects.visible_to(None).filter(published_at__gte=since, published_at__lt=until)
+    public = Note.objects.discoverable_for(None).filter(published_at__gte=since, published_at__lt=until)
     rows = (
         NoteTopic.objects.filter(note__in=public.values("pk"))
         .values("topic__key")

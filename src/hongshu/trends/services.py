@@ -15,6 +15,7 @@ from django.utils import timezone
 from redis.exceptions import ResponseError
 
 from hongshu.accounts.models import User
+from hongshu.accounts.trust import NEW
 from hongshu.core.errors import Forbidden, NotFound
 from hongshu.core.ratelimit import network_of
 from hongshu.core.text import clean_text
@@ -48,12 +49,13 @@ def term_normalise(text: str) -> str:
 
 def search_weight(viewer: User | None, now: datetime) -> float:
     """What one counted search weighs in the hot ranking: a visitor `hot_visitor_weight`, an account of the
-    lowest trust level `hot_new_account_weight`, an established member 1. Trust levels do not exist yet, so
-    the lowest level is an account younger than `hot_new_account_days` at the time of the search."""
+    lowest trust level (`accounts.trust.NEW`, as last recomputed) `hot_new_account_weight`, any other member 1.
+    `now` is kept for callers that weigh past searches; the level is the one the member holds now."""
+    del now
     hongshu = settings.HONGSHU
     if viewer is None:
         return float(hongshu.hot_visitor_weight)
-    if now - viewer.date_joined < timedelta(days=hongshu.hot_new_account_days):
+    if viewer.trust_level <= NEW:
         return float(hongshu.hot_new_account_weight)
     return 1.0
 

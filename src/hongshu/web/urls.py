@@ -18,6 +18,7 @@ from hongshu.web.views import (
     note,
     note_edit,
     profile,
+    queues,
     registration,
     screening,
     search,
@@ -160,6 +161,14 @@ urlpatterns = [
     path("staff/cases/<id:case_id>/close", moderation.staff_case_close, name="staff-case-close"),
     path("staff/cases/<id:case_id>/act", moderation.staff_case_act, name="staff-case-act"),
     path("staff/actions/<id:action_id>/revert", moderation.staff_action_revert, name="staff-action-revert"),
+    # the moderation queues by language (staff)
+    path("staff/queues", queues.staff_queues, name="staff-queues"),
+    path("staff/queues/<slug:queue>", queues.staff_queue, name="staff-queue"),
+    path(
+        "staff/queues/<slug:queue>/claim-next", queues.staff_queue_claim_next, name="staff-queue-claim-next"
+    ),
+    path("staff/cases/<id:case_id>/release", queues.staff_case_release, name="staff-case-release"),
+    path("staff/cases/<id:case_id>/escalate", queues.staff_case_escalate, name="staff-case-escalate"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),

@@ -84,11 +84,12 @@ def target_for(language_code: str | None) -> str:
     return "zh-Hans" if (language_code or "").lower().startswith("zh") else "en"
 
 
-def _rate_limit(*, member: User | None) -> None:
+def _rate_limit(*, member: User | None, ip: str | None) -> None:
     """The `translation` limit of core.ratelimit: per member per hour, the instance per minute (settings
-    `translation_member_limit` / `translation_global_limit`)."""
+    `translation_member_limit` / `translation_global_limit`), and the client's address and network (the rate
+    table's `translation.ip` / `translation.network`)."""
     try:
-        rate_limit_hit("translation", member=member)
+        rate_limit_hit("translation", member=member, ip=ip)
     except RateLimitExceeded as refused:
         raise TranslationFailure("rate_limited", refused.scope, headers=refused.headers) from refused
 
@@ -155,7 +156,15 @@ def _wait_for(row: Translation) -> ContentTranslation:
 
 
 def _translate_content(
-    *, content_type: str, object_id: int, title: str, body: str, source: str, target: str, member: User | None
+    *,
+    content_type: str,
+    object_id: int,
+    title: str,
+    body: str,
+    source: str,
+    target: str,
+    member: User | None,
+    ip: str | None,
 ) -> ContentTranslation:
     provider = provider_get()
     digest = hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()
@@ -170,7 +179,7 @@ def _translate_content(
     if done is not None:
         return _from_row(done)
     if provider.name != "gloss":  # the gloss is local and cheap: exempt from rate limits
-        _rate_limit(member=member)
+        _rate_limit(member=member, ip=ip)
     row, mine = _claim(key)
     if not mine:
         return _wait_for(row)
@@ -199,8 +208,9 @@ def _source_of(language: str, text: str) -> str:
     return language if language not in ("und", "mixed", "") else detect_language(text)
 
 
-def note_translate(*, viewer: Viewer, note_id: int, target: str) -> ContentTranslation:
-    """The note's title and body in `target`, if the viewer may read the note (else NotFound)."""
+def note_translate(*, viewer: Viewer, note_id: int, target: str, ip: str | None = None) -> ContentTranslation:
+    """The note's title and body in `target`, if the viewer may read the note (else NotFound). `ip` is the
+    client's address for the rate limit (None for jobs)."""
     note = access_note(viewer=viewer, note_id=note_id)
     member = viewer if isinstance(viewer, User) and viewer.is_authenticated else None
     return _translate_content(
@@ -211,10 +221,13 @@ def note_translate(*, viewer: Viewer, note_id: int, target: str) -> ContentTrans
         source=_source_of(note.language, f"{note.title}\n{note.body}"),
         target=target,
         member=member,
+        ip=ip,
     )
 
 
-def comment_translate(*, viewer: Viewer, comment_id: int, target: str) -> ContentTranslation:
+def comment_translate(
+    *, viewer: Viewer, comment_id: int, target: str, ip: str | None = None
+) -> ContentTranslation:
     """The comment's body in `target`, if the viewer may see it and it is not deleted (else NotFound)."""
     comment = access_comment(viewer=viewer, comment_id=comment_id)
     if not is_live(comment):
@@ -228,6 +241,7 @@ def comment_translate(*, viewer: Viewer, comment_id: int, target: str) -> Conten
         source=_source_of(comment.language, comment.body),
         target=target,
         member=member,
+        ip=ip,
     )
 
 
@@ -250,4 +264,5 @@ def staff_content_translate(
         source=_source_of(language, f"{title}\n{body}"),
         target=target,
         member=staff,
+        ip=None,  # staff are counted per member and by the instance's budget, not per address
     )

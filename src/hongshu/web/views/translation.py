@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hongshu.comments.selectors import comment_detail
+from hongshu.core.ratelimit import client_ip
 from hongshu.language.translation import service
 from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.service import comment_translate, note_translate, target_for
@@ -46,9 +47,11 @@ def translate_fragment(request: HttpRequest, kind: str, object_id: int) -> HttpR
     target = target_for(getattr(request, "LANGUAGE_CODE", None))
     try:
         if kind == "note":
-            result = note_translate(viewer=member, note_id=object_id, target=target)
+            result = note_translate(viewer=member, note_id=object_id, target=target, ip=client_ip(request))
         else:
-            result = comment_translate(viewer=member, comment_id=object_id, target=target)
+            result = comment_translate(
+                viewer=member, comment_id=object_id, target=target, ip=client_ip(request)
+            )
     except TranslationFailure as failure:
         response = _original(request, kind, object_id, failure=_failure_message(failure))
         for name, value in failure.headers.items():  # a 200 htmx swaps in, still saying when to retry

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from hongshu.core.progress import progress_to
 from hongshu.search.services import search_rebuild
 
 
@@ -16,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--notes", action="store_true", help="Notes and topics only (unless --members).")
         parser.add_argument("--members", action="store_true", help="Members only (unless --notes).")
         parser.add_argument("--batch", type=int, default=500, help="Rows per bulk insert.")
+        parser.add_argument(
+            "--progress-every",
+            type=float,
+            default=10.0,
+            help="Seconds between progress lines off a terminal.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         both = not options["notes"] and not options["members"]
@@ -23,6 +30,9 @@ class Command(BaseCommand):
             batch=max(1, options["batch"]),
             notes=both or options["notes"],
             members=both or options["members"],
+            # A bar on a terminal, plain lines in a log (on standard error: the summary stays on stdout).
+            # The wrapped stream itself: Django's wrapper would end each of tqdm's redraws with a newline.
+            progress=progress_to(cast(TextIO, self.stderr._out), interval=options["progress_every"]),
         )
         rate = result.notes / result.seconds if result.seconds else 0.0
         self.stdout.write(
