@@ -57,3 +57,10 @@ CONSOLE_WEB_ROLES: dict[str, str] = {
     "staff/dashboard": "triage",
     "staff/cases/bulk": "moderator",
 }
+# The lowest role of staff operations added by feature (tests/moderation/test_roles.py merges these into its
+# maps; anything not listed there or here needs admin).
+APPEALS_API_MODERATOR = {
+    ("get", "/api/v1/staff/appeals"),
+    ("post", "/api/v1/staff/appeals/{appeal_id}/decide"),
+}
+APPEALS_WEB_MODERATOR = {"staff/appeals", "staff/appeals/<id:appeal_id>/decide"}

@@ -8,7 +8,10 @@ hongshu serve [--host H] [--port P] [--workers N] [--threads N]
 hongshu demo [--photos-per-note-max N]
                            load the demo members and notes (once)
 hongshu worker [celery options]
-                           run a Celery worker (needs REDIS_URL)
+                           run a Celery worker (needs REDIS_URL); every queue unless given -Q
+hongshu jobs failed [--limit N] | retry (ID ... | --all) | stats | work [--once]
+                           dead letters (both backends), replay them, queue depth and oldest age per
+                           queue, and a worker of the database queue (the embedded default)
 hongshu createadmin [options]
                            create a staff account (Django's createsuperuser)
 hongshu feeds rebuild (--member HANDLE | --all)
@@ -18,6 +21,11 @@ hongshu audit verify       check every link of the moderation event log's hash c
 hongshu bench seed --scale S [--seed N]
                            generate the benchmark dataset (1.0 = 100k members, 1M notes);
                            dev-only: needs the repository's bench/ folder (run from a checkout)
+hongshu backup PATH        write the database and the media files to one tar archive (with a manifest)
+hongshu restore PATH [--force]
+                           restore a backup into this (empty) instance and check it against its manifest
+hongshu export HANDLE PATH write a member's data export (the zip they get from their settings) to PATH
+hongshu purge              remove deleted notes, comments and their files past the retention period
 hongshu manage <command>   any Django management command; `hongshu migrate` etc. work too
 """
 
@@ -155,8 +163,8 @@ def run(argv: Sequence[str]) -> NoReturn:
     call_command("migrate", interactive=False, verbosity=0)
     result = demo_load(photos_per_note_max=options.demo_photos_max)
     print(run_banner(url=f"http://{options.host}:{options.port}", result=result))
-    # The server itself runs background jobs on an in-process thread pool unless told otherwise.
-    _exec_gunicorn(options, {**os.environ, "HONGSHU_JOBS": jobs or "thread"})
+    # The server's own processes run background jobs from the database queue unless told otherwise.
+    _exec_gunicorn(options, {**os.environ, "HONGSHU_JOBS": jobs or "database"})
 
 
 def serve(argv: Sequence[str]) -> NoReturn:
@@ -189,7 +197,11 @@ def worker(argv: Sequence[str]) -> NoReturn:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     command = [sys.executable, "-m", "celery", "-A", "hongshu.config.celery", "worker", *argv]
     if not any(arg.startswith(("-Q", "--queues")) for arg in argv):
-        command += ["-Q", "celery,fanout"]  # fan-out has its own queue (config/settings.py)
+        # Every queue of core.jobs.QUEUES, with the instance's prefix (HONGSHU_JOBS_QUEUE_PREFIX).
+        _setup()
+        from hongshu.core.jobs import QUEUES, queue_name
+
+        command += ["-Q", ",".join(queue_name(queue) for queue in QUEUES)]
     if not any(arg.startswith(("--loglevel", "-l")) for arg in argv):
         command += ["--loglevel", "INFO"]
     sys.stdout.flush()
@@ -266,6 +278,129 @@ def audit(argv: Sequence[str]) -> None:
     sys.exit(f"Link {broken.seq} is broken: {broken.reason}.")
 
 
+def jobs(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu jobs", description="Background jobs and their dead letters."
+    )
+    sub = parser.add_subparsers(dest="action", required=True)
+    failed = sub.add_parser("failed", help="list dead letters, newest first")
+    failed.add_argument("--limit", type=int, default=100)
+    retry = sub.add_parser("retry", help="queue dead letters' jobs again")
+    retry.add_argument("ids", nargs="*", type=int, metavar="ID")
+    retry.add_argument("--all", action="store_true", help="every dead letter")
+    sub.add_parser("stats", help="depth and oldest age of each queue")
+    work = sub.add_parser("work", help="run jobs of the database queue (HONGSHU_JOBS=database)")
+    work.add_argument("--once", action="store_true", help="run the due jobs, then exit")
+    options = parser.parse_args(argv)
+    if options.action == "retry" and bool(options.ids) == options.all:
+        parser.error("retry takes dead-letter ids or --all")
+    _setup()
+    from hongshu.core import jobqueue
+
+    if options.action == "failed":
+        for f in jobqueue.jobs_failed(limit=options.limit):
+            print(f"{f.pk}  {f.failed_at:%Y-%m-%d %H:%M:%S}  {f.backend:<8} {f.queue:<13} {f.task}{tuple(f.args)!r}"
+                  f"  attempts={f.attempts}\n      {f.error}")  # fmt: skip
+    elif options.action == "retry":
+        count = (
+            jobqueue.jobs_retry_all()
+            if options.all
+            else sum(jobqueue.job_retry(failed_id=i) for i in options.ids)
+        )
+        print(f"Queued {count} job{'s' if count != 1 else ''} again.")
+    elif options.action == "stats":
+        print(f"{'queue':<14} {'depth':>7} {'running':>8} {'oldest':>10}")
+        for q in jobqueue.jobs_queue_stats():
+            oldest = "-" if q.oldest_age_seconds is None else f"{q.oldest_age_seconds:.0f}s"
+            running = "-" if q.running is None else str(q.running)
+            print(f"{q.queue:<14} {q.depth:>7} {running:>8} {oldest:>10}")
+    elif options.once:
+        print(f"Ran {len(jobqueue.JobWorker().run_until_empty())} jobs.")
+    else:
+        import signal
+
+        worker = jobqueue.JobWorker()
+        for stop in (signal.SIGTERM, signal.SIGINT):  # finish the job in hand, then exit
+            signal.signal(stop, lambda *_: worker.request_stop())
+        worker.run_forever()
+
+
+def backup(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu backup", description="Back up the database and media.")
+    parser.add_argument("path", type=Path, help="the tar archive to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_create
+    from hongshu.core.progress import progress_to
+
+    try:
+        manifest = backup_create(path=options.path, progress=progress_to(sys.stderr))
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(
+        f"Backed up {manifest['engine']}: {len(manifest['tables'])} tables, {rows} rows, "
+        f"{len(manifest['media'])} media files to {options.path}."
+    )
+
+
+def restore(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu restore", description="Restore a backup into this instance."
+    )
+    parser.add_argument("path", type=Path, help="the tar archive `hongshu backup` wrote")
+    parser.add_argument(
+        "--force", action="store_true", help="replace a database and media that are not empty"
+    )
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.core.backup import BackupError, backup_restore
+    from hongshu.core.progress import progress_to
+
+    try:
+        result = backup_restore(path=options.path, force=options.force, progress=progress_to(sys.stderr))
+    except BackupError as error:
+        sys.exit(f"hongshu: {error}")
+    print(
+        f"Restored {result.tables} tables ({result.rows} rows) and {result.media_files} media files; checked."
+    )
+    if result.pending_migrations:
+        print(f"This version has {len(result.pending_migrations)} newer migrations: run `hongshu migrate`.")
+
+
+def export(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="hongshu export", description="Write a member's data export.")
+    parser.add_argument("handle")
+    parser.add_argument("path", type=Path, help="the zip file to write")
+    options = parser.parse_args(argv)
+    _setup()
+    from hongshu.accounts.models import User
+    from hongshu.core.progress import progress_to
+    from hongshu.members.export import export_write
+
+    member = User.objects.filter(handle__iexact=options.handle.removeprefix("@")).first()
+    if member is None:
+        sys.exit(f"hongshu: no member has the handle {options.handle!r}")
+    with os.fdopen(os.open(options.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        export_write(member=member, out=out, progress=progress_to(sys.stderr))
+    print(f"Wrote @{member.handle}'s data export to {options.path}.")
+
+
+def purge(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="hongshu purge", description="Remove deleted content past the retention period (a setting)."
+    )
+    parser.parse_args(argv)
+    _setup()
+    from hongshu.members.retention import purge_deleted
+
+    result = purge_deleted()
+    print(
+        f"Purged {result.notes} notes, {result.comments} comments and {result.files} files "
+        f"deleted before {result.before:%Y-%m-%d %H:%M} UTC."
+    )
+
+
 def _help(argv: Sequence[str]) -> None:
     print((__doc__ or "").strip())
 
@@ -279,6 +414,11 @@ VERBS: dict[str, Callable[[Sequence[str]], None]] = {
     "bench": bench,
     "feeds": feeds,
     "audit": audit,
+    "jobs": jobs,
+    "backup": backup,
+    "restore": restore,
+    "export": export,
+    "purge": purge,
     "manage": manage,
     "help": _help,
     "--help": _help,

@@ -141,7 +141,7 @@ def test_without_database_url_sqlite_lives_in_var(clean_env: Path) -> None:
     assert database["NAME"] == str(clean_env / "hongshu.sqlite3")
     assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
     assert module["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert module["JOBS_MODE"] == "thread"
+    assert module["JOBS_MODE"] == "database"
     assert module["MEDIA_ROOT"] == str(clean_env / "media")
 
 
@@ -169,9 +169,10 @@ def test_redis_url_selects_redis_cache_and_celery(clean_env: Path, monkeypatch: 
 @pytest.mark.parametrize(
     ("environment", "expected"),
     [
-        ({}, "thread"),  # embedded: `make run` needs no worker
+        ({}, "database"),  # embedded: `make run` needs no worker, and queued jobs survive a restart
         ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "celery"),
-        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "HONGSHU_JOBS": "thread"}, "thread"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "HONGSHU_JOBS": "database"}, "database"),
+        ({"HONGSHU_JOBS": "thread"}, "database"),  # the old name of the embedded mode
         ({"HONGSHU_JOBS": "inline"}, "inline"),
     ],
 )

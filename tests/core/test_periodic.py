@@ -9,7 +9,7 @@ import pytest
 from hongshu import cli
 from hongshu.config import gunicorn as gunicorn_config
 from hongshu.config.celery import app
-from hongshu.core import periodic
+from hongshu.core import jobqueue, periodic
 from hongshu.core.periodic import (
     PERIODIC_JOBS,
     PeriodicJob,
@@ -109,13 +109,16 @@ def test_not_started_when_celery_beat_runs_the_jobs(settings, tmp_path):
     assert periodic_start(lock_path=tmp_path / "lock") is None
 
 
-def test_started_in_thread_mode_by_the_gunicorn_worker_hook(settings, tmp_path, monkeypatch):
-    settings.JOBS_MODE = "thread"
+def test_started_in_database_mode_by_the_gunicorn_worker_hook(settings, tmp_path, monkeypatch):
+    settings.JOBS_MODE = "database"
     settings.VAR_DIR = tmp_path
     started: list[PeriodicRunner | None] = []
     real_start = periodic.periodic_start
     monkeypatch.setattr(periodic, "periodic_start", lambda: started.append(real_start()))
+    workers: list[bool] = []  # the hook also starts a job queue worker (tests/core/test_jobqueue.py runs one)
+    monkeypatch.setattr(jobqueue, "jobs_worker_start", lambda: workers.append(True))
     gunicorn_config.post_worker_init(worker=None)
+    assert workers == [True]
     (runner,) = started
     assert runner is not None
     assert runner.leading.wait(5)

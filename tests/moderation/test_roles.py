@@ -23,6 +23,8 @@ from hongshu.core.models import AuditEvent
 from hongshu.moderation.models import Case
 from hongshu.web.csp import POLICY
 from staff_routes import (
+    APPEALS_API_MODERATOR,
+    APPEALS_WEB_MODERATOR,
     CONSOLE_API_ROLES,
     CONSOLE_WEB_ROLES,
     concrete,
@@ -88,6 +90,8 @@ API_TRIAGE |= {op for op, role in CONSOLE_API_ROLES.items() if role == "triage"}
 API_MODERATOR |= {op for op, role in CONSOLE_API_ROLES.items() if role == "moderator"}
 WEB_TRIAGE |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "triage"}
 WEB_MODERATOR |= {route for route, role in CONSOLE_WEB_ROLES.items() if role == "moderator"}
+API_MODERATOR |= APPEALS_API_MODERATOR
+WEB_MODERATOR |= APPEALS_WEB_MODERATOR
 
 
 def _needs(operation: Any, triage: set[Any], moderator: set[Any]) -> roles.Role:

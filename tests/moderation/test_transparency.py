@@ -67,7 +67,16 @@ def test_the_json_counts_what_was_decided(api: Any) -> None:
     assert report["cases_opened"] == {"reported": 1, "automated": 2}
     assert set(report["median_hours_to_decision"]) == {"en"}
     assert report["screening_precision"] == [{"rule": "scam", "upheld": 1, "dismissed": 1, "precision": 0.5}]
-    assert report["appeals"] is None
+    # No action was taken and none appealed: zero counts, and no rate where there is nothing to divide.
+    assert report["appeals"] == {
+        "actions": 0,
+        "filed": 0,
+        "upheld": 0,
+        "overturned": 0,
+        "appeal_rate": None,
+        "reversal_rate": None,
+        "by_rule": [],
+    }
 
 
 @pytest.mark.usefixtures("decided")

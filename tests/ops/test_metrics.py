@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from hongshu.moderation.models import Case
 
@@ -121,31 +123,50 @@ def test_the_allowed_networks_are_a_setting(settings: Any) -> None:
     assert Client().get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
 
 
-# ---- job queues (Celery on Redis) -------------------------------------------------------------------------
+# ---- job queues (the database queue; Celery on Redis) -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_database_queue_depth_and_oldest_age(settings: Any) -> None:
+    """Jobs waiting in the core.Job table (no worker runs in this test): depth and age per queue."""
+    from hongshu.core.jobqueue import job_enqueue
+    from hongshu.core.models import Job
+
+    settings.JOBS_MODE = "database"
+    assert value(scrape(), "hongshu_job_queue_depth", queue="default") == 0
+    job_enqueue(task="members.surge_check", args=[])
+    job_enqueue(task="feeds.fanout_note", args=["1"])
+    Job.objects.filter(task="members.surge_check").update(enqueued_at=timezone.now() - timedelta(seconds=90))
+    text = scrape()
+    assert value(text, "hongshu_job_queue_depth", queue="default") == 1
+    assert value(text, "hongshu_job_queue_depth", queue="fanout") == 1
+    assert value(text, "hongshu_job_queue_depth", queue="media") == 0
+    assert 90 <= value(text, "hongshu_job_queue_oldest_age_seconds", queue="default") < 120
 
 
 @pytest.mark.redis
 def test_celery_queue_depth_and_oldest_age(settings: Any) -> None:
-    """Jobs sent to Redis with no worker on their queue wait there: depth and age are read from the broker.
-    A queue of this test's own (added to the routes the metrics read), so no other test's worker takes them."""
+    """Jobs sent to Redis with no worker on their queues wait there: depth and age are read from the broker.
+    Queues of this test's own prefix (HONGSHU_JOBS_QUEUE_PREFIX), so no other test's worker takes them."""
     import redis
 
+    from hongshu.core.jobs import QUEUES, queue_name
     from hongshu.members.tasks import surge_check_task
 
-    queue = "ops-metrics-test"
-    settings.CELERY_TASK_ROUTES = {**settings.CELERY_TASK_ROUTES, "ops.test": {"queue": queue}}
+    settings.JOBS_QUEUE_PREFIX = "ops-metrics-test-"
     settings.JOBS_MODE = "celery"
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    broker.delete(queue)
+    names = [queue_name(queue) for queue in QUEUES]
+    broker.delete(*names)
     try:
         empty = scrape()
-        assert value(empty, "hongshu_job_queue_oldest_age_seconds", queue=queue) == 0
-        surge_check_task.apply_async(queue=queue)
+        assert value(empty, "hongshu_job_queue_oldest_age_seconds", queue="default") == 0
+        surge_check_task.apply_async()  # routed to its kind's queue: default
         time.sleep(1.1)
-        surge_check_task.apply_async(queue=queue)
+        surge_check_task.apply_async()
         text = scrape()
-        assert value(text, "hongshu_job_queue_depth", queue=queue) == 2
+        assert value(text, "hongshu_job_queue_depth", queue="default") == 2
         assert value(text, "hongshu_job_queue_depth", queue="fanout") == 0
-        assert 1.0 <= value(text, "hongshu_job_queue_oldest_age_seconds", queue=queue) < 30
+        assert 1.0 <= value(text, "hongshu_job_queue_oldest_age_seconds", queue="default") < 30
     finally:
-        broker.delete(queue)
+        broker.delete(*names)

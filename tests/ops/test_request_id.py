@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ from django.test import Client
 from pythonjsonlogger.json import JsonFormatter
 
 from hongshu.core import jobs
+from hongshu.core.jobqueue import JobWorker
 from hongshu.core.requestid import RequestIdFilter, request_id_bound
 from hongshu.members.tasks import surge_check_task
 
@@ -50,21 +50,13 @@ def json_logs(settings: Any) -> Iterator[io.StringIO]:
 
 
 @pytest.fixture
-def thread_jobs(settings: Any) -> Iterator[None]:
-    """Jobs on the in-process pool; afterwards each pool thread closes its database connection, so the test
-    database can be dropped at the end of the run."""
-    settings.JOBS_MODE = "thread"
+def database_jobs(settings: Any) -> Iterator[None]:
+    """Jobs in the database queue, run by a worker thread as in a web process; the thread closes its database
+    connection when stopped, so the test database can be dropped at the end of the run."""
+    settings.JOBS_MODE = "database"
+    worker = JobWorker(poll_seconds=0.05).start()
     yield
-    pool = jobs._thread_pool()
-    workers = pool._max_workers
-    barrier = threading.Barrier(workers)
-
-    def close() -> None:
-        barrier.wait(timeout=10)  # one task per thread: none takes two while another thread takes none
-        connections.close_all()
-
-    for done in [pool.submit(close) for _ in range(workers)]:
-        done.result(timeout=20)
+    worker.stop()
 
 
 def lines(stream: io.StringIO) -> list[dict[str, Any]]:
@@ -94,10 +86,10 @@ def test_the_header_is_believed_from_a_trusted_proxy_only(trusted_proxy: None) -
 
 @pytest.mark.django_db(transaction=True)
 def test_the_id_is_in_the_request_log_and_in_the_jobs_it_enqueued(
-    trusted_proxy: None, json_logs: io.StringIO, member_api: Any, ready_images: Any, thread_jobs: None
+    trusted_proxy: None, json_logs: io.StringIO, member_api: Any, ready_images: Any, database_jobs: None
 ) -> None:
-    """On the thread pool (HONGSHU_JOBS=thread) the job runs in another thread, which does not inherit the
-    request's context: the id reaches it only through the job's headers."""
+    """In the database queue (HONGSHU_JOBS=database) the job runs in a worker thread, which does not inherit
+    the request's context: the id reaches it only through the job's row."""
     writer, api = member_api("writer")
     photos = [{"media_id": media_id} for media_id in ready_images(writer)]
     given = "req-7d1e55b0c3a24f0f"
@@ -120,7 +112,7 @@ def test_the_id_is_in_the_request_log_and_in_the_jobs_it_enqueued(
     assert request_line["message"] == "POST /api/v1/notes 201"
     assert request_line["route"] == "api/v1/notes"
     assert request_line["client_ip"] == "10.0.0.2"
-    started = [r for r in records if r["logger"] == "hongshu.core.jobs" and " started" in r["message"]]
+    started = [r for r in records if r["logger"] == "hongshu.core.jobqueue" and " started" in r["message"]]
     assert started, "no job logged the request's id"
     assert {"time", "level", "logger", "message", "request_id"} <= set(started[0])
     # A job enqueued outside any request carries no id ("-"), not the last request's.

@@ -12,6 +12,7 @@ proved is not the member's to warn. Verification links go to the address being v
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal
 
 from django.conf import settings
@@ -53,7 +54,13 @@ def mail_member(
         return False
     from hongshu.accounts.tasks import send_member_mail_task  # tasks imports this module
 
-    full = {"handle": user.handle, "display_name": user.display_name, **(context or {})}
+    # mail_id: the job's key against sending this mail twice (accounts.tasks.send_member_mail_task).
+    full = {
+        "handle": user.handle,
+        "display_name": user.display_name,
+        **(context or {}),
+        "mail_id": uuid.uuid4().hex,
+    }
     enqueue_on_commit(send_member_mail_task, kind, address, mail_language(user), full)
     return True
 

@@ -251,6 +251,7 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/", "hongshu.api.accounts.router")
+api.add_router("/", "hongshu.api.exports.router")
 api.add_router("/", "hongshu.api.email.router")
 api.add_router("/", "hongshu.api.security.router")
 api.add_router("/", "hongshu.api.media.router")
@@ -272,3 +273,4 @@ api.add_router("/", "hongshu.api.registration.router")
 api.add_router("/", "hongshu.api.console.router")
 api.add_router("/", "hongshu.api.moderation.router")
 api.add_router("/", "hongshu.api.queues.router")
+api.add_router("/", "hongshu.api.appeals.router")

@@ -57,7 +57,8 @@ class NotificationOut(Schema):
         default_factory=dict,
         description="facts of a notification no member caused: for report_outcome, decision (upheld or "
         "dismissed), subject_type and rule; for moderation_action, action (its statement of reasons: "
-        "GET /me/decisions), kind and rule",
+        "GET /me/decisions), kind and rule; for appeal_decided, appeal, action, kind and outcome (upheld or "
+        "overturned)",
     )
 
     @classmethod

@@ -4,9 +4,10 @@ queues its notifications to be recorded after commit (the job re-checks blocks a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -267,3 +268,34 @@ def comment_like_counts_reconcile_member_on_commit(
     liked = CommentLike.objects.filter(user_id=member_id).exclude(comment__author_id=member_id)
     for comment_ids in id_batches(liked, field="comment_id", size=batch_size):
         enqueue_on_commit(reconcile_comment_like_counts_task, [str(i) for i in comment_ids])
+
+
+def comments_purge(*, before: datetime, batch: int = 500) -> int:
+    """Remove for good the comments deleted before `before`, and return how many went.
+
+    A deleted reply goes with its likes and mentions. A deleted root goes too unless a live reply still
+    hangs under it: then it stays as the thread's "deleted" placeholder, its words blanked, and goes with
+    its last reply. Translations of the removed words follow through the `comments_purged` event.
+    """
+    purged = 0
+    old = Comment.objects.filter(deleted_at__lt=before)
+    live_replies = Comment.objects.filter(root=OuterRef("pk"), deleted_at__isnull=True)
+    while True:
+        with transaction.atomic():
+            ids = list(old.exclude(Exists(live_replies)).order_by("pk").values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            # A root's deleted replies go with it (the cascade), so count what is really removed.
+            gone = list(
+                Comment.objects.filter(Q(pk__in=ids) | Q(root_id__in=ids)).values_list("pk", flat=True)
+            )
+            Comment.objects.filter(pk__in=ids).delete()
+            announce_on_commit("comments_purged", gone)
+        purged += len(gone)
+    placeholders = old.filter(Exists(live_replies)).exclude(body="")
+    blanked = list(placeholders.values_list("pk", flat=True))
+    if blanked:
+        with transaction.atomic():
+            Comment.objects.filter(pk__in=blanked).update(body="")
+            announce_on_commit("comments_purged", blanked)
+    return purged

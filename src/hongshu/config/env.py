@@ -134,10 +134,31 @@ class HongshuSettings(BaseSettings):
         "the media root; photo requests are authorized here and their bytes sent by nginx "
         "(X-Accel-Redirect). Unset: the web process streams them.",
     )
-    jobs: Literal["inline", "thread", "celery"] | None = Field(
+    jobs: Literal["inline", "database", "thread", "celery"] | None = Field(
         default=None,
-        description="How background jobs run: inline (after commit, same thread; tests), thread (in-process "
-        "pool; embedded default), celery (workers on REDIS_URL; default when REDIS_URL is set).",
+        description="How background jobs run: inline (after commit, same thread; tests), database (a table "
+        "polled by worker threads of the web processes; the embedded default; `thread` is its old name), "
+        "celery (workers on REDIS_URL; default when REDIS_URL is set).",
+    )
+    jobs_queue_prefix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9_.:-]*$",
+        description="Prepended to every Celery queue name (instances sharing one Redis keep their jobs apart).",
+    )
+    jobs_lease_seconds: float = Field(
+        default=600.0,
+        ge=5,
+        description="Database queue: how long a worker holds a job it took; a job still running after this "
+        "(its worker died) is taken again by another.",
+    )
+    jobs_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="Database queue: how often an idle worker looks for due jobs."
+    )
+    jobs_visibility_timeout_seconds: int = Field(
+        default=3600,
+        ge=5,
+        description="Celery on Redis: a job taken by a worker that died (never acknowledged) is delivered "
+        "again after this; keep it above the longest job and the longest retry backoff.",
     )
     node_id: int | None = Field(
         default=None, ge=0, le=1023, description="10-bit node number for 64-bit IDs; default random."
@@ -280,6 +301,14 @@ class HongshuSettings(BaseSettings):
         ge=1,
         description="Strikes: how many days an automatic suspension (strikes_suspend_at reached) lasts.",
     )
+    # Appeals (docs/configuration.md#appeals).
+    appeal_window_days: int = Field(
+        default=183,
+        ge=1,
+        le=3650,
+        description="Appeals: days after a decision during which its member may appeal it (DSA Art. 20 asks "
+        "for at least six months).",
+    )
     # Screening: links and spam bursts (docs/configuration.md#screening-links-and-bursts).
     screening_unknown_links_cap: int = Field(
         default=1,
@@ -381,6 +410,19 @@ class HongshuSettings(BaseSettings):
         "0 turns the cache off. New notes show in search about this much later at most (a stale order is "
         "served while one request ranks it again). Each query word's hints (sound-alike topics, spelling "
         "correction) are kept as long, so a new topic shows in them this much later.",
+    )
+    purge_after_days: int = Field(
+        default=30,
+        ge=1,
+        description="Deleted notes (by their authors or by moderators) and deleted comments are removed for good, "
+        "with their photos' files, this many days after deletion, by the hourly purge job and `hongshu purge` "
+        "(docs/operations.md#retention). Until then they are hidden everywhere but kept for moderation.",
+    )
+    export_expire_days: int = Field(
+        default=7,
+        ge=1,
+        description="A member's data export (the zip built from the settings page or POST /api/v1/me/export) "
+        "can be downloaded for this many days; then its file is deleted.",
     )
     note_cache_seconds: int = Field(
         default=600,
@@ -542,8 +584,8 @@ class HongshuSettings(BaseSettings):
     @property
     def jobs_mode(self) -> str:
         if self.jobs:
-            return self.jobs
-        return "celery" if self.redis_url else "thread"
+            return "database" if self.jobs == "thread" else self.jobs
+        return "celery" if self.redis_url else "database"
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once into var/ for local use."""

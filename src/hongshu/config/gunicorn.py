@@ -7,11 +7,14 @@ from typing import Any
 
 
 def post_worker_init(worker: Any) -> None:
-    """Each worker offers to run the periodic jobs; one per host gets the lock (core.periodic). Not in the
-    master: the app is preloaded there before forking, and a thread using the database must not be forked."""
+    """Each worker runs a thread of the database job queue (core.jobqueue) unless jobs go to Celery, and offers
+    to run the periodic jobs; one per host gets the lock (core.periodic). Not in the master: the app is
+    preloaded there before forking, and a thread using the database must not be forked."""
+    from hongshu.core.jobqueue import jobs_worker_start
     from hongshu.core.periodic import periodic_start
 
     periodic_start()
+    jobs_worker_start()
 
 
 def child_exit(server: Any, worker: Any) -> None:

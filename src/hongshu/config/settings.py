@@ -296,9 +296,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers log through LOGGING below (the request id of each job's request included), not Celery's own setup.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# Fan-out has its own queue, so a burst of notes to push never delays mail or notifications (`hongshu worker`
-# consumes both queues unless given -Q).
-CELERY_TASK_ROUTES = {"feeds.fanout_note": {"queue": "fanout"}}
+
+# --- Durable jobs (hongshu.core.jobs, core.jobqueue; docs/operations.md#jobs) -------------------------------
+# A queue per kind of work (core.jobs.JOB_QUEUES), so a burst of one kind never delays the others
+# (`hongshu worker` consumes every queue unless given -Q). A job is acknowledged once it ran, and requeued when
+# its worker process is lost; a worker reserves one job at a time.
+JOBS_QUEUE_PREFIX = HONGSHU.jobs_queue_prefix
+JOBS_LEASE_SECONDS = HONGSHU.jobs_lease_seconds
+JOBS_POLL_SECONDS = HONGSHU.jobs_poll_seconds
+CELERY_TASK_ROUTES = ("hongshu.core.jobs.route_task",)
+CELERY_TASK_DEFAULT_QUEUE = f"{JOBS_QUEUE_PREFIX}default"
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True  # a failure is recorded as a dead letter, not redelivered
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": HONGSHU.jobs_visibility_timeout_seconds,
+    # Look for unacknowledged jobs of dead workers every interval (kombu's default scans every 10th time).
+    "unacked_restore_interval": min(10, HONGSHU.jobs_visibility_timeout_seconds),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- end of durable jobs ----------------------------------------------------------------------------------
 
 # Every line carries the request id of the request or job it comes from (core.requestid); `log_format` json
 # writes one JSON object per line for log collectors.

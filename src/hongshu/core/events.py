@@ -68,6 +68,15 @@ EVENTS: dict[str, tuple[str, ...]] = {
     # (note_id, staff_id, "dismissed" | "upheld") staff released or turned down a held note from the
     # held-notes queue: its active case is decided the same way.
     "held_note_reviewed": ("hongshu.moderation.tasks.held_note_reviewed_task",),
+    # ([note_id, ...]) deleted notes were purged for good (notes.services.notes_purge): the tables that name
+    # them by plain id forget them. The search index learns it through its outbox, like any note change.
+    "notes_purged": (
+        "hongshu.feeds.tasks.feed_notes_purged_task",
+        "hongshu.discovery.tasks.pool_notes_purged_task",
+        "hongshu.language.tasks.translations_notes_purged_task",
+    ),
+    # ([comment_id, ...]) deleted comments were purged, or a placeholder's words blanked.
+    "comments_purged": ("hongshu.language.tasks.translations_comments_purged_task",),
 }
 
 

@@ -8,7 +8,7 @@ answers for all of them.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
+from prometheus_client import Counter, Histogram, disable_created_metrics
 
 # No `_created` series beside every counter: rate() does not need them.
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -32,9 +32,3 @@ REQUEST_QUERIES = Histogram(
 )
 SIGNUPS = Counter("hongshu_signups", "Accounts created (rate() of it: sign-ups per second).")
 JOBS_ENQUEUED = Counter("hongshu_jobs_enqueued", "Background jobs handed to their runner, by mode.", ["mode"])
-# The embedded default's jobs wait in each web process's own pool: each process adds its own count.
-THREAD_JOBS_WAITING = Gauge(
-    "hongshu_thread_jobs_waiting",
-    "Jobs queued on the in-process pools of the web processes (HONGSHU_JOBS=thread), not yet started.",
-    multiprocess_mode="livesum",
-)

@@ -85,3 +85,60 @@ class AuditHead(models.Model):
 
 class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or remove an entry of the event log."""
+
+
+class Job(models.Model):
+    """A background job of the embedded default (`HONGSHU_JOBS=database`): a row in this table until it ran.
+
+    queued ──claim──▶ running ──ok──▶ (row deleted)
+       ▲                 │ transient error, attempts left: back to queued, run_at = now + backoff
+       └─────────────────┤ a lease that ran out (its worker died): claimable again
+                         └ attempts used up, or a permanent error: moved to FailedJob (row deleted)
+
+    hongshu.core.jobqueue claims a row atomically (SKIP LOCKED on PostgreSQL, a conditional UPDATE on SQLite)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+
+    id = models.BigAutoField(primary_key=True)
+    task = models.CharField(max_length=200)  # the Celery task's registered name, "<app>.<verb>"
+    args = models.JSONField(default=list)
+    queue = models.CharField(max_length=40, default="default")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)  # claims so far, the running one included
+    enqueued_at = models.DateTimeField()
+    run_at = models.DateTimeField()  # not before: the retry backoff
+    leased_until = models.DateTimeField(null=True, blank=True)  # a running job's worker holds it until then
+    last_error = models.TextField(blank=True)
+    request_id = models.CharField(
+        max_length=64, blank=True, default=""
+    )  # core.requestid, bound while it runs
+
+    class Meta:
+        indexes = (models.Index(fields=["state", "run_at"], name="core_job_due"),)
+
+
+class FailedJob(models.Model):
+    """A dead letter: a job that failed for good, on either backend (the database queue or Celery), kept for an
+    operator to read (`hongshu jobs failed`) and replay (`hongshu jobs retry`)."""
+
+    id = models.BigAutoField(primary_key=True)
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    queue = models.CharField(max_length=40, default="default")
+    backend = models.CharField(max_length=10)  # "database" | "celery"
+    task_id = models.CharField(max_length=64, blank=True)  # Celery's task id (empty for the database queue)
+    error = models.TextField()  # "<ExceptionType>: <message>"
+    traceback = models.TextField(blank=True)  # its last lines
+    attempts = models.PositiveIntegerField()
+    failed_at = models.DateTimeField(db_index=True)
+
+
+class JobEffect(models.Model):
+    """An effect a job must not repeat, such as a mail sent, recorded right after it happened under a key the
+    job's arguments fix (core.jobs.effect_done / effect_record): a job delivered twice (a worker killed before
+    acknowledging it, a retry) finds the key and skips. Pruned after `JOB_EFFECT_DAYS` (core.tasks)."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    at = models.DateTimeField(db_index=True)

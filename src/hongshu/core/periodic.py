@@ -5,8 +5,9 @@ processes of the embedded default (`HONGSHU_JOBS` other than `celery`, where no 
 `periodic_start()` from gunicorn's `post_worker_init` hook (`config/gunicorn.py`). Only one process of a host
 runs the schedule: each worker's scheduler thread waits for an exclusive lock on a file under
 `HONGSHU_VAR_DIR`, which the kernel releases when its holder exits, so another worker takes over. The
-scheduler only decides *when*: it hands each due job to `core.jobs.run_job`, exactly as an after-commit
-job goes (the in-process pool in `thread` mode), so it does no database work in its own thread.
+scheduler only decides *when*: it hands each due job to `core.jobs.run_job`, which queues it as an
+after-commit job goes (a row of the job table in `database` mode, unless one of that task already waits, so a
+schedule ticking while no worker runs does not pile them up), so the job itself runs on a worker.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("expire-case-leases", "moderation.leases_expire", 60.0),
     # The queues sort by a stored priority whose age term grows: 5 minutes move it by at most 0.014.
     PeriodicJob("age-case-priorities", "moderation.case_priorities_age", 300.0),
+    # Keys of effects jobs must not repeat (mails sent) are kept a month (core.models.JobEffect).
+    PeriodicJob("prune-job-effects", "core.prune_job_effects", 86400.0),
+    # Deleted notes and comments past HONGSHU_PURGE_AFTER_DAYS go for good, with their files.
+    PeriodicJob("purge-deleted", "members.purge_deleted", 3600.0),
+    # Members' data exports past HONGSHU_EXPORT_EXPIRE_DAYS: their files are deleted.
+    PeriodicJob("expire-exports", "members.exports_expire", 3600.0),
 )
 
 # Tasks whose module is not hongshu/<app>/tasks.py: they moved to another app and kept their names, which

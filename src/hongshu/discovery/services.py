@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -226,3 +227,10 @@ def pool_cutoff(now: datetime | None = None) -> int:
     """The smallest note id a pool refreshed at `now` may hold."""
     now = now or timezone.now()
     return id_at(int((now - timedelta(days=settings.HONGSHU.explore_pool_days)).timestamp() * 1000), 0)
+
+
+def pool_forget_notes(*, note_ids: Sequence[int]) -> None:
+    """Purged notes leave the explore pool (and the "not interested" marks that named them)."""
+    PoolEntry.objects.filter(note_id__in=note_ids).delete()
+    PoolTopic.objects.filter(note_id__in=note_ids).delete()
+    NotInterested.objects.filter(kind=NotInterested.Kind.NOTE, target_id__in=note_ids).delete()

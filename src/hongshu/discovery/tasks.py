@@ -11,3 +11,8 @@ from hongshu.discovery import services
 def refresh_pool_task() -> None:
     """Recompute Explore's trending pool (periodic: core.periodic)."""
     services.pool_refresh()
+
+
+@shared_task(name="discovery.notes_purged", acks_late=True, ignore_result=True)
+def pool_notes_purged_task(note_ids: list[str]) -> None:
+    services.pool_forget_notes(note_ids=[int(i) for i in note_ids])

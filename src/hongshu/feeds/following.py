@@ -83,6 +83,9 @@ class FeedStore(Protocol):
 
     def drop(self, member_id: int) -> None: ...
 
+    def forget(self, note_ids: Sequence[int]) -> None:
+        """Take these notes out of every member's list (purged notes)."""
+
 
 class TableStore:
     """Lists as rows of `FeedEntry` (the embedded default: SQLite, no Redis)."""
@@ -132,6 +135,9 @@ class TableStore:
 
     def drop(self, member_id: int) -> None:
         FeedEntry.objects.filter(member_id=member_id).delete()
+
+    def forget(self, note_ids: Sequence[int]) -> None:
+        FeedEntry.objects.filter(note_id__in=note_ids).delete()
 
 
 # Members of a Redis list are note ids as fixed-width decimal strings, all with score 0: Redis then orders them
@@ -206,6 +212,17 @@ class RedisStore:
 
     def drop(self, member_id: int) -> None:
         self.client.delete(_member_key(member_id))
+
+    def forget(self, note_ids: Sequence[int]) -> None:
+        # Any list may hold a purged note (followers change), so every list is visited: one SCAN over the
+        # lists that exist (members who read within feed_active_days), pipelined ZREMs. Hourly, in batches.
+        wired = [_wire(n) for n in note_ids]
+        pipe = self.client.pipeline(transaction=False)
+        for key in self.client.scan_iter(match=_member_key(0).removesuffix("0") + "*", count=1000):
+            pipe.zrem(key, *wired)
+            if len(pipe) >= 1000:
+                pipe.execute()
+        pipe.execute()
 
 
 def feed_store() -> FeedStore:
@@ -467,3 +484,9 @@ def feed_follow_merge(*, follower_ids: Sequence[int], followee_id: int) -> None:
         if isinstance(store, TableStore) and not store.exists(follower_id):
             continue
         store.add(follower_id, newest)
+
+
+def feed_forget_notes(*, note_ids: Sequence[int]) -> None:
+    """Purged notes leave every member's list (the table or Redis) and the fan-out records."""
+    feed_store().forget(note_ids)
+    FeedFanout.objects.filter(note_id__in=note_ids).delete()

@@ -1,4 +1,4 @@
-"""Celery entry points of the following feed (fan-out runs on its own queue, `fanout`: config/settings.py)."""
+"""Celery entry points of the following feed (fan-out runs on its own queue, `fanout`: core.jobs.JOB_QUEUES)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,8 @@ def feed_follow_added_task(follower_id: str, followee_id: str) -> None:
 @shared_task(name="feeds.follows_accepted", acks_late=True, ignore_result=True)
 def feed_follows_accepted_task(followee_id: str, follower_ids: list[str]) -> None:
     following.feed_follow_merge(follower_ids=[int(f) for f in follower_ids], followee_id=int(followee_id))
+
+
+@shared_task(name="feeds.notes_purged", acks_late=True, ignore_result=True)
+def feed_notes_purged_task(note_ids: list[str]) -> None:
+    following.feed_forget_notes(note_ids=[int(i) for i in note_ids])

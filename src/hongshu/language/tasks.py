@@ -15,7 +15,7 @@ from django.utils import timezone
 from hongshu.interactions.models import NoteCounter
 from hongshu.language.translation.base import TranslationFailure
 from hongshu.language.translation.config import provider_config
-from hongshu.language.translation.service import note_translate, provider_get
+from hongshu.language.translation.service import note_translate, provider_get, translations_forget
 from hongshu.notes.models import Note
 
 RECENT_DAYS = 3
@@ -64,3 +64,13 @@ def pretranslate_trending(*, limit: int | None = None) -> int:
 @shared_task(name="language.pretranslate_trending", acks_late=True, ignore_result=True)
 def pretranslate_trending_task() -> int:
     return pretranslate_trending()
+
+
+@shared_task(name="language.notes_purged", acks_late=True, ignore_result=True)
+def translations_notes_purged_task(note_ids: list[str]) -> None:
+    translations_forget(content_type="note", object_ids=[int(i) for i in note_ids])
+
+
+@shared_task(name="language.comments_purged", acks_late=True, ignore_result=True)
+def translations_comments_purged_task(comment_ids: list[str]) -> None:
+    translations_forget(content_type="comment", object_ids=[int(i) for i in comment_ids])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hongshu.accounts.models import User
@@ -19,6 +19,9 @@ from hongshu.interactions.services import counter_reconcile_member_on_commit
 from hongshu.media.models import MediaAsset
 from hongshu.media.selectors import media_owned_ready
 from hongshu.media.services import media_delete_files_on_commit
+from hongshu.members.export import exports_delete_files_on_commit
+from hongshu.notes.models import Note
+from hongshu.notes.services import notes_index_later
 from hongshu.social.services import follow_counts_member_presence
 
 
@@ -44,8 +47,12 @@ def profile_save(
         )
 
 
+FORGET_BATCH = 500  # ids per job of the tables that name a deleted member's notes and comments
+
+
 def account_delete(*, user: User, password: str) -> None:
-    """Delete the member with their notes, media, tokens, likes and comments; files go after commit.
+    """Delete the member with their notes, media, tokens, likes and comments; files go after commit, and the
+    tables naming their notes and comments by plain id forget them (events `notes_purged`, `comments_purged`).
 
     The cascade bypasses the services that keep per-note and per-comment counters, so right after commit
     the counts they touched are recomputed from the tables of record, in bounded batches: comments on
@@ -57,6 +64,7 @@ def account_delete(*, user: User, password: str) -> None:
         commented = Comment.objects.filter(author=user).exclude(note__author=user)
         note_ids = [str(i) for i in commented.values_list("note_id", flat=True).distinct()]
         media_delete_files_on_commit(media=list(user.media.all()))
+        exports_delete_files_on_commit(member=user)
         counter_reconcile_member_on_commit(member_id=user.pk)
         comment_like_counts_reconcile_member_on_commit(member_id=user.pk)
         # Their notes go with the cascade: the member job takes back the topics those notes offered.
@@ -64,9 +72,21 @@ def account_delete(*, user: User, password: str) -> None:
         if User.objects.filter(pk=user.pk, is_active=True).exists():
             # The cascade takes their follows without the graph's services: uncount them first.
             follow_counts_member_presence(member_id=user.pk, sign=-1)
+        # Tables that name the member's notes and comments by plain id (feed lists, the explore pool,
+        # translations) forget them as they forget purged ones.
+        own_notes = list(Note.objects.filter(author=user).values_list("pk", flat=True))
+        own_comments = list(
+            Comment.objects.filter(Q(author=user) | Q(note__author=user)).values_list("pk", flat=True)
+        )
+        # The index outbox, as for a purge: the drain finds the notes gone and takes out their index rows.
+        notes_index_later(note_ids=own_notes)
         user.delete()
         if note_ids:
             announce_on_commit("member_comments_removed", note_ids)
+        for batch in range(0, len(own_notes), FORGET_BATCH):
+            announce_on_commit("notes_purged", own_notes[batch : batch + FORGET_BATCH])
+        for batch in range(0, len(own_comments), FORGET_BATCH):
+            announce_on_commit("comments_purged", own_comments[batch : batch + FORGET_BATCH])
 
 
 def member_set_active(*, member: User, active: bool) -> User:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from hongshu.members.export import export_build, exports_expire
+from hongshu.members.retention import purge_deleted
 from hongshu.members.surge import surge_check
 from hongshu.members.trust import (
     trust_recompute,
@@ -43,3 +45,21 @@ def trust_recompute_member_task(member_id: str) -> None:
 def surge_check_task() -> None:
     """Periodic and after each sign-up: flip the recorded surge posture (surge_mode auto)."""
     surge_check()
+
+
+@shared_task(name="members.purge_deleted", acks_late=True, ignore_result=True)
+def purge_deleted_task() -> None:
+    """Periodic: deleted notes and comments past the retention period go for good (members.retention)."""
+    purge_deleted()
+
+
+@shared_task(name="members.export_build", acks_late=True, ignore_result=True)
+def export_build_task(export_id: str) -> None:
+    """Build a member's data export (members.export); a pending one only, so a redelivery does nothing."""
+    export_build(export_id=int(export_id))
+
+
+@shared_task(name="members.exports_expire", acks_late=True, ignore_result=True)
+def exports_expire_task() -> None:
+    """Periodic: the files of data exports past HONGSHU_EXPORT_EXPIRE_DAYS are deleted."""
+    exports_expire()

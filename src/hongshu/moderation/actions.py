@@ -422,14 +422,18 @@ def barred_sign_in_refusal(*, handle: str, password: str) -> ProblemError | None
         return Forbidden(
             str(_("Your account is banned for breaking our rule: %(rule)s.")) % {"rule": ground},
             code="account_banned",
-            extra={"rule": barring.rule_code},
+            extra={"rule": barring.rule_code, "appeal": "/appeal"},
         )
     until = date_format(timezone.localtime(barring.until), "DATETIME_FORMAT") if barring.until else ""
     return Forbidden(
         str(_("Your account is suspended until %(until)s for breaking our rule: %(rule)s."))
         % {"until": until, "rule": ground},
         code="account_suspended",
-        extra={"rule": barring.rule_code, "until": barring.until.isoformat() if barring.until else None},
+        extra={
+            "rule": barring.rule_code,
+            "until": barring.until.isoformat() if barring.until else None,
+            "appeal": "/appeal",  # where they read the decision and appeal it (moderation.appeals)
+        },
     )
 
 

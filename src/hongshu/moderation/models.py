@@ -243,3 +243,39 @@ class Action(SnowflakeModel):
     @property
     def in_force(self) -> bool:
         return self.reverted_at is None and self.lifted_at is None
+
+
+class Appeal(SnowflakeModel):
+    """A member's appeal of one decision about them (DSA Art. 20), decided by a moderator other than the one who
+    took the decision (`moderation.appeals`). `open → upheld | overturned`; at most one open per action (the
+    partial unique constraint `appeal_one_open_per_action`). An overturned appeal is what marks its action as
+    reversed on appeal (the action's `reverted_at` is set by the same decision)."""
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        UPHELD = "upheld"
+        OVERTURNED = "overturned"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="appeals")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    # The member's interface language when appealing (the decider may want a translation).
+    language = models.CharField(max_length=16, default="en")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["action"], condition=Q(state="open"), name="appeal_one_open_per_action"
+            )
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "id"], name="appeal_state_oldest"),
+            models.Index(fields=["member", "-id"], name="appeal_member_recent"),
+        ]

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from hongshu.moderation.appeals import appeal_deadline
 from hongshu.moderation.models import Action
 from hongshu.screening.models import Rule, RuleVersion
 
@@ -67,8 +68,23 @@ class Statement:
     state: str  # in_force, lifted (a suspension that ran out) or reverted
 
 
-def _rule_texts(action: Action, language: str) -> tuple[str, str]:
-    version = RuleVersion.objects.filter(rule__code=action.rule_code, version=action.rule_version).first()
+Versions = dict[tuple[str, int], RuleVersion]
+
+
+def rule_versions_of(actions: list[Action]) -> Versions:
+    """The rule versions a list of actions applied, in one query: pass them to `statement_of` so rendering a
+    page of statements costs no query per statement."""
+    rows = RuleVersion.objects.filter(
+        rule__code__in={a.rule_code for a in actions}, version__in={a.rule_version for a in actions}
+    ).select_related("rule")
+    return {(v.rule.code, v.version): v for v in rows}
+
+
+def _rule_texts(action: Action, language: str, versions: Versions | None) -> tuple[str, str]:
+    if versions is not None:
+        version = versions.get((action.rule_code, action.rule_version))
+    else:
+        version = RuleVersion.objects.filter(rule__code=action.rule_code, version=action.rule_version).first()
     if version is not None:
         zh = language.startswith("zh")
         return (version.title_zh if zh else version.title_en), (version.text_zh if zh else version.text_en)
@@ -78,10 +94,11 @@ def _rule_texts(action: Action, language: str) -> tuple[str, str]:
     return rule.title(language), rule.text(language)
 
 
-def statement_of(action: Action, *, language: str) -> Statement:
-    """The statement of reasons of one action, in `language` ("zh-hans", "en"...)."""
+def statement_of(action: Action, *, language: str, versions: Versions | None = None) -> Statement:
+    """The statement of reasons of one action, in `language` ("zh-hans", "en"...); `versions` from
+    `rule_versions_of` saves its query."""
     with translation.override(language):
-        title, text = _rule_texts(action, language)
+        title, text = _rule_texts(action, language, versions)
         key = (action.kind, "" if action.kind in ("suspend", "ban") else action.subject_type)
         if action.kind == Action.Kind.SUSPEND and action.until is not None:
             duration = str(_("Until %(until)s.")) % {"until": date_format(action.until, "DATETIME_FORMAT")}
@@ -125,11 +142,13 @@ def statement_of(action: Action, *, language: str) -> Statement:
             territorial_scope=str(_("Everywhere Hongshu is available.")),
             redress=str(
                 _(
-                    "If you think this decision is wrong, reply to the moderators by writing to the staff of "
-                    "this Hongshu instance within six months, quoting the decision's number. An appeal form is "
-                    "coming. You may also use an out-of-court dispute settlement body or go to court."
+                    "If you think this decision is wrong, appeal it until %(deadline)s with the Appeal button "
+                    "on your decisions page (or at %(path)s if you cannot sign in): a moderator other than the "
+                    "one who decided will review it. You may also use an out-of-court dispute settlement body "
+                    "or go to court."
                 )
-            ),
+            )
+            % {"deadline": date_format(appeal_deadline(action), "DATE_FORMAT"), "path": "/appeal"},
             until=action.until,
             created_at=action.created_at,
             reverted_at=action.reverted_at,

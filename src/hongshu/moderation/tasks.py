@@ -10,7 +10,7 @@ from hongshu.accounts.models import User
 from hongshu.core.errors import Forbidden
 from hongshu.core.models import AuditEvent
 from hongshu.moderation import actions, leases, services
-from hongshu.moderation.models import Action, Case, Report
+from hongshu.moderation.models import Action, Appeal, Case, Report
 from hongshu.notifications.services import system_notification_record
 from hongshu.screening.models import Rule
 
@@ -105,3 +105,28 @@ def leases_expire_task() -> int:
 def case_priorities_age_task() -> int:
     """The age term of the queues' stored priorities (moderation.leases.case_priorities_age)."""
     return leases.case_priorities_age()
+
+
+@shared_task(name="moderation.appeal_notify", acks_late=True, ignore_result=True)
+def appeal_notify_task(appeal_id: str) -> None:
+    """Tell a member how their appeal was decided (in their language when they read it). A member still
+    suspended or banned gets none: the appeal page shows them the outcome."""
+    appeal = (
+        Appeal.objects.filter(pk=int(appeal_id))
+        .exclude(state=Appeal.State.OPEN)
+        .select_related("action")
+        .first()
+    )
+    if appeal is None:
+        return
+    system_notification_record(
+        kind="appeal_decided",
+        recipient_id=appeal.member_id,
+        key=f"appeal:{appeal.pk}",
+        data={
+            "appeal": str(appeal.pk),
+            "action": str(appeal.action_id),
+            "kind": appeal.action.kind,
+            "outcome": appeal.state,
+        },
+    )

@@ -3,8 +3,9 @@
 Counted from the cases and reports themselves (aggregate queries over the period, not a scan of the event
 log). Detection: `automated` (screening, spam bursts, the door's hold of new accounts' first notes) or
 `reported` (members' reports). Screening precision per rule is the share of automated cases a moderator
-upheld. Appeals and actions beyond uphold/dismiss arrive with the moderation issue; until then the report
-says so rather than showing zeros that mean nothing.
+upheld. Appeals, by the rule of the decision appealed: filed in the period, decided upheld or overturned in
+the period; the appeal rate is appeals filed per action taken in the period, the reversal rate the share of
+decided appeals that overturned the decision (an overturn counts against the original decision's rule).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from hongshu.moderation.models import Case, Report
+from hongshu.moderation.models import Action, Appeal, Case, Report
 
 AUTOMATED = frozenset({Case.Source.SCREENING, Case.Source.BURST, Case.Source.NEW_ACCOUNT})
 PERIOD_DEFAULT_DAYS = 30
@@ -51,6 +52,32 @@ class Precision:
         return round(self.upheld / total, 3) if total else None
 
 
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+@dataclass(frozen=True)
+class AppealCount:
+    """Appeals of the decisions under one rule (see the module docstring for what counts in the period)."""
+
+    rule: str
+    actions: int
+    filed: int
+    upheld: int
+    overturned: int
+
+    @property
+    def appeal_rate(self) -> float | None:
+        return _rate(self.filed, self.actions)
+
+    @property
+    def reversal_rate(self) -> float | None:
+        return _rate(self.overturned, self.upheld + self.overturned)
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.__dict__, "appeal_rate": self.appeal_rate, "reversal_rate": self.reversal_rate}
+
+
 @dataclass(frozen=True)
 class TransparencyReport:
     start: date
@@ -60,6 +87,14 @@ class TransparencyReport:
     cases_opened: dict[str, int] = field(default_factory=dict)  # by detection
     median_hours_to_decision: dict[str, float] = field(default_factory=dict)  # report → decision, by language
     precision: list[Precision] = field(default_factory=list)
+    appeals: list[AppealCount] = field(default_factory=list)
+
+    @property
+    def appeals_total(self) -> AppealCount:
+        def total(key: str) -> int:
+            return sum(getattr(row, key) for row in self.appeals)
+
+        return AppealCount("", total("actions"), total("filed"), total("upheld"), total("overturned"))
 
     def totals(self, key: str) -> dict[str, int]:
         """Decisions summed by one of "rule", "decision", "detection", "language"."""
@@ -80,7 +115,10 @@ class TransparencyReport:
                 {"rule": p.rule, "upheld": p.upheld, "dismissed": p.dismissed, "precision": p.value}
                 for p in self.precision
             ],
-            "appeals": None,  # no appeals yet: the moderation issue adds them
+            "appeals": {
+                **{k: v for k, v in self.appeals_total.as_dict().items() if k != "rule"},
+                "by_rule": [row.as_dict() for row in self.appeals],
+            },
         }
 
     def as_csv(self) -> str:
@@ -100,6 +138,15 @@ class TransparencyReport:
             writer.writerow(["median_hours_to_decision", language, hours])
         for p in self.precision:
             writer.writerow(["screening_precision", p.rule or "-", "" if p.value is None else p.value])
+        for key, value in self.appeals_total.as_dict().items():
+            if key != "rule":
+                writer.writerow(["appeals", key, "" if value is None else value])
+        for appealed in self.appeals:
+            for key, value in appealed.as_dict().items():
+                if key != "rule":
+                    writer.writerow(
+                        ["appeals_by_rule", f"{appealed.rule or '-'}/{key}", "" if value is None else value]
+                    )
         return out.getvalue()
 
 
@@ -156,6 +203,7 @@ def transparency_report(*, start: date | None = None, end: date | None = None) -
         if decided_at is not None:
             waits[language].append((decided_at - created).total_seconds() / 3600)
     return TransparencyReport(
+        appeals=_appeals(since, until),
         start=start,
         end=end,
         decisions=decisions,
@@ -167,3 +215,29 @@ def transparency_report(*, start: date | None = None, end: date | None = None) -
             for rule, c in sorted(precision.items())
         ],
     )
+
+
+def _appeals(since: datetime, until: datetime) -> list[AppealCount]:
+    """Per rule of the decision: actions taken, appeals filed, and appeals decided each way in the period."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    taken = Action.objects.filter(created_at__gte=since, created_at__lt=until)
+    for rule, n in taken.values_list("rule_code").annotate(n=Count("id")).values_list("rule_code", "n"):
+        counts[rule]["actions"] += n
+    filed = Appeal.objects.filter(created_at__gte=since, created_at__lt=until)
+    for rule, n in (
+        filed.values_list("action__rule_code").annotate(n=Count("id")).values_list("action__rule_code", "n")
+    ):
+        counts[rule]["filed"] += n
+    decided = Appeal.objects.filter(decided_at__gte=since, decided_at__lt=until).exclude(
+        state=Appeal.State.OPEN
+    )
+    for rule, state, n in (
+        decided.values_list("action__rule_code", "state")
+        .annotate(n=Count("id"))
+        .values_list("action__rule_code", "state", "n")
+    ):
+        counts[rule][state] += n
+    return [
+        AppealCount(rule, c["actions"], c["filed"], c[Appeal.State.UPHELD], c[Appeal.State.OVERTURNED])
+        for rule, c in sorted(counts.items())
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import regex
@@ -22,8 +23,9 @@ from hongshu.core.errors import Forbidden, NotFound, field_error
 from hongshu.core.events import announce_on_commit
 from hongshu.core.runtime import runtime_get, surge_active
 from hongshu.core.text import check_length, clean_input, clean_text, code_points_error, grapheme_length
+from hongshu.media.models import MediaAsset
 from hongshu.media.selectors import media_for_note
-from hongshu.media.services import media_delete_files_on_commit
+from hongshu.media.services import media_delete_files_on_commit, media_storage_keys
 from hongshu.notes.models import (
     Note,
     NoteImage,
@@ -582,3 +584,35 @@ def note_reject(*, note_id: int, staff: User) -> Note:
         notes_index_later(note_ids=[note.pk])
         announce_on_commit("held_note_reviewed", note.pk, staff.pk, "upheld")
     return note
+
+
+PURGE_BATCH = 200
+
+
+def notes_purge(*, before: datetime, batch: int = PURGE_BATCH) -> tuple[int, int]:
+    """Remove for good the notes deleted before `before` (by their authors or by moderators), with their
+    photos: rows, files (after commit) and everything that hangs off them by foreign key (images, topics,
+    mentions, revisions, comments, likes, collects, counters, notifications, embeddings). Returns (notes,
+    files removed).
+
+    Tables that name a note by plain id are told, not written: the search index through its outbox (the
+    drain sees the note gone and removes its index row and its topics' public counts), the rest through the
+    `notes_purged` event (feed lists, the explore pool, translations). In batches, one transaction each, so
+    a purge of many notes never holds a long lock; a batch interrupted is simply done again next time.
+    """
+    notes = files = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Note.objects.filter(deleted_at__lt=before).order_by("pk").values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return notes, files
+            media = list(MediaAsset.objects.filter(note_image__note_id__in=ids))
+            media_delete_files_on_commit(media=media)
+            files += sum(len(media_storage_keys(asset)) for asset in media)
+            notes_index_later(note_ids=ids)
+            Note.objects.filter(pk__in=ids).delete()
+            MediaAsset.objects.filter(pk__in=[asset.pk for asset in media]).delete()
+            announce_on_commit("notes_purged", ids)
+        notes += len(ids)

@@ -35,6 +35,8 @@ class Notification(SnowflakeModel):
         REPORT_OUTCOME = "report_outcome"
         # A moderation decision about the recipient (a statement of reasons: data {"action", "kind", "rule"}).
         MODERATION_ACTION = "moderation_action"
+        # The outcome of the recipient's appeal (data {"appeal", "action", "kind", "outcome"}).
+        APPEAL_DECIDED = "appeal_decided"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -58,7 +58,7 @@ def _shown(recipient: User, category: Category | None = None) -> QuerySet[Notifi
     rows = Notification.objects.filter(
         Q(note__isnull=True) | Exists(readable),
         Q(comment__isnull=True) | Q(comment__deleted_at__isnull=True),
-        Q(kind__in=[Kind.REPORT_OUTCOME, Kind.MODERATION_ACTION])
+        Q(kind__in=[Kind.REPORT_OUTCOME, Kind.MODERATION_ACTION, Kind.APPEAL_DECIDED])
         | Exists(_visible_actors(recipient).filter(notification_id=OuterRef("pk"))),
         recipient=recipient,
     )

@@ -36,6 +36,7 @@ _TARGET = {
     Kind.FOLLOW_REQUEST: "actor",
     Kind.REPORT_OUTCOME: "system",
     Kind.MODERATION_ACTION: "system",
+    Kind.APPEAL_DECIDED: "system",
 }
 
 

@@ -1,8 +1,8 @@
 """Readiness: can this process serve requests now? (`/readyz`; `/healthz` only says the process answers.)
 
 Each dependency the configuration uses is tried once, with a short timeout: the database, the cache when it
-is Redis, and the job queue when jobs go to Celery (its broker). In-process caches and job pools are part of
-the process, so `/healthz` already covers them.
+is Redis, and the job queue when jobs go to Celery (its broker). The embedded default's job queue is a table
+of the database, checked with it; in-process caches are part of the process, which `/healthz` covers.
 """
 
 from __future__ import annotations

@@ -1,21 +1,19 @@
 """/metrics: what the app counts as it runs (core.metrics) plus what is read when Prometheus scrapes.
 
-Read at scrape time, so they are right whichever process answers: the depth of each Celery queue and the age
-of its oldest job (from the broker), and the moderation backlog by language. Under gunicorn the counted
+Read at scrape time, so they are right whichever process answers: the depth of each job queue and the age
+of its oldest job (core.jobqueue.jobs_queue_stats: the jobs table or the Celery broker), and the moderation
+backlog by language. Under gunicorn the counted
 values come from every worker's files in PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode).
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
-import time
 from collections.abc import Iterator
 
 import redis
-from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Count
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
@@ -23,15 +21,10 @@ from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from hongshu.core.jobqueue import jobs_queue_stats
 from hongshu.moderation.models import Case
 
 logger = logging.getLogger(__name__)
-
-
-def celery_queues() -> list[str]:
-    """The queues jobs are routed to: Celery's default and every queue of the routes table."""
-    routes = settings.CELERY_TASK_ROUTES.values()
-    return sorted({"celery", *(route["queue"] for route in routes)})
 
 
 class ScrapeTimeCollector(Collector):
@@ -44,27 +37,21 @@ class ScrapeTimeCollector(Collector):
 
     def _job_queues(self) -> Iterator[Metric]:
         depth = GaugeMetricFamily(
-            "hongshu_job_queue_depth", "Jobs waiting in each Celery queue (broker).", labels=["queue"]
+            "hongshu_job_queue_depth",
+            "Jobs waiting in each queue (the core.Job table, or the Celery broker).",
+            labels=["queue"],
         )
         oldest = GaugeMetricFamily(
             "hongshu_job_queue_oldest_age_seconds",
-            "Seconds the oldest job waiting in each Celery queue has waited (0 when empty).",
+            "Seconds the oldest job waiting in each queue has waited (0 when empty).",
             labels=["queue"],
         )
-        url = settings.CELERY_BROKER_URL
-        if settings.JOBS_MODE == "celery" and url.startswith(("redis://", "rediss://")):
-            client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-            try:
-                now = time.time()
-                for queue in celery_queues():
-                    # kombu pushes on the left and workers pop on the right: the oldest is the last item.
-                    count, last = client.llen(queue), client.lindex(queue, -1)
-                    depth.add_metric([queue], float(count))
-                    oldest.add_metric([queue], _age(last, now))
-            except (redis.RedisError, OSError) as error:
-                logger.warning("metrics: the job broker did not answer (%s)", type(error).__name__)
-            finally:
-                client.close()
+        try:
+            for stats in jobs_queue_stats():
+                depth.add_metric([stats.queue], float(stats.depth))
+                oldest.add_metric([stats.queue], stats.oldest_age_seconds or 0.0)
+        except (redis.RedisError, OSError, DatabaseError) as error:
+            logger.warning("metrics: the job queue did not answer (%s)", type(error).__name__)
         yield depth
         yield oldest
 
@@ -86,16 +73,6 @@ class ScrapeTimeCollector(Collector):
         except DatabaseError as error:
             logger.warning("metrics: the database did not answer (%s)", type(error).__name__)
         yield backlog
-
-
-def _age(message: bytes | str | None, now: float) -> float:
-    if not message:
-        return 0.0
-    try:
-        sent = float(json.loads(message)["headers"]["enqueued_at"])
-    except (ValueError, KeyError, TypeError):
-        return 0.0  # a message from before `enqueued_at` was stamped (core.jobs)
-    return max(0.0, now - sent)
 
 
 @functools.cache

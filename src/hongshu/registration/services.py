@@ -22,7 +22,7 @@ from hongshu.accounts.services import account_create, account_screen_names
 from hongshu.accounts.trust import invites_cap
 from hongshu.core.errors import Forbidden, InvalidInput, NotFound, ProblemError, field_error
 from hongshu.core.events import announce_on_commit
-from hongshu.core.jobs import enqueue_on_commit
+from hongshu.core.jobs import effect_done, effect_record, enqueue_on_commit
 from hongshu.core.text import check_length, clean_input, is_storable
 from hongshu.registration.models import Application, Invite
 from hongshu.textlib.detection import detect_language
@@ -203,6 +203,9 @@ def application_outcome_mail(*, application_id: int) -> bool:
     application = Application.objects.select_related("user").filter(pk=application_id).first()
     if application is None or not application.user.email or application.status == Application.Status.PENDING:
         return False
+    once = f"application-outcome:{application.pk}:{application.status}"  # a second delivery sends nothing
+    if effect_done(once):
+        return False
     with translation.override(application.language):
         if application.status == Application.Status.APPROVED:
             subject = str(_("Welcome to Hongshu: your application was approved"))
@@ -217,6 +220,7 @@ def application_outcome_mail(*, application_id: int) -> bool:
         if application.note:
             body += "\n\n" + str(_("Note from the reviewer: %(note)s")) % {"note": application.note}
     send_mail(subject, body, None, [application.user.email])
+    effect_record(once)
     return True
 
 

@@ -166,6 +166,10 @@ _ACTION_PHRASES = {
     "suspend": _("Your account was suspended. Read the reasons in your decisions."),
     "ban": _("Your account was banned. Read the reasons in your decisions."),
 }
+_APPEAL_OUTCOMES = {
+    "upheld": _("We reviewed your appeal and kept the decision. Read the reasons in your decisions."),
+    "overturned": _("We reviewed your appeal and reversed the decision. Read more in your decisions."),
+}
 _REPORT_OUTCOMES = {
     "upheld": _("We reviewed what you reported: it broke our rules. Thank you for reporting it."),
     "dismissed": _("We reviewed what you reported and found that it does not break our rules."),
@@ -211,6 +215,8 @@ def notification_of(view: NotificationView) -> NotificationItem:
             if n.kind == "report_outcome"
             else _ACTION_PHRASES.get(str((n.data or {}).get("kind")), "")
             if n.kind == "moderation_action"
+            else _APPEAL_OUTCOMES.get(str((n.data or {}).get("outcome")), "")
+            if n.kind == "appeal_decided"
             else _PHRASES.get(n.kind, "")
         ),
         excerpt=comment.body[:80] if comment is not None and n.kind != "comment_like" else "",

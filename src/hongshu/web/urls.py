@@ -5,6 +5,7 @@ from django.urls import path
 from hongshu.web.views import (
     about,
     account,
+    appeals,
     comments,
     compose,
     console,
@@ -98,6 +99,8 @@ urlpatterns = [
     path("me/profile", settings.edit_profile, name="me-edit-profile"),
     path("me/settings", settings.settings_page, name="me-settings"),
     path("me/settings/delete", settings.delete_account, name="me-delete-account"),
+    path("me/settings/export", settings.export_request, name="me-export"),
+    path("me/export/<id:export_id>", settings.export_download, name="me-export-download"),
     path("me/blocked/<str:handle>/unblock", settings.unblock, name="me-unblock"),
     path("me/interests", settings.interests, name="me-interests"),
     path("me/chinese-name", names.chinese_name, name="me-chinese-name"),
@@ -169,6 +172,13 @@ urlpatterns = [
     ),
     path("staff/cases/<id:case_id>/release", queues.staff_case_release, name="staff-case-release"),
     path("staff/cases/<id:case_id>/escalate", queues.staff_case_escalate, name="staff-case-escalate"),
+    # appeals: a member's from their decisions, a barred member's at /appeal, the moderators' queue
+    path("me/decisions/<id:action_id>/appeal", appeals.appeal_file, name="me-decision-appeal"),
+    path("appeal", appeals.appeal_barred, name="appeal-barred"),
+    path("appeal/decisions", appeals.appeal_barred_decisions, name="appeal-barred-decisions"),
+    path("appeal/decisions/<id:action_id>", appeals.appeal_barred_file, name="appeal-barred-file"),
+    path("staff/appeals", appeals.staff_appeals, name="staff-appeals"),
+    path("staff/appeals/<id:appeal_id>/decide", appeals.staff_appeal_decide, name="staff-appeal-decide"),
     # the community guidelines, and the staff pages of the screening catalogue
     path("rules", screening.guidelines, name="rules"),
     path("staff/rules", screening.staff_rules, name="staff-rules"),

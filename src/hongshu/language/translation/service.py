@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -266,3 +267,9 @@ def staff_content_translate(
         member=staff,
         ip=None,  # staff are counted per member and by the instance's budget, not per address
     )
+
+
+def translations_forget(*, content_type: str, object_ids: Sequence[int]) -> int:
+    """Purged notes or comments ("note" | "comment") take their cached translations with them."""
+    deleted, _ = Translation.objects.filter(content_type=content_type, object_id__in=object_ids).delete()
+    return deleted

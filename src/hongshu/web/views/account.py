@@ -112,6 +112,7 @@ def _application_refusal(form: SignInForm) -> ProblemError | None:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     refused: ProblemError | None = None
+    waiting: ProblemError | None = None
     if request.method == "POST" and form.is_valid():
         handle = form.cleaned_data["handle"].strip().lstrip("@")
         ip = client_ip(request)
@@ -137,7 +138,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 if device is None:  # email: a device never seen signing in to this account
                     sign_in_notice(user=user, ip=ip, user_agent=request.headers.get("User-Agent", ""))
                 return _remember_device(redirect(_next_url(request)), user=user, device=device)
-    response = render(request, "web/sign_in.html", {"form": form, "next": _next_url(request)})
+    barred = waiting is not None and waiting.code in {"account_suspended", "account_banned"}  # -> /appeal
+    context = {"form": form, "next": _next_url(request), "barred": barred}
+    response = render(request, "web/sign_in.html", context)
     return as_refusal(response, refused) if refused else response
 
 

@@ -21,9 +21,9 @@ from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.language.translation.service import target_for
 from hongshu.moderation import actions, bulk, console, selectors, services
 from hongshu.moderation.models import Action, Case
-from hongshu.moderation.statements import statement_of
 from hongshu.moderation.transparency import transparency_report
 from hongshu.web.common import member_of, page_view, require_role, with_problem_headers
+from hongshu.web.views import appeals as appeal_views
 
 
 def _sheet_context(request: HttpRequest, subject: selectors.Subject, **extra: Any) -> dict[str, Any]:
@@ -78,12 +78,8 @@ def my_reports(request: HttpRequest) -> HttpResponse:
 @page_view
 @require_http_methods(["GET"])
 def my_decisions(request: HttpRequest) -> HttpResponse:
-    """The member's own decisions: each statement of reasons in their interface language."""
-    language = get_language() or "en"
-    rows = [
-        statement_of(action, language=language) for action in actions.actions_of(member=member_of(request))
-    ]
-    return render(request, "web/moderation/my_decisions.html", {"statements": rows})
+    """The member's own decisions: each statement of reasons in their interface language, with its appeal."""
+    return appeal_views.decisions(request)
 
 
 def _staff(request: HttpRequest, role: Role = "triage") -> User:
@@ -227,10 +223,21 @@ def transparency(request: HttpRequest) -> HttpResponse:
         (_("Decisions by detection"), _bars(report.totals("detection"))),
         (_("Decisions by language of the content"), _bars(report.totals("language"))),
         (_("Reports received by language"), _bars(report.reports_received)),
+        (
+            _("Appeals filed by rule"),
+            _bars({titles.get(a.rule, a.rule): a.filed for a in report.appeals if a.filed}),
+        ),
     ]
     charts = [
         (title, bars, len(bars) * 10, len(bars) * 22) for title, bars in series
     ]  # SVG viewBox and px heights
     query = f"start={report.start.isoformat()}&end={report.end.isoformat()}"
-    context = {"report": report, "charts": charts, "titles": titles, "query": query}
+    appeal_rows = [(titles.get(a.rule, a.rule), a) for a in report.appeals]
+    context = {
+        "report": report,
+        "charts": charts,
+        "titles": titles,
+        "query": query,
+        "appeal_rows": appeal_rows,
+    }
     return render(request, "web/moderation/transparency.html", context)

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hongshu.accounts.auth import request_token
 from hongshu.accounts.models import User
@@ -21,10 +23,12 @@ from hongshu.core.errors import ProblemError, RateLimited, field_error
 from hongshu.core.ratelimit import client_ip, rate_limit_hit
 from hongshu.core.text import is_storable
 from hongshu.media.services import media_upload
+from hongshu.members.export import export_for_download, export_latest, export_response
+from hongshu.members.export import export_request as member_export_request
 from hongshu.members.services import account_delete, profile_save
 from hongshu.social import services as social
 from hongshu.social.selectors import blocks_page, follow_requests_pending, mutes_page
-from hongshu.web.common import as_refusal, member_of
+from hongshu.web.common import as_refusal, member_of, problem_page
 from hongshu.web.forms_email import EmailForm
 from hongshu.web.forms_me import (
     DeleteAccountForm,
@@ -122,6 +126,7 @@ def _settings_page(request: HttpRequest, member: User, **forms: object) -> HttpR
         "email_address": member.email,
         "email_verified": member.email_verified_at is not None,
         "delete_form": DeleteAccountForm(),
+        "export": export_latest(member=member),
         "blocked": [author_of(u) for u in blocks_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
         "muted": [author_of(u) for u in mutes_page(user=member, cursor=None, limit=BLOCKS_SHOWN).items],
         "next": request.path,
@@ -223,6 +228,26 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your account and everything in it is deleted."))
             return redirect("home")
     return _settings_page(request, member, delete_form=form)
+
+
+@login_required
+@require_POST
+def export_request(request: HttpRequest) -> HttpResponse:
+    member_export_request(member=member_of(request))
+    messages.success(request, _("Your export is being prepared. It will be listed here when it is ready."))
+    return redirect(f"{reverse('me-settings')}#s-export")
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, export_id: int) -> HttpResponseBase:
+    """The zip, for the member whose export it is; anyone else gets the same 404 page as a wrong ID."""
+    member = member_of(request)
+    try:
+        export = export_for_download(member=member, export_id=export_id)
+    except ProblemError as problem:
+        return problem_page(request, problem)
+    return export_response(export=export, member=member)
 
 
 @login_required
