@@ -1,6 +1,7 @@
 """The moderator console in Chromium on a 390 px phone: a moderator opens the surge dashboard, goes to the case
 list and a case, toggles the translation (the dictionary gloss here, labelled so), and dismisses the case with
-the keyboard shortcut d. No page is wider than the screen."""
+the keyboard shortcut d; bulk mode chosen with the keyboard; the pages in Chinese on a desk. No page is wider
+than the screen."""
 
 from __future__ import annotations
 
@@ -128,4 +129,30 @@ def test_the_case_page_and_dashboard_in_chinese_on_a_desk(
     page.goto(f"{url}/staff/dashboard")
     assert page.get_by_role("heading", name="激增看板").is_visible()
     assert page.locator("[data-loads] tr[data-language=zh] [data-backlog]").inner_text() == "1"
+    assert not watched.problems, watched.problems
+
+
+def test_bulk_mode_with_the_keyboard_on_a_phone(site: dict[str, Any], chromium: Any, watch: Any) -> None:
+    url, case_id = site["url"], site["case"]
+    watched = watch(chromium.new_context(**PHONE, locale="en-US"))
+    page = watched.page
+    page.goto(f"{url}/signin/?next=/staff/cases")
+    page.fill("#id_handle", "meiling")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.auth__form button[type=submit]")
+    page.wait_for_url("**/staff/cases")
+    # j highlights the case, x ticks it, b opens the review of the selection.
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    assert page.is_checked(f"tr[data-case='{case_id}'] input[name=case]")
+    page.keyboard.press("b")
+    page.wait_for_url("**/staff/cases/bulk?*")
+    item = page.locator(f"[data-bulk-item='{case_id}']")
+    assert item.get_by_text("免费赚钱").is_visible()  # its content, before confirming
+    assert item.locator("[data-bulk-history]").get_by_text("@wen").is_visible()
+    assert page.evaluate(FITS)
+    page.select_option("#bulk-operation", "dismiss")
+    page.get_by_role("button", name="Confirm for the selected cases").click()
+    page.locator(f"[data-bulk-result='{case_id}'][data-ok=true]").wait_for()
+    assert page.evaluate(FITS)
     assert not watched.problems, watched.problems

@@ -318,7 +318,7 @@ def cases_review(*, staff: User, case_ids: list[int]) -> list[ReviewItem]:
     rows = {row.case.pk: row for row in _rows(list(cases.values()), timezone.now())}
     contents = _contents(list(cases.values()))
     reports: dict[int, list[Report]] = {}
-    for report in Report.objects.filter(case_id__in=cases).order_by("id"):
+    for report in Report.objects.filter(case_id__in=cases).select_related("reporter").order_by("id"):
         reports.setdefault(report.case_id, []).append(report)
     members = {c.member_id for c in contents.values() if c.member_id is not None}
     summaries = _summaries(members, timezone.now())
