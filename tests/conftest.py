@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -246,3 +247,15 @@ def _empty_search_buffer() -> Iterator[None]:
     empty()
     yield
     empty()
+
+
+@pytest.fixture(autouse=True)
+def _ids_back_from_time_travel() -> Iterator[None]:
+    """A test that travels in time (time_machine) leaves the ID generator's last timestamp in the future,
+    and the generator rightly never steps back: every later ID would then look newer than "now" to the
+    feeds' time-bounded reads. Forget a future timestamp after each test."""
+    yield
+    from hongshu.core import ids
+
+    now_ms = int(time.time() * 1000) - ids.EPOCH_MS
+    ids._generator.last_ms = min(ids._generator.last_ms, now_ms)
