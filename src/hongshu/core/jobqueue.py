@@ -144,10 +144,12 @@ def job_run(
 ) -> str:
     """Run a claimed job with the id of the request that queued it bound (its log lines carry it): see
     `_job_run` for the outcome."""
+    # INFO in a worker process; in a web process's job thread a line per job would drown the server's log.
+    level = logging.DEBUG if os.environ.get("HONGSHU_PROCESS") == "web" else logging.INFO
     with request_id_bound(job.request_id or None):
-        logger.info("job %s %s started", job.task, job.pk)
+        logger.log(level, "job %s %s started", job.task, job.pk)
         outcome = _job_run(job, max_attempts=max_attempts, retry_base=retry_base, retry_max=retry_max)
-        logger.info("job %s %s ended: %s", job.task, job.pk, OUTCOME_STATES[outcome])
+        logger.log(level, "job %s %s ended: %s", job.task, job.pk, OUTCOME_STATES[outcome])
     return outcome
 
 
