@@ -19,7 +19,7 @@ from hongshu.feeds import following
 from hongshu.feeds.following import RedisStore, TableStore, feed_following, feed_rebuild, feed_store
 from hongshu.feeds.models import FeedFanout, FeedState, LargeAuthor
 from hongshu.notes.models import Note
-from hongshu.notes.services import note_delete, note_update
+from hongshu.notes.services import note_delete, note_set_removed, note_update
 from hongshu.social import services as social
 from hongshu.social.models import Follow
 
@@ -321,3 +321,21 @@ def test_a_page_of_mostly_hidden_candidates_stays_bounded_and_goes_on(
             break
     assert seen == [older[1].pk, older[0].pk]
     assert cursor is None
+
+
+def test_a_note_a_moderator_brings_back_returns_to_lists_built_while_it_was_gone(
+    make_member: Callable[..., User], post_note: Callable[..., Note], after_commit: Jobs
+) -> None:
+    alice, bob = make_member("alice"), make_member("bob")
+    social.follow_create(follower=bob, followee=alice)
+    with after_commit():
+        note = post_note(alice, "back soon")
+    with after_commit():
+        note_set_removed(note_id=note.pk, removed=True)
+    FeedState.objects.filter(member=bob).delete()  # bob's list is rebuilt while the note is removed
+    assert ids(bob) == []
+    assert note.pk not in feed_store().newest(bob.pk, before=None, count=10)
+    with after_commit():
+        note_set_removed(note_id=note.pk, removed=False)
+    assert feed_store().newest(bob.pk, before=None, count=10) == [note.pk]
+    assert ids(bob) == [note.pk]

@@ -28,6 +28,9 @@ EVENTS: dict[str, tuple[str, ...]] = {
         "hongshu.members.tasks.trust_recompute_note_author_task",
         "hongshu.feeds.tasks.fanout_note_task",
     ),
+    # (note_id) a moderator brought back a note they had removed (a revert, an appeal overturned): its fan-out
+    # ran when it was posted, so the lists of followers built while it was gone take it again.
+    "note_restored": ("hongshu.feeds.tasks.feed_note_restored_task",),
     # () notes were queued for the search index: their outbox rows (notes.models.PendingNoteIndex) are
     # written inside the note's transaction (notes.services.notes_index_later), so they commit or roll back
     # with the change; this drains them.

@@ -460,6 +460,13 @@ def fanout_note(*, note_id: int) -> bool:
     return more
 
 
+def feed_note_restored(*, note_id: int) -> bool:
+    """A note a moderator removed is back: its fan-out starts over (pushing an id a list already holds changes
+    nothing), since the lists rebuilt while it was gone do not hold it. True when more batches remain."""
+    FeedFanout.objects.filter(note_id=note_id).delete()
+    return fanout_note(note_id=note_id)
+
+
 def _advance(record: FeedFanout, *, done: bool, after: int | None = None, pushed: int = 0) -> None:
     if after is not None:
         record.next_after = after

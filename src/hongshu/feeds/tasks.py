@@ -16,6 +16,13 @@ def fanout_note_task(note_id: str) -> None:
         enqueue_on_commit(fanout_note_task, note_id)
 
 
+@shared_task(name="feeds.note_restored", acks_late=True, ignore_result=True)
+def feed_note_restored_task(note_id: str) -> None:
+    """A removed note came back: fan it out again (lists built while it was gone lack it)."""
+    if following.feed_note_restored(note_id=int(note_id)):
+        enqueue_on_commit(fanout_note_task, note_id)
+
+
 @shared_task(name="feeds.follow_added", acks_late=True, ignore_result=True)
 def feed_follow_added_task(follower_id: str, followee_id: str) -> None:
     following.feed_follow_merge(follower_ids=[int(follower_id)], followee_id=int(followee_id))

@@ -549,6 +549,7 @@ def note_set_removed(*, note_id: int, removed: bool) -> bool:
         notes_index_later(note_ids=[note.pk])
         if not removed:  # back: feeds and embeddings take it again (mentions are told once per note)
             announce_on_commit("note_changed", note.pk)
+            announce_on_commit("note_restored", note.pk)
     return True
 
 
