@@ -84,6 +84,7 @@ JOB_QUEUES: dict[str, str] = {
     "moderation.action_notify": "notifications",
     "moderation.appeal_notify": "notifications",
     "feeds.fanout_note": "fanout",
+    "feeds.note_restored": "fanout",
     "feeds.follow_added": "fanout",
     "feeds.follows_accepted": "fanout",
     "accounts.send_member_mail": "email",
