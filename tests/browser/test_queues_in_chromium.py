@@ -4,11 +4,15 @@ width, and claim-next opens the best case."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from devices import DESKTOP, PHONE
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image
 
 from hongshu.accounts import roles
 from hongshu.accounts.models import User
@@ -23,7 +27,7 @@ PASSWORD = "queue-lantern-25"
 
 
 @pytest.fixture
-def site(transactional_db: None, live_server: Any) -> dict[str, Any]:
+def site(transactional_db: None, live_server: Any, ready_images: Any) -> dict[str, Any]:
     root = account_create(handle="rootq", password=PASSWORD)
     User.objects.filter(pk=root.pk).update(is_staff=True, is_superuser=True)
     root = User.objects.get(pk=root.pk)
@@ -37,14 +41,13 @@ def site(transactional_db: None, live_server: Any) -> dict[str, Any]:
         ("en", "Cheap watches, visit my shop for a very long link and more words than fit on one line"),
         ("zh-Hans", "我喜欢学习中文，请加我微信购买便宜的手表"),
     ):
-        asset = MediaAsset.objects.create(
-            owner=writer, state=MediaAsset.State.READY, content_type="image/jpeg", width=1080, height=1440
-        )
+        [photo] = ready_images(writer)
+        _with_a_file(int(photo))  # the case page shows it: a missing file would be a 404 in the console
         note = note_create(
             author=writer,
             title=text[:20],
             body=text,
-            images=[ImageSpec(media_id=asset.pk)],
+            images=[ImageSpec(media_id=int(photo))],
             language=language,
         )
         cases[language] = case_open(
@@ -57,6 +60,14 @@ def site(transactional_db: None, live_server: Any) -> dict[str, Any]:
             evidence={},
         )
     return {"url": str(live_server.url), "cases": cases}
+
+
+def _with_a_file(media_id: int) -> None:
+    """Give a processed photo real variant files (the shared fixture's have none)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (360, 480), "tomato").save(buffer, "WEBP")
+    key = default_storage.save(f"media/test/{media_id}.webp", ContentFile(buffer.getvalue()))
+    MediaAsset.objects.filter(pk=media_id).update(variants={"360": key, "720": key})
 
 
 def _sign_in(page: Any, base: str) -> None:
