@@ -160,10 +160,10 @@ def test_new_accounts_weigh_less_than_established_members(
 
 
 def test_search_weight_defaults() -> None:
-    assert services.search_weight(None, NOW) == 0.2
-    assert services.search_weight(User(trust_level=NEW), NOW) == 0.5
+    assert services.search_weight(None) == 0.2
+    assert services.search_weight(User(trust_level=NEW)) == 0.5
     for level in (BASIC, MEMBER, TRUSTED):
-        assert services.search_weight(User(trust_level=level), NOW) == 1.0
+        assert services.search_weight(User(trust_level=level)) == 1.0
 
 
 def test_a_key_counts_again_in_the_next_window(

@@ -47,11 +47,9 @@ def term_normalise(text: str) -> str:
     return to_simplified(text)[:TERM_LENGTH].strip()
 
 
-def search_weight(viewer: User | None, now: datetime) -> float:
+def search_weight(viewer: User | None) -> float:
     """What one counted search weighs in the hot ranking: a visitor `hot_visitor_weight`, an account of the
-    lowest trust level (`accounts.trust.NEW`, as last recomputed) `hot_new_account_weight`, any other member 1.
-    `now` is kept for callers that weigh past searches; the level is the one the member holds now."""
-    del now
+    lowest trust level (`accounts.trust.NEW`, as last recomputed) `hot_new_account_weight`, any other member 1."""
     hongshu = settings.HONGSHU
     if viewer is None:
         return float(hongshu.hot_visitor_weight)
@@ -102,7 +100,7 @@ def search_record(
         counted = QueryEvent.objects.filter(member=viewer, term=term, minute__gte=start, minute__lt=end)
         if not counted.exists():
             QueryEvent.objects.create(
-                term=term, member=viewer, minute=minute, weight=search_weight(viewer, now)
+                term=term, member=viewer, minute=minute, weight=search_weight(viewer)
             )
         shown = _SPACES.sub(" ", clean_text(query)).strip()[:TERM_LENGTH]
         SearchHistory.objects.update_or_create(
@@ -137,7 +135,7 @@ def _anonymous_search(term: str, minute: datetime, network: str) -> None:
             member=None, network=network, term=term, minute__gte=start, minute__lt=end
         )
         if not counted.exists():
-            weight = search_weight(None, minute)
+            weight = search_weight(None)
             QueryEvent.objects.create(term=term, minute=minute, network=network, weight=weight)
         return
     seen = f"{SEEN_KEY_PREFIX}{number}"
@@ -183,7 +181,7 @@ def search_buffer_flush() -> int:
     except ResponseError:  # no such key: nothing was searched since the last flush
         return 0
     rows = []
-    weight = search_weight(None, timezone.now())
+    weight = search_weight(None)
     for field, count in buffer.hgetall(taken).items():
         text = field.decode() if isinstance(field, bytes) else str(field)
         parts = text.split(_SEPARATOR, 2)
