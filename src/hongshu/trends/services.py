@@ -99,9 +99,7 @@ def search_record(
     with transaction.atomic():
         counted = QueryEvent.objects.filter(member=viewer, term=term, minute__gte=start, minute__lt=end)
         if not counted.exists():
-            QueryEvent.objects.create(
-                term=term, member=viewer, minute=minute, weight=search_weight(viewer)
-            )
+            QueryEvent.objects.create(term=term, member=viewer, minute=minute, weight=search_weight(viewer))
         shown = _SPACES.sub(" ", clean_text(query)).strip()[:TERM_LENGTH]
         SearchHistory.objects.update_or_create(
             member=viewer, term=term, defaults={"query": shown, "searched_at": now}
